@@ -1,0 +1,1 @@
+"""Clearinghouse: what every service shares (configuration, events, store, outbox, metrics, errors)."""

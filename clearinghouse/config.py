@@ -1,0 +1,74 @@
+"""Configuration from the environment, read in this one place and passed down.
+
+Each process calls ``Settings.from_env()`` once and hands ``nameko_config()`` to its
+container; dependency providers read it back with ``Settings.from_nameko(config)``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672//"
+
+# /metrics port for each service process (the gateway serves /metrics on its own port).
+METRICS_PORTS = {"members": 9101, "toolkits": 9102, "search": 9103, "notifications": 9104}
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    amqp_uri: str = DEFAULT_AMQP_URI
+    mongo_uri: str | None = None
+    elasticsearch_url: str | None = None
+    smtp_url: str | None = None
+    gateway_port: int = 8000
+    data_dir: str = "./.data"
+    webhook_allow_networks: str = ""
+    webhook_allow_http: bool = False
+    # Not part of the public contract: lets tests give each run its own databases.
+    db_prefix: str = "clearinghouse_"
+    metrics: bool = True
+
+    @classmethod
+    def from_env(cls, env=None) -> "Settings":
+        env = os.environ if env is None else env
+        return cls(
+            amqp_uri=env.get("AMQP_URI") or DEFAULT_AMQP_URI,
+            mongo_uri=env.get("MONGO_URI") or None,
+            elasticsearch_url=env.get("ELASTICSEARCH_URL") or None,
+            smtp_url=env.get("SMTP_URL") or None,
+            gateway_port=int(env.get("GATEWAY_PORT") or 8000),
+            data_dir=env.get("DATA_DIR") or "./.data",
+            webhook_allow_networks=env.get("WEBHOOK_ALLOW_NETWORKS") or "",
+            webhook_allow_http=_flag(env.get("WEBHOOK_ALLOW_HTTP")),
+        )
+
+    def replace(self, **changes) -> "Settings":
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir).expanduser().resolve()
+
+    def database_name(self, service_name: str) -> str:
+        return f"{self.db_prefix}{service_name}"
+
+    def nameko_config(self) -> dict:
+        """The container config: nameko's own keys plus ours under CLEARINGHOUSE."""
+        return {
+            "AMQP_URI": self.amqp_uri,
+            "serializer": "json",
+            "WEB_SERVER_ADDRESS": f"0.0.0.0:{self.gateway_port}",
+            "CLEARINGHOUSE": dataclasses.asdict(self),
+        }
+
+    @classmethod
+    def from_nameko(cls, config: dict) -> "Settings":
+        own = config.get("CLEARINGHOUSE")
+        if own is None:
+            return cls.from_env().replace(amqp_uri=config.get("AMQP_URI", DEFAULT_AMQP_URI))
+        return cls(**own)

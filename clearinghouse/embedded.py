@@ -1,0 +1,65 @@
+"""Embedded stand-ins, started when MONGO_URI / ELASTICSEARCH_URL are unset: servers that
+speak the same wire protocol, so the same clients and code paths are used."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, what: str, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with code {proc.returncode} while starting")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError(f"{what} did not listen on port {port} within {timeout:.0f}s")
+
+
+class EmbeddedMongo:
+    """nx-27017 (MongoDB wire protocol over SQLite), persistent under ``data_dir``."""
+
+    def __init__(self, data_dir: Path, port: int | None = None):
+        self.data_dir = Path(data_dir)
+        self.port = port or free_port()
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def uri(self) -> str:
+        return f"mongodb://127.0.0.1:{self.port}/"
+
+    def start(self) -> "EmbeddedMongo":
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        exe = shutil.which("nx-27017", path=os.path.dirname(sys.executable)) or "nx-27017"
+        log = open(self.data_dir / "nx-27017.out", "ab")
+        self.proc = subprocess.Popen(
+            [exe, "--data-dir", str(self.data_dir), "--host", "127.0.0.1", "-p", str(self.port),
+             "--log-file", str(self.data_dir / "nx-27017.log"),
+             "--pid-file", str(self.data_dir / "nx-27017.pid")],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        wait_for_port(self.port, self.proc, "nx-27017 (embedded MongoDB)")
+        return self
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()

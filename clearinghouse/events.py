@@ -1,0 +1,83 @@
+"""The event catalog and the CloudEvents 1.0 envelope every service publishes.
+
+Events go out on the source service's topic exchange (``<service>.events``) with the
+CloudEvents ``type`` as routing key. ``data.version`` is the entity's counter so that
+consumers can drop duplicates and stale updates. docs/asyncapi.yaml is generated from
+CATALOG (``clearinghouse docs asyncapi``).
+"""
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+SPEC_VERSION = "1.0"
+SOURCE_PREFIX = "/clearinghouse"
+
+
+@dataclass(frozen=True)
+class EventType:
+    type: str
+    service: str
+    subject: str  # subject pattern, e.g. "member/<id>"
+    summary: str
+    data: tuple = ()  # fields data carries beyond id and version
+
+
+CATALOG = {e.type: e for e in [
+    EventType("member.joined", "members", "member/<id>", "A person joined the network.",
+              ("name", "status", "issue_areas", "offices")),
+    EventType("member.updated", "members", "member/<id>", "A member's public profile or offices changed.",
+              ("name", "status", "issue_areas", "offices")),
+    EventType("member.left", "members", "member/<id>", "A member lapsed or became an alumnus.",
+              ("name", "status")),
+    EventType("organization.updated", "members", "organization/<id>",
+              "A partner organisation was created or changed.", ("name", "kind", "issue_areas")),
+    EventType("toolkit.published", "toolkits", "toolkit/<slug>", "A toolkit version was published.",
+              ("slug", "title", "issue_area", "toolkit_version")),
+    EventType("toolkit.revised", "toolkits", "toolkit/<slug>",
+              "A published toolkit got a new draft version.", ("slug", "title", "issue_area")),
+    EventType("toolkit.archived", "toolkits", "toolkit/<slug>", "A toolkit was archived.",
+              ("slug", "issue_area")),
+    EventType("ordinance.recorded", "toolkits", "ordinance/<id>", "An ordinance was recorded.",
+              ("title", "jurisdiction", "state", "issue_area", "status")),
+    EventType("ordinance.status_changed", "toolkits", "ordinance/<id>",
+              "An action changed an ordinance's status.",
+              ("from", "to", "action", "jurisdiction", "state", "issue_area")),
+    EventType("preemption.changed", "toolkits", "preemption/<state>/<issue_area>",
+              "A state's preemption of an issue area was recorded or changed.",
+              ("state", "issue_area", "scope")),
+    EventType("ask.posted", "notifications", "ask/<id>", "A member asked the network a question.",
+              ("issue_area", "subject", "author_id")),
+    EventType("ask.answered", "notifications", "ask/<id>", "An ask got an answer.",
+              ("issue_area", "answer_count")),
+]}
+
+EXCHANGES = sorted({f"{e.service}.events" for e in CATALOG.values()})
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def cloudevent(event_type: str, subject: str, data: dict) -> dict:
+    """A CloudEvent for a catalogued type; data must carry the entity's version."""
+    spec = CATALOG.get(event_type)
+    if spec is None:
+        raise ValueError(f"{event_type!r} is not in the event catalog")
+    if not isinstance(data.get("version"), int):
+        raise ValueError(f"{event_type} data must carry the entity's integer version")
+    return {
+        "specversion": SPEC_VERSION,
+        "id": str(uuid.uuid4()),
+        "source": f"{SOURCE_PREFIX}/{spec.service}",
+        "type": event_type,
+        "subject": subject,
+        "time": now_iso(),
+        "datacontenttype": "application/json",
+        "data": data,
+    }
+
+
+def is_cloudevent(payload) -> bool:
+    return (isinstance(payload, dict) and payload.get("specversion") == SPEC_VERSION
+            and all(payload.get(k) for k in ("id", "source", "type", "subject", "time"))
+            and isinstance(payload.get("data"), dict))

@@ -1,0 +1,118 @@
+"""The outbox relay: publishes the events a write left in its document, then clears them.
+
+Every write stores its CloudEvents in the entity's document (store.Repository). The relay
+is the service's event dispatcher: after each worker it wakes and sweeps the outbox
+collections, publishing with publisher confirms on ``<service>.events``; on a timer it
+sweeps again, so events left by a broker outage or a crash go out once RabbitMQ is back
+or the service restarts. Delivery is at least once: consumers drop duplicates by id.
+"""
+from __future__ import annotations
+
+import logging
+
+import eventlet
+from eventlet.queue import Empty, LightQueue
+from nameko.events import EventDispatcher
+
+from .metrics import OUTBOX_PUBLISHED
+from .store import OUTBOX, PENDING, Store
+
+log = logging.getLogger(__name__)
+
+SWEEP_INTERVAL = 1.0  # seconds between sweeps when no worker woke the relay
+BATCH = 200
+
+
+def flush(collection, publish, limit: int = BATCH) -> int:
+    """Publish the pending events of up to ``limit`` documents; returns how many went out.
+
+    ``publish(event)`` must raise when the broker did not confirm; the events of that
+    document then stay pending for the next sweep.
+    """
+    sent = 0
+    for doc in collection.find({PENDING: True}, {OUTBOX: 1, "version": 1}).limit(limit):
+        published = set()
+        for event in doc.get(OUTBOX, []):
+            publish(event)
+            published.add(event["id"])
+            sent += 1
+        _clear(collection, doc, published)
+    return sent
+
+
+def _clear(collection, doc, published: set):
+    # Conditional on the version we read: a write that landed meanwhile added events
+    # we must keep, so read again and remove only what we published.
+    while doc is not None:
+        remaining = [e for e in doc.get(OUTBOX, []) if e["id"] not in published]
+        result = collection.update_one(
+            {"_id": doc["_id"], "version": doc.get("version")},
+            {"$set": {OUTBOX: remaining, PENDING: bool(remaining)}},
+        )
+        if result.matched_count:
+            return
+        doc = collection.find_one({"_id": doc["_id"]}, {OUTBOX: 1, "version": 1})
+
+
+class OutboxRelay(EventDispatcher):
+    """Nameko's event dispatcher, driven by the store's outbox instead of by callers."""
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        self._wake = LightQueue()
+        self._thread = None
+
+    def setup(self):
+        super().setup()
+        # The service's Store provider: its repository names the collections to sweep.
+        self.store = next(d for d in self.container.dependencies if isinstance(d, Store))
+
+    def start(self):
+        super().start()
+        self._thread = self.container.spawn_managed_thread(self._run)
+
+    def stop(self):
+        if self._thread is not None:
+            self._thread.kill()
+        super().stop()
+
+    def kill(self):
+        if self._thread is not None:
+            self._thread.kill()
+
+    def get_dependency(self, worker_ctx):
+        return self.wake
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None):
+        self.wake()
+
+    def wake(self):
+        if self._wake.qsize() == 0:
+            self._wake.put(None)
+
+    def publish(self, event: dict):
+        self.publisher.publish(event, exchange=self.exchange, routing_key=event["type"])
+
+    def sweep(self) -> int:
+        repository = self.store.repository
+        sent = 0
+        for name in repository.outbox_collections:
+            sent += flush(repository.db[name], self.publish)
+        if sent:
+            OUTBOX_PUBLISHED.labels(self.container.service_name).inc(sent)
+        return sent
+
+    def _run(self):
+        backoff = SWEEP_INTERVAL
+        while True:
+            try:
+                self._wake.get(timeout=backoff)
+            except Empty:
+                pass
+            try:
+                while self.sweep() >= BATCH:
+                    eventlet.sleep(0)
+                backoff = SWEEP_INTERVAL
+            except Exception as exc:  # broker or store away: keep the events, try later
+                log.warning("outbox relay could not publish (%s: %s); will retry", type(exc).__name__, exc)
+                backoff = min(backoff * 2, 10.0)

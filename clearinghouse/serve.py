@@ -1,0 +1,47 @@
+"""Run one service in this process: ``python -m clearinghouse.serve members``."""
+import eventlet
+
+eventlet.monkey_patch()  # noqa: E402 -- before anything opens a socket
+
+import importlib
+import logging
+import signal
+import sys
+
+from nameko.runners import ServiceRunner
+
+from .config import Settings
+
+SERVICES = {
+    "members": "services.members.service:MembersService",
+    "toolkits": "services.toolkits.service:ToolkitsService",
+    "search": "services.search.service:SearchService",
+    "notifications": "services.notifications.service:NotificationsService",
+    "gateway": "gateway.service:GatewayService",
+}
+
+
+def service_class(name: str):
+    module, cls = SERVICES[name].split(":")
+    return getattr(importlib.import_module(module), cls)
+
+
+def main(argv=None):
+    names = (argv if argv is not None else sys.argv[1:]) or list(SERVICES)
+    logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {'+'.join(names)} %(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env()
+    runner = ServiceRunner(settings.nameko_config())
+    for name in names:
+        runner.add_service(service_class(name))
+
+    def shutdown(signum, frame):
+        eventlet.spawn_n(runner.stop)
+
+    signal.signal(signal.SIGTERM, shutdown)
+    signal.signal(signal.SIGINT, shutdown)
+    runner.start()
+    runner.wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""The store: one pymongo client per service container, and the write path every
+repository uses so that an entity and its pending events land in one document.
+
+Writes replace the whole document on the version that was read (optimistic
+concurrency): single-document atomicity is all a standalone MongoDB promises, and it is
+what makes the outbox safe without transactions.
+"""
+from __future__ import annotations
+
+import pymongo
+from nameko.extensions import DependencyProvider
+from pymongo.errors import DuplicateKeyError, PyMongoError
+
+from .config import Settings
+from .errors import Conflict, NotFound
+
+OUTBOX = "outbox"
+PENDING = "outbox_pending"
+
+
+def connect(mongo_uri: str) -> pymongo.MongoClient:
+    # Short selection timeout: a request fails fast with UNAVAILABLE instead of hanging.
+    return pymongo.MongoClient(mongo_uri, serverSelectionTimeoutMS=3000, connectTimeoutMS=3000,
+                               socketTimeoutMS=30000, tz_aware=True)
+
+
+class Repository:
+    """Base for a service's repository (its store.py subclasses it)."""
+
+    # collections whose documents carry an outbox; the relay sweeps these
+    outbox_collections: tuple[str, ...] = ()
+
+    def __init__(self, db):
+        self.db = db
+
+    def ensure_indexes(self):
+        for name in self.outbox_collections:
+            self.db[name].create_index([(PENDING, 1)])
+
+    def insert(self, collection: str, doc: dict, events: list[dict] = ()) -> dict:
+        """Insert a new entity (version 1) with its events; Conflict if the id exists."""
+        doc = {**doc, OUTBOX: list(events), PENDING: bool(events)}
+        try:
+            self.db[collection].insert_one(doc)
+        except DuplicateKeyError as exc:
+            raise Conflict(f"{collection[:-1]} {doc.get('_id')!r} already exists") from exc
+        return doc
+
+    def replace(self, collection: str, doc: dict, read_version: int, events: list[dict] = ()) -> dict:
+        """Store ``doc`` if nobody wrote since ``read_version``; queue ``events`` with it."""
+        current = self.db[collection].find_one({"_id": doc["_id"]}, {OUTBOX: 1, "version": 1})
+        pending = (current or {}).get(OUTBOX, []) + list(events)
+        new = {**doc, OUTBOX: pending, PENDING: bool(pending)}
+        result = self.db[collection].replace_one({"_id": doc["_id"], "version": read_version}, new)
+        if result.matched_count != 1:
+            raise Conflict(
+                f"{collection[:-1]} {doc['_id']!r} was changed by someone else while you edited it; "
+                "read it again and retry"
+            )
+        return new
+
+
+    def modify(self, collection: str, entity_id: str, change, attempts: int = 3):
+        """Read an entity, apply ``change(doc) -> (new_doc, events, *extra)``, store it.
+
+        A concurrent write makes us read again and re-apply, up to ``attempts`` times.
+        Returns what ``change`` returned, with the stored document first.
+        """
+        for attempt in range(attempts):
+            doc = self.db[collection].find_one({"_id": entity_id})
+            if doc is None:
+                raise NotFound(f"no {collection[:-1]} with id {entity_id!r}")
+            new, events, *extra = change(doc)
+            if new is doc:
+                return (doc, events, *extra)
+            try:
+                return (self.replace(collection, new, doc["version"], events), events, *extra)
+            except Conflict:
+                if attempt == attempts - 1:
+                    raise
+
+
+def public(doc: dict | None) -> dict | None:
+    """A stored document without store internals (outbox, _id renamed to id)."""
+    if doc is None:
+        return None
+    out = {k: v for k, v in doc.items() if k not in (OUTBOX, PENDING, "_id")}
+    out["id"] = doc["_id"]
+    return out
+
+
+class Store(DependencyProvider):
+    """Gives each worker the service's repository over its own database."""
+
+    def __init__(self, repository_cls):
+        self.repository_cls = repository_cls
+
+    def setup(self):
+        settings = Settings.from_nameko(self.container.config)
+        self.client = connect(settings.mongo_uri)
+        self.repository = self.repository_cls(self.client[settings.database_name(self.container.service_name)])
+
+    def start(self):
+        try:
+            self.repository.ensure_indexes()
+        except PyMongoError:
+            # The store may come up after us; indexes are retried on the next start.
+            pass
+
+    def stop(self):
+        self.client.close()
+
+    def kill(self):
+        self.client.close()
+
+    def get_dependency(self, worker_ctx):
+        return self.repository

@@ -1,0 +1,1 @@
+"""Members: people (officials, staff), partner organisations, offices and API keys."""

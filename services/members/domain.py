@@ -1,0 +1,251 @@
+"""Members' rules, after Popolo: a person holds offices; an office is closed with an end
+date, never overwritten. Pure functions over plain dicts; no I/O."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+import uuid
+
+from clearinghouse import ocd, validation as v
+from clearinghouse.errors import BadInput, Conflict, Forbidden
+from clearinghouse.events import cloudevent, now_iso
+from clearinghouse.issue_areas import check_issue_areas
+
+STATUSES = ("prospect", "active", "lapsed", "alumni")
+DEPARTED = ("lapsed", "alumni")
+ORGANIZATION_KINDS = ("union", "advocacy", "policy", "community", "funder", "other")
+KEY_ROLES = ("member", "partner", "staff")
+PRIVATE_FIELDS = ("email", "phone")
+SEES_PRIVATE = ("member", "staff")
+
+MEMBER_FIELDS = ("name", "given_name", "family_name", "pronouns", "bio", "status", "joined_on",
+                 "issue_areas", "offices", "email", "phone")
+OFFICE_FIELDS = ("role", "body", "jurisdiction", "district", "start_date", "end_date")
+ORGANIZATION_FIELDS = ("name", "kind", "website", "issue_areas")
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:16]}"
+
+
+# -- validation -------------------------------------------------------------------------
+
+def check_office(data, field="office") -> dict:
+    v.mapping(data, field)
+    v.only_keys(data, field, OFFICE_FIELDS + ("id",))
+    office = {
+        "role": v.text(data.get("role"), f"{field}.role", max_len=200),
+        "body": v.text(data.get("body"), f"{field}.body", max_len=200),
+        "jurisdiction": ocd.check_division(data.get("jurisdiction"), f"{field}.jurisdiction"),
+        "district": v.text(data.get("district"), f"{field}.district", required=False, max_len=100),
+        "start_date": v.date(data.get("start_date"), f"{field}.start_date", required=False),
+        "end_date": v.date(data.get("end_date"), f"{field}.end_date", required=False),
+    }
+    if office["start_date"] and office["end_date"] and office["end_date"] < office["start_date"]:
+        raise BadInput(f"{field}.end_date {office['end_date']} is before start_date {office['start_date']}")
+    return office
+
+
+def check_member_fields(data, *, partial: bool) -> dict:
+    """Validate member input; with ``partial`` only the given fields are checked."""
+    v.mapping(data, "member")
+    v.only_keys(data, "member", MEMBER_FIELDS)
+    checks = {
+        "name": lambda x: v.text(x, "name", max_len=200),
+        "given_name": lambda x: v.text(x, "given_name", required=False, max_len=100),
+        "family_name": lambda x: v.text(x, "family_name", required=False, max_len=100),
+        "pronouns": lambda x: v.text(x, "pronouns", required=False, max_len=40),
+        "bio": lambda x: v.text(x, "bio", required=False, max_len=5000),
+        "status": lambda x: v.choice(x, "status", STATUSES),
+        "joined_on": lambda x: v.date(x, "joined_on", required=False),
+        "issue_areas": lambda x: check_issue_areas(x, "issue_areas"),
+        "email": lambda x: v.email(x, "email"),
+        "phone": lambda x: v.text(x, "phone", required=False, max_len=40),
+        "offices": lambda x: [check_office(o, f"offices[{i}]") for i, o in enumerate(v.list_of(x, "offices"))],
+    }
+    if not partial:
+        data = {"status": "prospect", **data}
+        if "name" not in data:
+            raise BadInput("name is required")
+    return {key: checks[key](value) for key, value in data.items()}
+
+
+def check_organization_fields(data, *, partial: bool) -> dict:
+    v.mapping(data, "organization")
+    v.only_keys(data, "organization", ORGANIZATION_FIELDS)
+    checks = {
+        "name": lambda x: v.text(x, "name", max_len=200),
+        "kind": lambda x: v.choice(x, "kind", ORGANIZATION_KINDS),
+        "website": lambda x: v.url(x, "website"),
+        "issue_areas": lambda x: check_issue_areas(x, "issue_areas"),
+    }
+    if not partial:
+        for required in ("name", "kind"):
+            if required not in data:
+                raise BadInput(f"{required} is required")
+    return {key: checks[key](value) for key, value in data.items()}
+
+
+# -- members ------------------------------------------------------------------------------
+
+def _with_search_keys(doc: dict) -> dict:
+    """Denormalised keys for list filters: what the member's current offices say."""
+    current = [o for o in doc.get("offices", []) if not o.get("end_date")]
+    doc["name_key"] = doc["name"].casefold()
+    doc["current"] = {
+        "states": sorted({ocd.state_of(o["jurisdiction"]) for o in current}),
+        "jurisdictions": sorted({o["jurisdiction"] for o in current}),
+        "bodies": sorted({o["body"].casefold() for o in current}),
+        "roles": sorted({o["role"].casefold() for o in current}),
+    }
+    return doc
+
+
+def _sorted_offices(offices):
+    # newest first: by start date, undated last
+    return sorted(offices, key=lambda o: o.get("start_date") or "", reverse=True)
+
+
+def _member_event(event_type: str, doc: dict) -> dict:
+    data = {
+        "id": doc["_id"], "version": doc["version"], "name": doc["name"], "status": doc["status"],
+        "issue_areas": doc.get("issue_areas", []),
+        "offices": [{k: o.get(k) for k in OFFICE_FIELDS} for o in doc.get("offices", [])],
+    }
+    if event_type == "member.left":
+        data = {k: data[k] for k in ("id", "version", "name", "status")}
+    return cloudevent(event_type, f"member/{doc['_id']}", data)
+
+
+def new_member(fields: dict, today: dt.date | None = None) -> tuple[dict, list[dict]]:
+    now = now_iso()
+    doc = {
+        "_id": new_id("mem"), "version": 1, "created_at": now, "updated_at": now,
+        "given_name": None, "family_name": None, "pronouns": None, "bio": None,
+        "issue_areas": [], "email": None, "phone": None,
+        "joined_on": (today or dt.date.today()).isoformat(), **fields,
+    }
+    doc["offices"] = _sorted_offices([{**o, "id": new_id("off")} for o in fields.get("offices", [])])
+    return _with_search_keys(doc), [_member_event("member.joined", doc)]
+
+
+def update_member(doc: dict, changes: dict) -> tuple[dict, list[dict]]:
+    if "offices" in changes:
+        raise BadInput("offices are changed with add_office and close_office, so history is kept")
+    if not changes:
+        return doc, []
+    new = {**doc, **changes, "version": doc["version"] + 1, "updated_at": now_iso()}
+    left = doc["status"] not in DEPARTED and new["status"] in DEPARTED
+    return _with_search_keys(new), [_member_event("member.left" if left else "member.updated", new)]
+
+
+def add_office(doc: dict, office: dict) -> tuple[dict, list[dict], dict]:
+    office = {**office, "id": new_id("off")}
+    new = {**doc, "offices": _sorted_offices(doc.get("offices", []) + [office]),
+           "version": doc["version"] + 1, "updated_at": now_iso()}
+    return _with_search_keys(new), [_member_event("member.updated", new)], office
+
+
+def close_office(doc: dict, office_id: str, end_date: str) -> tuple[dict, list[dict]]:
+    offices = [dict(o) for o in doc.get("offices", [])]
+    office = next((o for o in offices if o["id"] == office_id), None)
+    if office is None:
+        raise BadInput(f"member {doc['_id']} holds no office {office_id!r}; see the member's offices for ids")
+    if office.get("end_date"):
+        raise Conflict(f"office {office_id} already ended on {office['end_date']}; a closed office is never reopened or overwritten")
+    if office.get("start_date") and end_date < office["start_date"]:
+        raise BadInput(f"end_date {end_date} is before the office's start_date {office['start_date']}")
+    office["end_date"] = end_date
+    new = {**doc, "offices": offices, "version": doc["version"] + 1, "updated_at": now_iso()}
+    return _with_search_keys(new), [_member_event("member.updated", new)]
+
+
+def member_view(doc: dict, caller_role: str) -> dict:
+    """What a caller of ``caller_role`` may see: private contact details only for member/staff."""
+    out = {k: doc.get(k) for k in ("name", "given_name", "family_name", "pronouns", "bio", "status",
+                                   "joined_on", "issue_areas", "version")}
+    out["id"] = doc["_id"]
+    out["offices"] = [{k: o.get(k) for k in ("id",) + OFFICE_FIELDS} for o in doc.get("offices", [])]
+    for key in PRIVATE_FIELDS:
+        out[key] = doc.get(key) if caller_role in SEES_PRIVATE else None
+    return out
+
+
+def member_query(filters: dict) -> dict:
+    """A store query for the list filters (all optional, combined with AND)."""
+    v.mapping(filters, "filter", required=False)
+    allowed = ("state", "jurisdiction", "body", "role", "issue_area", "status", "name_prefix")
+    v.only_keys(filters or {}, "filter", allowed)
+    f = filters or {}
+    query = {}
+    if f.get("state") is not None:
+        query["current.states"] = ocd.check_state(f["state"], "filter.state")
+    if f.get("jurisdiction") is not None:
+        query["current.jurisdictions"] = ocd.check_division(f["jurisdiction"], "filter.jurisdiction")
+    if f.get("body") is not None:
+        query["current.bodies"] = v.text(f["body"], "filter.body").casefold()
+    if f.get("role") is not None:
+        query["current.roles"] = v.text(f["role"], "filter.role").casefold()
+    if f.get("issue_area") is not None:
+        query["issue_areas"] = check_issue_areas([f["issue_area"]], "filter.issue_area")[0]
+    if f.get("status") is not None:
+        query["status"] = v.choice(f["status"], "filter.status", STATUSES)
+    if f.get("name_prefix") is not None:
+        query["name_key"] = {"$regex": "^" + re.escape(v.text(f["name_prefix"], "filter.name_prefix").casefold())}
+    return query
+
+
+# -- organisations -------------------------------------------------------------------------
+
+def _organization_event(doc: dict) -> dict:
+    data = {"id": doc["_id"], "version": doc["version"], "name": doc["name"], "kind": doc["kind"],
+            "issue_areas": doc.get("issue_areas", [])}
+    return cloudevent("organization.updated", f"organization/{doc['_id']}", data)
+
+
+def new_organization(fields: dict) -> tuple[dict, list[dict]]:
+    now = now_iso()
+    doc = {"_id": new_id("org"), "version": 1, "created_at": now, "updated_at": now,
+           "website": None, "issue_areas": [], **fields}
+    doc["name_key"] = doc["name"].casefold()
+    return doc, [_organization_event(doc)]
+
+
+def update_organization(doc: dict, changes: dict) -> tuple[dict, list[dict]]:
+    if not changes:
+        return doc, []
+    new = {**doc, **changes, "version": doc["version"] + 1, "updated_at": now_iso()}
+    new["name_key"] = new["name"].casefold()
+    return new, [_organization_event(new)]
+
+
+def organization_view(doc: dict) -> dict:
+    out = {k: doc.get(k) for k in ("name", "kind", "website", "issue_areas", "version")}
+    out["id"] = doc["_id"]
+    return out
+
+
+# -- API keys ---------------------------------------------------------------------------------
+
+def hash_key(key: str) -> str:
+    # Keys are 256 random bits, so a plain SHA-256 is enough (no salt or stretching needed).
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def new_api_key(role: str, owner_id: str | None, owner_kind: str | None) -> tuple[dict, str]:
+    """A new key record and the key itself (shown once, stored only as a hash)."""
+    v.choice(role, "role", KEY_ROLES)
+    expected = {"member": "member", "partner": "organization"}.get(role)
+    if expected and owner_kind != expected:
+        raise BadInput(f"a {role} key must be owned by an existing {expected}; pass its id as owner_id")
+    key = "chk_" + secrets.token_urlsafe(32)
+    record = {"_id": new_id("key"), "role": role, "owner_id": owner_id, "owner_kind": owner_kind,
+              "hash": hash_key(key), "created_at": now_iso(), "revoked_at": None}
+    return record, key
+
+
+def check_caller_may(caller_role: str, action: str):
+    if caller_role != "staff":
+        raise Forbidden(f"only staff may {action}; use a staff API key")
