@@ -20,6 +20,10 @@ ENTRYPOINT_SECONDS = Histogram(
 OUTBOX_PUBLISHED = Counter(
     "clearinghouse_outbox_published_total", "Events published by the outbox relay", ["service"])
 
+OUTBOX_FAILURES = Counter(
+    "clearinghouse_outbox_publish_failures_total",
+    "Outbox sweeps that could not publish (broker or store away); events stay pending", ["service"])
+
 _served_ports = set()
 
 

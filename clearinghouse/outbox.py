@@ -14,7 +14,7 @@ import eventlet
 from eventlet.queue import Empty, LightQueue
 from nameko.events import EventDispatcher
 
-from .metrics import OUTBOX_PUBLISHED
+from .metrics import OUTBOX_FAILURES, OUTBOX_PUBLISHED
 from .store import OUTBOX, PENDING, Store
 
 log = logging.getLogger(__name__)
@@ -114,5 +114,6 @@ class OutboxRelay(EventDispatcher):
                     eventlet.sleep(0)
                 backoff = SWEEP_INTERVAL
             except Exception as exc:  # broker or store away: keep the events, try later
+                OUTBOX_FAILURES.labels(self.container.service_name).inc()
                 log.warning("outbox relay could not publish (%s: %s); will retry", type(exc).__name__, exc)
                 backoff = min(backoff * 2, 10.0)

@@ -1,5 +1,8 @@
 """Run one service in this process: ``python -m clearinghouse.serve members``."""
-import eventlet
+import warnings
+
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+import eventlet  # noqa: E402
 
 eventlet.monkey_patch()  # noqa: E402 -- before anything opens a socket
 

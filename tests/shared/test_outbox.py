@@ -1,0 +1,132 @@
+"""The transactional outbox on the real broker and store: nothing a write promised is
+lost when RabbitMQ is away or the service dies between write and publish."""
+import json
+import urllib.parse
+
+import kombu
+import pytest
+from nameko.amqp.publish import Publisher
+from nameko.events import event_handler
+from nameko.standalone.events import get_event_exchange
+
+from clearinghouse import broker
+from clearinghouse.inbox import Inbox
+from clearinghouse.metrics import OUTBOX_FAILURES
+from clearinghouse.outbox import flush
+from clearinghouse.store import Store
+from services.members import domain
+from services.members.service import MembersService
+from services.members.store import MembersStore
+from tests.conftest import wait_until
+from tests.events_tap import EventTap
+from tests.tcp_proxy import TcpProxy
+
+
+@pytest.fixture
+def proxied(amqp_uri):
+    """(proxy, amqp uri through it) for the test's vhost."""
+    parsed = urllib.parse.urlparse(amqp_uri)
+    proxy = TcpProxy(parsed.hostname, parsed.port or 5672)
+    yield proxy, f"{parsed.scheme}://{parsed.netloc.rsplit('@', 1)[0]}@127.0.0.1:{proxy.port}{parsed.path}"
+    proxy.close()
+
+
+def write_member_without_publishing(db, name):
+    """What a request leaves behind when the process dies after its write, before publish."""
+    doc, events = domain.new_member(domain.check_member_fields({"name": name}, partial=False))
+    MembersStore(db).insert("members", doc, events)
+    return doc, events
+
+
+def test_flush_keeps_events_while_broker_is_down_and_sends_them_after(amqp_uri, proxied, database):
+    proxy, via_proxy = proxied
+    db = database("members")
+    tap = EventTap(amqp_uri, "members.events")
+    doc, events = write_member_without_publishing(db, "Ann")
+    exchange = get_event_exchange("members", {})
+    publisher = Publisher(via_proxy, retry_policy={"max_retries": 0})
+
+    def publish(event):
+        publisher.publish(event, exchange=exchange, routing_key=event["type"], declare=[exchange])
+
+    proxy.cut()
+    with pytest.raises(Exception):
+        flush(db.members, publish)
+    assert db.members.find_one({"_id": doc["_id"]})["outbox"] == events
+
+    proxy.restore()
+    assert flush(db.members, publish) == 1
+    assert [e["id"] for e in tap.wait_for(1)] == [events[0]["id"]]
+    assert db.members.find_one({"_id": doc["_id"]})["outbox"] == []
+    tap.close()
+
+
+def test_relay_publishes_events_written_during_an_outage_once_the_broker_is_back(
+        container_factory, config, proxied, amqp_uri, database):
+    proxy, via_proxy = proxied
+    container = container_factory(MembersService, {**config, "AMQP_URI": via_proxy})
+    container.start()
+    tap = EventTap(amqp_uri, "members.events")
+    failures = OUTBOX_FAILURES.labels("members")
+    before = failures._value.get()
+    proxy.cut()
+    doc, events = write_member_without_publishing(database("members"), "Written in the dark")
+    wait_until(lambda: failures._value.get() > before, timeout=30, message="a failed publish attempt")
+    assert database("members").members.find_one({"_id": doc["_id"]})["outbox"] == events
+    assert tap.drain() == []
+    proxy.restore()
+    received = tap.wait_for(1, timeout=30)
+    assert received[0]["id"] == events[0]["id"]
+    wait_until(lambda: database("members").members.find_one({"_id": doc["_id"]})["outbox"] == [],
+               message="outbox cleared")
+    tap.close()
+    container.stop()  # while the proxy still stands, or its consumer would reconnect forever
+
+
+def test_events_left_by_a_crash_are_published_when_the_service_restarts(container_factory, config, amqp_uri, database):
+    tap = EventTap(amqp_uri, "members.events")
+    left = [write_member_without_publishing(database("members"), f"Member {i}")[1][0]["id"] for i in range(5)]
+    container_factory(MembersService, config).start()
+    assert sorted(e["id"] for e in tap.wait_for(5)) == sorted(left)
+    tap.close()
+
+
+def test_an_event_no_queue_is_bound_to_is_kept_not_dropped(container_factory, config, rpc, amqp_uri):
+    container_factory(MembersService, config).start()
+    rpc.members.create_member({"name": "Nobody is listening"})
+    with kombu.Connection(amqp_uri) as conn:
+        queue = kombu.Queue(broker.UNROUTED)(conn.default_channel)
+        message = wait_until(lambda: queue.get(no_ack=True), message="event in events.unrouted")
+    event = json.loads(message.body)
+    assert event["type"] == "member.joined"
+    assert event["data"]["name"] == "Nobody is listening"
+
+
+class Counter:
+    """A consumer that applies member events idempotently, as search and notifications do."""
+    name = "member_counter"
+    store = Store(MembersStore)  # any repository: the inbox lives in this service's database
+
+    @event_handler("members", "member.joined")
+    @event_handler("members", "member.updated")
+    def on_member(self, event):
+        inbox = Inbox(self.store.db)
+        if inbox.should_apply(event):
+            self.store.db.applied.insert_one({"event": event["id"], "version": event["data"]["version"]})
+            inbox.applied(event)
+
+
+def test_a_duplicated_or_stale_event_is_applied_once(container_factory, config, database):
+    # One worker, so the bus's order is the order of handling and the sentinel comes last.
+    container_factory(Counter, {**config, "max_workers": 1}).start()
+    from nameko.standalone.events import event_dispatcher
+    dispatch = event_dispatcher(config)
+    doc, (joined,) = domain.new_member(domain.check_member_fields({"name": "Ann"}, partial=False))
+    doc2, (updated,) = domain.update_member(doc, {"bio": "hi"})
+    _, (sentinel,) = domain.update_member(doc2, {"bio": "last"})
+    stale = {**joined, "id": "an-older-version-replayed"}
+    for event in (joined, joined, updated, updated, stale, sentinel):
+        dispatch("members", event["type"], event)
+    db = database("member_counter")
+    wait_until(lambda: db.applied.find_one({"version": 3}), message="sentinel applied")
+    assert sorted(d["version"] for d in db.applied.find()) == [1, 2, 3]
