@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# `make test` runs every test, the chaos ones included; `make chaos` runs only those.
 # Starts a local RabbitMQ when AMQP_URI is unset and one is installed but stopped.
 broker:
 	@bash deploy/rabbitmq/ensure-local.sh
@@ -23,7 +24,7 @@ run: setup broker
 	$(BIN)/clearinghouse run
 
 test: setup broker
-	$(BIN)/nameko test -m "not chaos" $(PYTEST_ARGS)
+	$(BIN)/nameko test $(PYTEST_ARGS)
 
 chaos: setup broker
 	$(BIN)/nameko test -m chaos $(PYTEST_ARGS)

@@ -45,6 +45,8 @@ class Settings:
             data_dir=env.get("DATA_DIR") or "./.data",
             webhook_allow_networks=env.get("WEBHOOK_ALLOW_NETWORKS") or "",
             webhook_allow_http=_flag(env.get("WEBHOOK_ALLOW_HTTP")),
+            db_prefix=env.get("CLEARINGHOUSE_DB_PREFIX") or "clearinghouse_",
+            metrics=not _flag(env.get("CLEARINGHOUSE_NO_METRICS")),
         )
 
     def replace(self, **changes) -> "Settings":

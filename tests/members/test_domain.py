@@ -1,0 +1,80 @@
+"""Members' rules without I/O."""
+import pytest
+
+from clearinghouse.errors import BadInput, Conflict
+from services.members import domain
+
+PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
+
+
+def office(**extra):
+    return {"role": "Councilmember", "body": "City Council", "jurisdiction": PGH, "start_date": "2020-01-06", **extra}
+
+
+def member(**fields):
+    doc, _ = domain.new_member(domain.check_member_fields({"name": "Ann", **fields}, partial=False))
+    return doc
+
+
+def test_new_member_is_a_prospect_at_version_one_with_a_joined_event():
+    doc, (event,) = domain.new_member(domain.check_member_fields({"name": "Ann"}, partial=False))
+    assert (doc["status"], doc["version"]) == ("prospect", 1)
+    assert event["type"] == "member.joined" and event["data"]["version"] == 1
+
+
+def test_offices_are_listed_newest_first_and_only_current_ones_count_for_filters():
+    doc = member(offices=[office(start_date="2010-01-01", end_date="2014-01-01"),
+                          office(role="Mayor", body="City of Pittsburgh", start_date="2014-01-06")])
+    assert [o["role"] for o in doc["offices"]] == ["Mayor", "Councilmember"]
+    assert doc["current"]["roles"] == ["mayor"]
+    assert doc["current"]["states"] == ["pa"]
+
+
+def test_closing_an_office_twice_is_a_conflict():
+    doc = member(offices=[office()])
+    closed, _ = domain.close_office(doc, doc["offices"][0]["id"], "2024-01-01")
+    with pytest.raises(Conflict):
+        domain.close_office(closed, doc["offices"][0]["id"], "2025-01-01")
+
+
+def test_an_office_cannot_close_before_it_began():
+    doc = member(offices=[office(start_date="2020-01-06")])
+    with pytest.raises(BadInput, match="before the office's start_date"):
+        domain.close_office(doc, doc["offices"][0]["id"], "2019-12-31")
+
+
+@pytest.mark.parametrize("before, after, event", [
+    ("active", "alumni", "member.left"), ("prospect", "lapsed", "member.left"),
+    ("active", "active", "member.updated"), ("lapsed", "alumni", "member.updated"),
+    ("lapsed", "active", "member.updated")])
+def test_leaving_is_told_apart_from_updating(before, after, event):
+    doc = member(status=before)
+    _, (emitted,) = domain.update_member(doc, {"status": after})
+    assert emitted["type"] == event
+
+
+def test_an_update_that_changes_nothing_emits_nothing():
+    doc = member()
+    assert domain.update_member(doc, {}) == (doc, [])
+
+
+def test_offices_are_not_overwritten_by_an_update():
+    with pytest.raises(BadInput, match="add_office and close_office"):
+        domain.update_member(member(), {"offices": []})
+
+
+@pytest.mark.parametrize("role, private", [("public", None), ("partner", None), ("member", "a@b.org"),
+                                           ("staff", "a@b.org")])
+def test_views_hide_contact_details_from_public_and_partners(role, private):
+    assert domain.member_view(member(email="a@b.org"), role)["email"] == private
+
+
+def test_name_prefix_filter_is_a_literal_prefix():
+    assert domain.member_query({"name_prefix": "a.b"}) == {"name_key": {"$regex": r"^a\.b"}}
+
+
+def test_partner_keys_need_an_organisation_owner_and_are_stored_only_as_hashes():
+    with pytest.raises(BadInput):
+        domain.new_api_key("partner", None, None)
+    record, key = domain.new_api_key("partner", "org_0123456789abcdef", "organization")
+    assert record["hash"] == domain.hash_key(key) and key not in record.values()
