@@ -15,7 +15,7 @@ from eventlet.queue import Empty, LightQueue
 from nameko.events import EventDispatcher
 
 from .metrics import OUTBOX_FAILURES, OUTBOX_PUBLISHED
-from .store import OUTBOX, PENDING, Store
+from .store import OUTBOX, PENDING, REV, Store
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def flush(collection, publish, limit: int = BATCH) -> int:
     document then stay pending for the next sweep.
     """
     sent = 0
-    for doc in collection.find({PENDING: True}, {OUTBOX: 1, "version": 1}).limit(limit):
+    for doc in collection.find({PENDING: True}, {OUTBOX: 1, "version": 1, REV: 1}).limit(limit):
         published = set()
         for event in doc.get(OUTBOX, []):
             publish(event)
@@ -41,17 +41,17 @@ def flush(collection, publish, limit: int = BATCH) -> int:
 
 
 def _clear(collection, doc, published: set):
-    # Conditional on the version we read: a write that landed meanwhile added events
-    # we must keep, so read again and remove only what we published.
+    # Conditional on what we read: a write that landed meanwhile added events we must
+    # keep, so read again and remove only what we published.
     while doc is not None:
         remaining = [e for e in doc.get(OUTBOX, []) if e["id"] not in published]
         result = collection.update_one(
-            {"_id": doc["_id"], "version": doc.get("version")},
-            {"$set": {OUTBOX: remaining, PENDING: bool(remaining)}},
+            {"_id": doc["_id"], "version": doc.get("version"), REV: doc.get(REV, 0)},
+            {"$set": {OUTBOX: remaining, PENDING: bool(remaining), REV: doc.get(REV, 0) + 1}},
         )
         if result.matched_count:
             return
-        doc = collection.find_one({"_id": doc["_id"]}, {OUTBOX: 1, "version": 1})
+        doc = collection.find_one({"_id": doc["_id"]}, {OUTBOX: 1, "version": 1, REV: 1})
 
 
 class OutboxRelay(EventDispatcher):

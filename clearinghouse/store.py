@@ -16,6 +16,7 @@ from .errors import Conflict, NotFound
 
 OUTBOX = "outbox"
 PENDING = "outbox_pending"
+REV = "outbox_rev"  # bumped by the relay each time it clears published events
 
 
 def connect(mongo_uri: str) -> pymongo.MongoClient:
@@ -39,26 +40,29 @@ class Repository:
 
     def insert(self, collection: str, doc: dict, events: list[dict] = ()) -> dict:
         """Insert a new entity (version 1) with its events; Conflict if the id exists."""
-        doc = {**doc, OUTBOX: list(events), PENDING: bool(events)}
+        doc = {**doc, OUTBOX: list(events), PENDING: bool(events), REV: 0}
         try:
             self.db[collection].insert_one(doc)
         except DuplicateKeyError as exc:
             raise Conflict(f"{collection[:-1]} {doc.get('_id')!r} already exists") from exc
         return doc
 
-    def replace(self, collection: str, doc: dict, read_version: int, events: list[dict] = ()) -> dict:
-        """Store ``doc`` if nobody wrote since ``read_version``; queue ``events`` with it."""
-        current = self.db[collection].find_one({"_id": doc["_id"]}, {OUTBOX: 1, "version": 1})
-        pending = (current or {}).get(OUTBOX, []) + list(events)
-        new = {**doc, OUTBOX: pending, PENDING: bool(pending)}
-        result = self.db[collection].replace_one({"_id": doc["_id"], "version": read_version}, new)
+    def replace(self, collection: str, doc: dict, read: dict, events: list[dict] = ()) -> dict:
+        """Store ``doc`` if nobody wrote since we ``read`` it; queue ``events`` with it.
+
+        The condition covers the relay too (it bumps REV when it clears the outbox), so an
+        event already published is never queued again by a writer that read it earlier.
+        """
+        pending = read.get(OUTBOX, []) + list(events)
+        new = {**doc, OUTBOX: pending, PENDING: bool(pending), REV: read.get(REV, 0)}
+        result = self.db[collection].replace_one(
+            {"_id": doc["_id"], "version": read["version"], REV: read.get(REV, 0)}, new)
         if result.matched_count != 1:
             raise Conflict(
                 f"{collection[:-1]} {doc['_id']!r} was changed by someone else while you edited it; "
                 "read it again and retry"
             )
         return new
-
 
     def modify(self, collection: str, entity_id: str, change, attempts: int = 3):
         """Read an entity, apply ``change(doc) -> (new_doc, events, *extra)``, store it.
@@ -74,7 +78,7 @@ class Repository:
             if new is doc:
                 return (doc, events, *extra)
             try:
-                return (self.replace(collection, new, doc["version"], events), events, *extra)
+                return (self.replace(collection, new, doc, events), events, *extra)
             except Conflict:
                 if attempt == attempts - 1:
                     raise
@@ -84,7 +88,7 @@ def public(doc: dict | None) -> dict | None:
     """A stored document without store internals (outbox, _id renamed to id)."""
     if doc is None:
         return None
-    out = {k: v for k, v in doc.items() if k not in (OUTBOX, PENDING, "_id")}
+    out = {k: v for k, v in doc.items() if k not in (OUTBOX, PENDING, REV, "_id")}
     out["id"] = doc["_id"]
     return out
 

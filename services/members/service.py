@@ -120,7 +120,7 @@ class MembersService:
     def create_api_key(self, role, owner_id=None):
         """A new key for ``role`` (member, partner, staff) owned by a member or an
         organisation. Returns id, role, owner_id and the key, which is never shown again."""
-        owner_kind = self._owner_kind(owner_id)
+        owner_kind = self.store.owner_kind(owner_id)
         record, key = domain.new_api_key(role, owner_id, owner_kind)
         self.store.insert_key(record)
         return {"id": record["_id"], "role": role, "owner_id": owner_id, "key": key}
@@ -142,12 +142,3 @@ class MembersService:
         if not self.store.revoke_key(key_id, now_iso()):
             raise NotFound(f"no active API key {key_id!r}")
         return True
-
-    def _owner_kind(self, owner_id):
-        if owner_id is None:
-            return None
-        if isinstance(owner_id, str) and owner_id.startswith("mem_") and self.store.exists("members", owner_id):
-            return "member"
-        if isinstance(owner_id, str) and owner_id.startswith("org_") and self.store.exists("organizations", owner_id):
-            return "organization"
-        raise NotFound(f"owner_id {owner_id!r} is neither an existing member nor organisation")

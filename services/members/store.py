@@ -48,3 +48,12 @@ class MembersStore(Repository):
     def revoke_key(self, key_id: str, when: str) -> bool:
         return self.db.api_keys.update_one({"_id": key_id, "revoked_at": None},
                                            {"$set": {"revoked_at": when}}).matched_count == 1
+
+    def owner_kind(self, owner_id):
+        """'member' or 'organization' for an existing owner id, None for no owner."""
+        if owner_id is None:
+            return None
+        for prefix, collection, kind in (("mem_", "members", "member"), ("org_", "organizations", "organization")):
+            if isinstance(owner_id, str) and owner_id.startswith(prefix) and self.exists(collection, owner_id):
+                return kind
+        raise NotFound(f"owner_id {owner_id!r} is neither an existing member nor an organisation")
