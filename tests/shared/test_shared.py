@@ -1,0 +1,69 @@
+"""The shared pieces' pure logic: configuration, OCD ids, the event envelope, cursors."""
+import pytest
+
+from clearinghouse import ocd, paging, validation as v
+from clearinghouse.config import Settings
+from clearinghouse.errors import BadInput
+from clearinghouse.events import CATALOG, cloudevent, is_cloudevent
+
+
+def test_settings_come_from_the_contract_environment_names():
+    s = Settings.from_env({"AMQP_URI": "amqp://u:p@h:5672/v", "MONGO_URI": "mongodb://m:27017",
+                           "ELASTICSEARCH_URL": "http://e:9200", "GATEWAY_PORT": "9000",
+                           "WEBHOOK_ALLOW_HTTP": "1", "WEBHOOK_ALLOW_NETWORKS": "127.0.0.0/8"})
+    assert (s.amqp_uri, s.mongo_uri, s.elasticsearch_url, s.gateway_port) == (
+        "amqp://u:p@h:5672/v", "mongodb://m:27017", "http://e:9200", 9000)
+    assert s.webhook_allow_http and s.webhook_allow_networks == "127.0.0.0/8"
+    assert Settings.from_nameko(s.nameko_config()) == s
+
+
+def test_unset_stores_mean_embedded_ones_and_defaults_are_local():
+    s = Settings.from_env({})
+    assert s.mongo_uri is None and s.elasticsearch_url is None
+    assert s.amqp_uri == "amqp://guest:guest@127.0.0.1:5672//" and s.data_dir == "./.data"
+    assert not s.webhook_allow_http
+
+
+@pytest.mark.parametrize("division, name, state", [
+    ("ocd-division/country:us/state:pa/place:pittsburgh", "Pittsburgh, PA", "pa"),
+    ("ocd-division/country:us/state:in/place:terre_haute", "Terre Haute, IN", "in"),
+    ("ocd-division/country:us/state:wa/county:king", "King County, WA", "wa"),
+    ("ocd-division/country:us/state:ny", "NY", "ny")])
+def test_ocd_ids_name_their_place_and_state(division, name, state):
+    assert ocd.check_division(division) == division
+    assert (ocd.name_of(division), ocd.state_of(division)) == (name, state)
+
+
+@pytest.mark.parametrize("bad", [None, "", "pittsburgh", "ocd-division/country:ca/province:on",
+                                 "ocd-division/country:us/state:PA/place:x",
+                                 "ocd-division/country:us/state:zz/place:x",
+                                 "ocd-division/country:us/state:pa/place"])
+def test_malformed_ocd_ids_are_refused_with_an_example(bad):
+    with pytest.raises(BadInput, match="ocd-division|state"):
+        ocd.check_division(bad)
+
+
+def test_every_catalogued_event_is_a_cloudevent_with_a_version():
+    for event_type, spec in CATALOG.items():
+        event = cloudevent(event_type, "x/1", {"id": "1", "version": 4})
+        assert is_cloudevent(event)
+        assert event["source"] == f"/clearinghouse/{spec.service}"
+    with pytest.raises(ValueError):
+        cloudevent("member.teleported", "x/1", {"version": 1})
+    with pytest.raises(ValueError):
+        cloudevent("member.joined", "x/1", {"id": "1"})
+
+
+def test_cursors_round_trip_and_garbage_is_refused():
+    assert paging.decode(paging.encode(["ann", "mem_1"])) == ["ann", "mem_1"]
+    with pytest.raises(BadInput, match="not a cursor"):
+        paging.decode("%%%")
+    for bad in (-1, 101, "10", True):
+        with pytest.raises(BadInput):
+            paging.check_first(bad)
+
+
+@pytest.mark.parametrize("value", ["2019-02-30", "2019-2-3", "yesterday", 20190203, "2019-02-03T00:00:00"])
+def test_dates_must_be_iso_calendar_dates(value):
+    with pytest.raises(BadInput, match="ISO 8601"):
+        v.date(value, "date")
