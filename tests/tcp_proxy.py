@@ -42,7 +42,7 @@ class TcpProxy:
                 if not data:
                     break
                 dst.sendall(data)
-        except OSError:
+        except (OSError, EOFError):  # eventlet's green sockets raise EOFError once closed
             pass
         finally:
             for s in (src, dst):
