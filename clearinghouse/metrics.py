@@ -6,7 +6,7 @@ gateway serves /metrics beside /graphql.
 import time
 
 from nameko.extensions import DependencyProvider
-from prometheus_client import Counter, Histogram, start_http_server
+from prometheus_client import Counter, Gauge, Histogram, start_http_server
 
 from .config import METRICS_PORTS, Settings
 from .errors import ClearinghouseError
@@ -19,6 +19,11 @@ ENTRYPOINT_SECONDS = Histogram(
     ["service", "method"], buckets=(.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10))
 OUTBOX_PUBLISHED = Counter(
     "clearinghouse_outbox_published_total", "Events published by the outbox relay", ["service"])
+
+OUTBOX_PENDING = Gauge(
+    "clearinghouse_outbox_pending_documents",
+    "Documents whose events the relay has not published yet (grows while RabbitMQ is away)",
+    ["service"])
 
 OUTBOX_FAILURES = Counter(
     "clearinghouse_outbox_publish_failures_total",

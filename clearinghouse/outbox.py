@@ -14,7 +14,7 @@ import eventlet
 from eventlet.queue import Empty, LightQueue
 from nameko.events import EventDispatcher
 
-from .metrics import OUTBOX_FAILURES, OUTBOX_PUBLISHED
+from .metrics import OUTBOX_FAILURES, OUTBOX_PENDING, OUTBOX_PUBLISHED
 from .store import OUTBOX, PENDING, REV, Store
 
 log = logging.getLogger(__name__)
@@ -117,3 +117,13 @@ class OutboxRelay(EventDispatcher):
                 OUTBOX_FAILURES.labels(self.container.service_name).inc()
                 log.warning("outbox relay could not publish (%s: %s); will retry", type(exc).__name__, exc)
                 backoff = min(backoff * 2, 10.0)
+            self._measure_backlog()
+
+    def _measure_backlog(self):
+        repository = self.store.repository
+        try:
+            pending = sum(repository.db[name].count_documents({PENDING: True})
+                          for name in repository.outbox_collections)
+        except Exception:  # store away: the failure counter already tells
+            return
+        OUTBOX_PENDING.labels(self.container.service_name).set(pending)

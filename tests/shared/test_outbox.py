@@ -11,7 +11,7 @@ from nameko.standalone.events import get_event_exchange
 
 from clearinghouse import broker
 from clearinghouse.inbox import Inbox
-from clearinghouse.metrics import OUTBOX_FAILURES
+from clearinghouse.metrics import OUTBOX_FAILURES, OUTBOX_PENDING
 from clearinghouse.outbox import flush
 from clearinghouse.store import Store
 from services.members import domain
@@ -74,11 +74,14 @@ def test_relay_publishes_events_written_during_an_outage_once_the_broker_is_back
     wait_until(lambda: failures._value.get() > before, timeout=30, message="a failed publish attempt")
     assert database("members").members.find_one({"_id": doc["_id"]})["outbox"] == events
     assert tap.drain() == []
+    pending = OUTBOX_PENDING.labels("members")
+    wait_until(lambda: pending._value.get() == 1, timeout=30, message="the backlog gauge to show the waiting member")
     proxy.restore()
     received = tap.wait_for(1, timeout=30)
     assert received[0]["id"] == events[0]["id"]
     wait_until(lambda: database("members").members.find_one({"_id": doc["_id"]})["outbox"] == [],
                message="outbox cleared")
+    wait_until(lambda: pending._value.get() == 0, timeout=30, message="the backlog gauge to fall to zero")
     tap.close()
     container.stop()  # while the proxy still stands, or its consumer would reconnect forever
 
