@@ -1,0 +1,1 @@
+"""Toolkits: policy toolkits, ordinances with their action history, and state preemption."""

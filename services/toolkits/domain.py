@@ -1,0 +1,389 @@
+"""The toolkits service's rules: toolkit versions, ordinances and their actions, state
+preemption, and the questions answered from them. Pure functions over plain dicts.
+
+Stored documents carry ``version``, the entity's counter that every write bumps and every
+event carries. A toolkit's own numbered version (1, 2, ...) is ``number`` in the store and
+``version`` in the toolkit view, as docs/rpc.md shows it.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+
+from clearinghouse import ocd, validation as v
+from clearinghouse.errors import BadInput, Conflict, NotFound
+from clearinghouse.events import cloudevent, now_iso
+from clearinghouse.issue_areas import ISSUE_AREAS, check_issue_area
+
+from . import actions, provisions
+
+TOOLKIT_STATUSES = ("draft", "published", "archived")
+SCOPES = ("full", "partial", "none")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+TOOLKIT_FIELDS = ("slug", "title", "issue_area", "summary", "model_ordinance", "legal_notes",
+                  "talking_points", "resources", "expert_ids", "change_note")
+# what a published version freezes
+CONTENT = ("title", "issue_area", "summary", "model_ordinance", "legal_notes", "talking_points",
+           "resources", "expert_ids")
+ORDINANCE_FIELDS = ("title", "jurisdiction", "issue_area", "toolkit_slug", "sponsor_ids", "provisions",
+                    "source_url", "notes", "actions")
+ACTION_FIELDS = ("type", "date", "note", "source_url")
+PREEMPTION_FIELDS = ("state", "issue_area", "scope", "statute", "year", "voids_existing_laws", "notes",
+                     "source_url")
+PREEMPTION_CONTENT = PREEMPTION_FIELDS[2:]
+
+
+def new_ordinance_id() -> str:
+    return f"ord_{uuid.uuid4().hex[:16]}"
+
+
+# -- validation ------------------------------------------------------------------------------
+
+def check_slug(value, field="slug") -> str:
+    if not isinstance(value, str) or not _SLUG.match(value) or len(value) > 80:
+        raise BadInput(f"{field} {value!r} is not a toolkit slug; use lower-case words joined by hyphens, "
+                       "like 'paid-sick-days'")
+    return value
+
+
+def _check_resources(value, field="resources") -> list[dict]:
+    out = []
+    for i, link in enumerate(v.list_of(value, field)):
+        label = f"{field}[{i}]"
+        v.mapping(link, label)
+        v.only_keys(link, label, ("title", "url"))
+        out.append({"title": v.text(link.get("title"), f"{label}.title", max_len=300),
+                    "url": v.url(link.get("url"), f"{label}.url", required=True)})
+    return out
+
+
+def check_toolkit_fields(data, *, partial: bool) -> dict:
+    """Validate toolkit input; with ``partial`` only the given fields are checked."""
+    v.mapping(data, "toolkit")
+    v.only_keys(data, "toolkit", TOOLKIT_FIELDS)
+    checks = {
+        "slug": check_slug,
+        "title": lambda x: v.text(x, "title", max_len=300),
+        "issue_area": lambda x: check_issue_area(x, "issue_area"),
+        "summary": lambda x: v.text(x, "summary", max_len=5000),
+        "model_ordinance": lambda x: v.text(x, "model_ordinance", required=False, max_len=200_000),
+        "legal_notes": lambda x: v.text(x, "legal_notes", required=False, max_len=50_000),
+        "talking_points": lambda x: v.text_list(x, "talking_points", max_items=50),
+        "resources": _check_resources,
+        "expert_ids": lambda x: [v.identifier(i, "expert_ids[]", "mem") for i in v.list_of(x, "expert_ids")],
+        "change_note": lambda x: v.text(x, "change_note", required=False, max_len=2000),
+    }
+    if not partial:
+        for required in ("slug", "title", "issue_area", "summary"):
+            if data.get(required) is None:
+                raise BadInput(f"{required} is required")
+    return {key: checks[key](value) for key, value in data.items()}
+
+
+def check_action(data, field="action") -> dict:
+    v.mapping(data, field)
+    v.only_keys(data, field, ACTION_FIELDS)
+    return {
+        "type": v.choice(data.get("type"), f"{field}.type", actions.ACTIONS),
+        "date": v.date(data.get("date"), f"{field}.date"),
+        "note": v.text(data.get("note"), f"{field}.note", required=False, max_len=2000),
+        "source_url": v.url(data.get("source_url"), f"{field}.source_url"),
+    }
+
+
+def check_ordinance_fields(data) -> dict:
+    v.mapping(data, "ordinance")
+    v.only_keys(data, "ordinance", ORDINANCE_FIELDS)
+    issue_area = check_issue_area(data.get("issue_area"), "issue_area")
+    toolkit_slug = data.get("toolkit_slug")
+    return {
+        "title": v.text(data.get("title"), "title", max_len=300),
+        "jurisdiction": ocd.check_division(data.get("jurisdiction"), "jurisdiction"),
+        "issue_area": issue_area,
+        "toolkit_slug": None if toolkit_slug is None else check_slug(toolkit_slug, "toolkit_slug"),
+        "sponsor_ids": list(dict.fromkeys(v.identifier(i, "sponsor_ids[]", "mem")
+                                          for i in v.list_of(data.get("sponsor_ids"), "sponsor_ids"))),
+        "provisions": provisions.check(issue_area, data.get("provisions")),
+        "source_url": v.url(data.get("source_url"), "source_url"),
+        "notes": v.text(data.get("notes"), "notes", required=False, max_len=5000),
+        "actions": [check_action(a, f"actions[{i}]")
+                    for i, a in enumerate(v.list_of(data.get("actions"), "actions", max_items=200))],
+    }
+
+
+def check_preemption_fields(data) -> dict:
+    v.mapping(data, "preemption")
+    v.only_keys(data, "preemption", PREEMPTION_FIELDS)
+    year = data.get("year")
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 1776 <= year <= 2100):
+        raise BadInput(f"year must be a year like 2016, got {year!r}")
+    voids = data.get("voids_existing_laws")
+    if voids is not None and not isinstance(voids, bool):
+        raise BadInput(f"voids_existing_laws must be true, false or null (not known), got {voids!r}")
+    return {
+        "state": ocd.check_state(data.get("state"), "state"),
+        "issue_area": check_issue_area(data.get("issue_area"), "issue_area"),
+        "scope": v.choice(data.get("scope"), "scope", SCOPES),
+        "statute": v.text(data.get("statute"), "statute", required=False, max_len=500),
+        "year": year,
+        "voids_existing_laws": voids,
+        "notes": v.text(data.get("notes"), "notes", required=False, max_len=5000),
+        "source_url": v.url(data.get("source_url"), "source_url"),
+    }
+
+
+def ordinance_query(filters) -> dict:
+    """A store query for the list filters (all optional, combined with AND)."""
+    f = v.mapping(filters, "filter", required=False) or {}
+    v.only_keys(f, "filter", ("state", "jurisdiction", "issue_area", "status", "sponsor_id", "toolkit_slug"))
+    checks = {
+        "state": lambda x: ("state", ocd.check_state(x, "filter.state")),
+        "jurisdiction": lambda x: ("jurisdiction", ocd.check_division(x, "filter.jurisdiction")),
+        "issue_area": lambda x: ("issue_area", check_issue_area(x, "filter.issue_area")),
+        "status": lambda x: ("status", v.choice(x, "filter.status", actions.STATUSES)),
+        "sponsor_id": lambda x: ("sponsor_ids", v.identifier(x, "filter.sponsor_id", "mem")),
+        "toolkit_slug": lambda x: ("toolkit_slug", check_slug(x, "filter.toolkit_slug")),
+    }
+    return dict(checks[key](value) for key, value in f.items() if value is not None)
+
+
+# -- toolkits --------------------------------------------------------------------------------
+
+def _toolkit_event(event_type: str, doc: dict) -> dict:
+    data = {"id": doc["_id"], "version": doc["version"], "slug": doc["_id"], "title": doc["draft"]["title"],
+            "issue_area": doc["draft"]["issue_area"]}
+    if event_type == "toolkit.published":
+        data["toolkit_version"] = doc["published"][-1]["version"]
+    if event_type == "toolkit.archived":
+        del data["title"]
+    return cloudevent(event_type, f"toolkit/{doc['_id']}", data)
+
+
+def _content(fields: dict) -> dict:
+    base = {"model_ordinance": None, "legal_notes": None, "talking_points": [], "resources": [], "expert_ids": []}
+    return {**base, **{k: fields[k] for k in CONTENT if k in fields}}
+
+
+def new_toolkit(fields: dict) -> dict:
+    """A draft, numbered version 1. The document keeps the working copy (``draft``), whether
+    it is still unpublished (``draft_pending``) and every published version, frozen."""
+    now = now_iso()
+    return {"_id": fields["slug"], "version": 1, "status": "draft", "number": 1, "draft_pending": True,
+            "draft": {**_content(fields), "change_note": fields.get("change_note")},
+            "published": [], "issue_area": fields["issue_area"], "created_at": now, "updated_at": now}
+
+
+def _listed(doc: dict) -> dict:
+    # list filters follow what get_toolkit shows: the latest published version, else the draft
+    doc["issue_area"] = (doc["published"][-1] if doc["published"] else doc["draft"])["issue_area"]
+    return doc
+
+
+def revise_toolkit(doc: dict, changes: dict) -> tuple[dict, list[dict]]:
+    """Edit the draft in place; on a published toolkit start the next draft version
+    (toolkit.revised). Revising an archived toolkit brings it back."""
+    if changes.get("slug", doc["_id"]) != doc["_id"]:
+        raise BadInput("a toolkit's slug cannot change; create a new toolkit instead")
+    changes = {k: val for k, val in changes.items() if k != "slug"}
+    if not changes:
+        return doc, []
+    new = {**doc, "version": doc["version"] + 1, "updated_at": now_iso()}
+    revised = doc["status"] == "archived" or not doc["draft_pending"]
+    if doc["status"] == "archived":
+        new["status"] = "published" if doc["published"] else "draft"
+    if not doc["draft_pending"]:
+        new.update(number=doc["number"] + 1, draft_pending=True)
+        new["draft"] = {**doc["draft"], "change_note": None}
+    new["draft"] = {**new["draft"], **changes}
+    _listed(new)
+    return new, [_toolkit_event("toolkit.revised", new)] if revised else []
+
+
+def publish_toolkit(doc: dict, change_note: str | None) -> tuple[dict, list[dict]]:
+    """Freeze the draft as the next numbered version. Publishing what is already
+    published changes nothing (a retried call is harmless)."""
+    if not doc["draft_pending"]:
+        if doc["status"] == "archived":
+            raise Conflict(f"toolkit {doc['_id']!r} is archived; revise it to start a new draft, then publish")
+        return doc, []
+    now = now_iso()
+    frozen = {**{k: doc["draft"][k] for k in CONTENT}, "version": doc["number"], "published_at": now,
+              "change_note": change_note or doc["draft"].get("change_note")}
+    new = {**doc, "version": doc["version"] + 1, "status": "published", "draft_pending": False,
+           "published": doc["published"] + [frozen], "updated_at": now}
+    _listed(new)
+    return new, [_toolkit_event("toolkit.published", new)]
+
+
+def archive_toolkit(doc: dict) -> tuple[dict, list[dict]]:
+    if doc["status"] == "archived":
+        return doc, []
+    new = {**doc, "version": doc["version"] + 1, "status": "archived", "updated_at": now_iso()}
+    return new, [_toolkit_event("toolkit.archived", new)]
+
+
+def toolkit_view(doc: dict, version: int | None = None, draft: bool = False) -> dict:
+    """The latest published version (or the draft if none was published); a given
+    published ``version``; or with ``draft`` the working draft when one is pending."""
+    history = [{k: p[k] for k in ("version", "published_at", "change_note")} for p in doc["published"]]
+    if version is not None:
+        shown = next((p for p in doc["published"] if p["version"] == version), None)
+        if shown is None:
+            raise NotFound(f"toolkit {doc['_id']!r} has no published version {version}; "
+                           f"published versions: {[p['version'] for p in doc['published']] or 'none yet'}")
+        status = "published"
+    elif doc["published"] and not (draft and doc["draft_pending"]):
+        shown, status = doc["published"][-1], "published"
+    else:
+        shown = {**doc["draft"], "version": doc["number"], "published_at": None}
+        status = "draft"
+    if doc["status"] == "archived" and version is None:
+        status = "archived"
+    out = {k: shown.get(k) for k in CONTENT + ("version", "published_at")}
+    out.update(slug=doc["_id"], status=status, versions=history,
+               draft_version=doc["number"] if doc["draft_pending"] else None,
+               change_note=shown.get("change_note"))
+    return out
+
+
+# -- ordinances --------------------------------------------------------------------------------
+
+def _ordinance_event(event_type: str, doc: dict, **extra) -> dict:
+    data = {"id": doc["_id"], "version": doc["version"], "jurisdiction": doc["jurisdiction"],
+            "state": doc["state"], "issue_area": doc["issue_area"], **extra}
+    return cloudevent(event_type, f"ordinance/{doc['_id']}", data)
+
+
+def _with_dates(doc: dict) -> dict:
+    acts = doc["actions"]
+    doc["first_action_date"] = acts[0]["date"] if acts else None
+    doc["latest_action_date"] = acts[-1]["date"] if acts else None
+    return doc
+
+
+def measure_key(fields: dict) -> str:
+    """One ordinance per jurisdiction and measure: the same title on the same issue twice is a duplicate."""
+    return "|".join((fields["jurisdiction"], fields["issue_area"], " ".join(fields["title"].casefold().split())))
+
+
+def new_ordinance(fields: dict) -> tuple[dict, list[dict]]:
+    now = now_iso()
+    history = []
+    for action in fields["actions"]:
+        if not any(actions.same_action(action, a) for a in history):
+            history = actions.place(history, {**action, "recorded_at": now})
+    status = actions.replay(history)
+    doc = {**fields, "_id": new_ordinance_id(), "version": 1, "state": ocd.state_of(fields["jurisdiction"]),
+           "actions": history, "status": status, "measure_key": measure_key(fields),
+           "created_at": now, "updated_at": now}
+    _with_dates(doc)
+    event = _ordinance_event("ordinance.recorded", doc)
+    event["data"].update(title=doc["title"], status=status)
+    return doc, [event]
+
+
+def record_action(doc: dict, action: dict) -> tuple[dict, list[dict]]:
+    """Place the action by date, replay the history, and store the new status.
+
+    The same action (type, date, source) recorded again changes nothing. An action that
+    cannot follow is refused with the allowed next actions. ``ordinance.status_changed``
+    is emitted when the status moved (an amendment, or a back-dated action that does not
+    change where the history ends, bumps the version without one).
+    """
+    if any(actions.same_action(action, a) for a in doc["actions"]):
+        return doc, []
+    history = actions.place(doc["actions"], {**action, "recorded_at": now_iso()})
+    status = actions.replay(history)
+    new = _with_dates({**doc, "actions": history, "status": status, "version": doc["version"] + 1,
+                       "updated_at": now_iso()})
+    if status == doc["status"]:
+        return new, []
+    data = {"from": doc["status"], "to": status, "action": action["type"]}
+    return new, [_ordinance_event("ordinance.status_changed", new, **data)]
+
+
+def ordinance_view(doc: dict) -> dict:
+    out = {k: doc.get(k) for k in ("title", "jurisdiction", "state", "issue_area", "toolkit_slug", "sponsor_ids",
+                                   "status", "provisions", "source_url", "notes", "version")}
+    out["id"] = doc["_id"]
+    out["actions"] = [{k: a.get(k) for k in ACTION_FIELDS + ("recorded_at",)} for a in doc["actions"]]
+    out["next_actions"] = list(actions.next_actions(doc["status"]))
+    return out
+
+
+def spread_view(doc: dict) -> dict:
+    out = ordinance_view(doc)
+    out["first_action"] = out["actions"][0] if out["actions"] else None
+    out["latest_action"] = out["actions"][-1] if out["actions"] else None
+    return out
+
+
+def spread_order(docs: list[dict]) -> list[dict]:
+    """Oldest first by first action date; ordinances with no actions last; then by id."""
+    return sorted(docs, key=lambda d: (d["first_action_date"] is None, d["first_action_date"] or "", d["_id"]))
+
+
+# -- preemption ---------------------------------------------------------------------------------
+
+def preemption_id(state: str, issue_area: str) -> str:
+    return f"{state}/{issue_area}"
+
+
+def _preemption_event(doc: dict) -> dict:
+    data = {"id": doc["_id"], "version": doc["version"], "state": doc["state"], "issue_area": doc["issue_area"],
+            "scope": doc["scope"]}
+    return cloudevent("preemption.changed", f"preemption/{doc['_id']}", data)
+
+
+def set_preemption(doc: dict | None, fields: dict) -> tuple[dict, list[dict]]:
+    """Record a state's preemption of an issue area; every change is kept in ``history``
+    (oldest first, the current record last). The same record again changes nothing."""
+    content = {k: fields[k] for k in PREEMPTION_CONTENT}
+    if doc is not None and all(doc.get(k) == content[k] for k in PREEMPTION_CONTENT):
+        return doc, []
+    now = now_iso()
+    version = 1 if doc is None else doc["version"] + 1
+    entry = {**content, "version": version, "recorded_at": now}
+    new = {**(doc or {"_id": preemption_id(fields["state"], fields["issue_area"]), "created_at": now}),
+           "state": fields["state"], "issue_area": fields["issue_area"], **content, "version": version,
+           "history": (doc or {}).get("history", []) + [entry], "updated_at": now}
+    return new, [_preemption_event(new)]
+
+
+def preemption_view(doc: dict) -> dict:
+    out = {k: doc.get(k) for k in PREEMPTION_FIELDS + ("history", "version")}
+    out["id"] = doc["_id"]
+    return out
+
+
+# -- questions ------------------------------------------------------------------------------------
+
+def verdict(jurisdiction: str, issue_area: str, preemptions: list[dict]) -> tuple[str, str]:
+    """Whether ``jurisdiction`` may pass a law on ``issue_area``, and why, in words."""
+    state = ocd.state_of(jurisdiction).upper()
+    issue = ISSUE_AREAS[issue_area].lower()
+    if len(jurisdiction.split("/")) == 3:
+        return "allowed", (f"{state} is a state: state preemption limits local governments, not the state "
+                           f"itself (federal law aside).")
+    if not preemptions:
+        return "unknown", (f"We have no record of whether {state} preempts local {issue} laws. "
+                           "Check state law with counsel before drafting.")
+    record = preemptions[0]
+    cited = ", ".join(str(x) for x in (record.get("statute"), record.get("year")) if x) or "no citation recorded"
+    notes = f" {record['notes']}" if record.get("notes") else ""
+    if record["scope"] == "none":
+        return "allowed", f"{state} does not preempt local {issue} laws ({cited}).{notes}"
+    if record["scope"] == "partial":
+        return "partially_preempted", (f"{state} partly preempts local {issue} laws ({cited}); "
+                                       f"some provisions may be allowed, see the notes.{notes}")
+    voided = " It voided local laws already passed." if record.get("voids_existing_laws") else ""
+    return "preempted", f"{state} preempts local {issue} laws ({cited}).{voided}{notes}"
+
+
+def peers_order(jurisdiction: str, docs: list[dict]) -> list[dict]:
+    """Ordinances in effect elsewhere, nearest first: the same state, then the rest; the
+    earliest adopters first within each."""
+    state = ocd.state_of(jurisdiction)
+    elsewhere = [d for d in docs if d["jurisdiction"] != jurisdiction and d["status"] in actions.IN_EFFECT]
+    return sorted(elsewhere, key=lambda d: (d["state"] != state, d["first_action_date"] or "9999", d["_id"]))

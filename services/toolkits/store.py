@@ -1,0 +1,72 @@
+"""The toolkits repository over pymongo: toolkits (by slug), ordinances, preemptions
+(by state/issue_area). Only plain finds, sorts, counts and single-document writes."""
+from pymongo import ASCENDING
+
+from clearinghouse import paging
+from clearinghouse.errors import BadInput, Conflict, NotFound
+from clearinghouse.store import Repository
+
+# spread, compare and peers read a whole issue area at once; more than this is a data error
+ISSUE_AREA_LIMIT = 2000
+_NAMES = {"toolkits": "toolkit", "ordinances": "ordinance", "preemptions": "preemption record"}
+
+
+class ToolkitsStore(Repository):
+    outbox_collections = ("toolkits", "ordinances", "preemptions")
+
+    def ensure_indexes(self):
+        super().ensure_indexes()
+        self.db.toolkits.create_index([("issue_area", ASCENDING)])
+        self.db.ordinances.create_index([("jurisdiction", ASCENDING), ("_id", ASCENDING)])
+        self.db.ordinances.create_index([("issue_area", ASCENDING)])
+        self.db.ordinances.create_index([("sponsor_ids", ASCENDING)])
+        self.db.ordinances.create_index([("measure_key", ASCENDING)], unique=True)
+        self.db.preemptions.create_index([("state", ASCENDING), ("issue_area", ASCENDING)])
+
+    def get(self, collection: str, key: str) -> dict:
+        doc = self.db[collection].find_one({"_id": key})
+        if doc is None:
+            raise NotFound(f"no {_NAMES[collection]} {key!r}")
+        return doc
+
+    def find(self, collection: str, key: str):
+        return self.db[collection].find_one({"_id": key})
+
+    def get_many(self, collection: str, keys: list[str]) -> dict:
+        return {d["_id"]: d for d in self.db[collection].find({"_id": {"$in": list(keys)}})}
+
+    def page(self, collection: str, query: dict, first: int, after, field: str):
+        """A page ordered by ``field`` (never changed after insert), then id: no gaps or
+        duplicates while others write."""
+        position = paging.decode(after)
+        find = dict(query)
+        if position is not None:
+            if not (isinstance(position, list) and len(position) == 2):
+                raise BadInput(f"after {after!r} is not a cursor from this list; pass an end_cursor you were given")
+            value, last_id = position
+            find["$or"] = [{field: {"$gt": value}}, {field: value, "_id": {"$gt": last_id}}]
+        rows = list(self.db[collection].find(find).sort([(field, 1), ("_id", 1)]).limit(first + 1))
+        total = self.db[collection].count_documents(query)
+        return paging.page(rows, first, total, lambda d: [d[field], d["_id"]])
+
+    def ordinances_on(self, issue_area: str) -> list[dict]:
+        return list(self.db.ordinances.find({"issue_area": issue_area}).limit(ISSUE_AREA_LIMIT))
+
+    def ordinance_by_measure(self, key: str):
+        return self.db.ordinances.find_one({"measure_key": key}, {"_id": 1})
+
+    def insert_ordinance(self, doc: dict, events: list[dict]) -> dict:
+        existing = self.ordinance_by_measure(doc["measure_key"])
+        if existing is not None:
+            raise Conflict(f"{doc['jurisdiction']} already has an ordinance titled {doc['title']!r} on "
+                           f"{doc['issue_area']}: {existing['_id']}; record actions on it instead")
+        return self.insert("ordinances", doc, events)
+
+    def preemptions(self, query: dict) -> list[dict]:
+        return list(self.db.preemptions.find(query).sort([("state", 1), ("issue_area", 1)]))
+
+    def latest_published_toolkit(self, issue_area: str):
+        """The most recently published toolkit on the issue that is not archived."""
+        docs = self.db.toolkits.find({"issue_area": issue_area, "status": "published"},
+                                     {"published": 1, "status": 1})
+        return max(docs, key=lambda d: d["published"][-1]["published_at"], default=None)
