@@ -63,3 +63,40 @@ class EmbeddedMongo:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+
+class EmbeddedSearch:
+    """osmem-server (an in-memory OpenSearch-compatible server shipped in its wheel).
+
+    It keeps nothing on disk: the search service rebuilds its index from the owning
+    services when it finds it empty. ``data_dir`` holds only the server's log.
+    """
+
+    def __init__(self, data_dir: Path, port: int | None = None):
+        self.data_dir = Path(data_dir)
+        self.port = port or free_port()
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "EmbeddedSearch":
+        from osmem_server import resolve_binary
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.data_dir / "osmem-server.log", "ab")
+        self.proc = subprocess.Popen(
+            [resolve_binary(), "--addr", f"127.0.0.1:{self.port}", "--no-ja", "--no-stdin-watch",
+             "--parent-pid", str(os.getpid())],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        wait_for_port(self.port, self.proc, "osmem-server (embedded search)")
+        return self
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()

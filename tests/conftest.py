@@ -86,3 +86,26 @@ def wait_until(predicate, timeout=10.0, interval=0.02, message="condition"):
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {message}")
         time.sleep(interval)
+
+
+@pytest.fixture(scope="session")
+def search_server(tmp_path_factory):
+    """The search engine's URL: ELASTICSEARCH_URL's server, or an embedded osmem-server
+    for the session (each test's index names start with its own db_prefix)."""
+    if os.environ.get("ELASTICSEARCH_URL"):
+        yield os.environ["ELASTICSEARCH_URL"]
+        return
+    from clearinghouse.embedded import EmbeddedSearch
+    server = EmbeddedSearch(tmp_path_factory.mktemp("search")).start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def search_settings(settings, search_server):
+    return settings.replace(elasticsearch_url=search_server)
+
+
+@pytest.fixture
+def search_config(search_settings):
+    return search_settings.nameko_config()

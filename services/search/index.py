@@ -1,0 +1,334 @@
+"""What the search index holds and how it is asked: the mapping, the document built from
+each owner's public view of an entity, and the query, facets, highlights and cursors.
+Pure functions over plain dicts; no I/O.
+
+One index holds every type (member, toolkit, ordinance, ask), so one query ranks them
+together and one aggregation counts facets across them. Each document's ``_id`` is
+``<type>:<id>``; Elasticsearch external versioning on the entity's version keeps a stale
+write from replacing a newer one. An entity that must not be found (an archived
+toolkit, a member who left) is kept as a hidden tombstone at its version, rather than
+deleted, so that a late, older event cannot bring it back after Elasticsearch forgets a
+delete.
+"""
+from __future__ import annotations
+
+import re
+
+from clearinghouse import ocd, validation as v
+from clearinghouse.errors import BadInput
+from clearinghouse.issue_areas import check_issue_area
+from clearinghouse.paging import check_first, decode, encode
+
+TYPES = ("member", "toolkit", "ordinance", "ask")
+
+MEMBER_STATUSES = ("prospect", "active", "lapsed", "alumni")
+# Members who left are hidden: search is for finding peers in the network today. Their
+# public profile stays readable from members (e.g. as an ordinance's sponsor), and a
+# member who rejoins is found again at the next event.
+HIDDEN_MEMBER_STATUSES = ("lapsed", "alumni")
+TOOLKIT_STATUSES = ("published",)
+# An ordinance's status: "recorded" or the name of the action that set it (toolkits'
+# actions.py; "amended" changes the text, not the status).
+ORDINANCE_STATUSES = (
+    "recorded", "drafted", "introduced", "referred", "committee_passed", "passed", "failed", "withdrawn",
+    "vetoed", "veto_overridden", "signed", "enacted", "effective", "challenged", "enjoined",
+    "struck_down", "appealed", "reinstated", "preempted", "preemption_lifted", "repealed")
+ASK_STATUSES = ("open", "answered")
+STATUSES = tuple(dict.fromkeys(MEMBER_STATUSES + TOOLKIT_STATUSES + ORDINANCE_STATUSES + ASK_STATUSES))
+
+FILTER_KEYS = ("type", "state", "issue_area", "status", "jurisdiction")
+FACETS = ("type", "state", "issue_area", "status")
+MAX_TEXT = 500
+HIGHLIGHT = {"pre_tags": ["<em>"], "post_tags": ["</em>"]}
+
+_KEYWORD = {"type": "keyword"}
+MAPPING = {
+    # strict: a field nobody mapped (an email, a phone) is refused by the engine itself
+    "dynamic": "strict",
+    "properties": {
+        "key": _KEYWORD, "type": _KEYWORD, "id": _KEYWORD, "visible": {"type": "boolean"},
+        "version": {"type": "long"},
+        "title": {"type": "text", "analyzer": "english",
+                  "fields": {"suggest": {"type": "search_as_you_type"}}},
+        "body": {"type": "text", "analyzer": "english"},
+        "places": {"type": "text"},
+        "state": _KEYWORD, "jurisdiction": _KEYWORD, "issue_area": _KEYWORD, "status": _KEYWORD,
+        # what a hit returns: the owner's public view, kept but not indexed
+        "node": {"type": "object", "enabled": False},
+    },
+}
+SETTINGS = {"number_of_shards": 1}
+FIELDS = ["title^4", "places^2", "body"]
+
+
+def key(kind: str, entity_id: str) -> str:
+    return f"{kind}:{entity_id}"
+
+
+# -- documents --------------------------------------------------------------------------
+
+def _place(division: str) -> str:
+    return ocd.name_of(division) if division else ""
+
+
+def _join(*parts) -> str:
+    return "\n".join(p for p in parts if p)
+
+
+def member_document(member: dict) -> dict:
+    current = [o for o in member.get("offices") or [] if not o.get("end_date")]
+    jurisdictions = sorted({o["jurisdiction"] for o in current})
+    node = {k: member.get(k) for k in ("id", "name", "given_name", "family_name", "pronouns", "bio",
+                                       "status", "joined_on", "issue_areas", "version")}
+    node["offices"] = [{k: o.get(k) for k in ("id", "role", "body", "jurisdiction", "district",
+                                              "start_date", "end_date")}
+                       for o in member.get("offices") or []]
+    offices = [f"{o.get('role')}, {o.get('body')}" + (f", district {o['district']}" if o.get("district") else "")
+               for o in current]
+    return {
+        "title": member["name"], "body": _join(member.get("bio"), *offices),
+        "places": _join(*(_place(j) for j in jurisdictions)),
+        "state": sorted({ocd.state_of(j) for j in jurisdictions}), "jurisdiction": jurisdictions,
+        "issue_area": list(member.get("issue_areas") or []), "status": member.get("status"),
+        "node": node, "visible": member.get("status") not in HIDDEN_MEMBER_STATUSES,
+    }
+
+
+def toolkit_document(toolkit: dict) -> dict:
+    node = {k: toolkit.get(k) for k in ("slug", "title", "issue_area", "summary", "status", "version",
+                                        "published_at")}
+    node["id"] = toolkit["slug"]
+    return {
+        "title": toolkit.get("title") or toolkit["slug"],
+        "body": _join(toolkit.get("summary"), toolkit.get("model_ordinance"), toolkit.get("legal_notes"),
+                      *(toolkit.get("talking_points") or [])),
+        "issue_area": [toolkit["issue_area"]] if toolkit.get("issue_area") else [],
+        "status": "published", "node": node,
+        # owners answer with the latest published version; a draft-only or archived
+        # toolkit is not searchable
+        "visible": toolkit.get("status") == "published",
+    }
+
+
+def ordinance_document(ordinance: dict) -> dict:
+    node = {k: ordinance.get(k) for k in ("id", "title", "jurisdiction", "state", "issue_area", "toolkit_slug",
+                                          "status", "sponsor_ids", "source_url", "version")}
+    notes = [a.get("note") for a in ordinance.get("actions") or []]
+    jurisdiction = ordinance.get("jurisdiction")
+    return {
+        "title": ordinance["title"], "body": _join(*notes), "places": _place(jurisdiction),
+        "state": [ordinance.get("state") or ocd.state_of(jurisdiction)] if jurisdiction else [],
+        "jurisdiction": [jurisdiction] if jurisdiction else [],
+        "issue_area": [ordinance["issue_area"]] if ordinance.get("issue_area") else [],
+        "status": ordinance.get("status"), "node": node, "visible": True,
+    }
+
+
+def ask_document(ask: dict) -> dict:
+    answers = ask.get("answers") or []
+    node = {k: ask.get(k) for k in ("id", "issue_area", "subject", "body", "author_id", "posted_at", "version")}
+    node["answer_count"] = len(answers)
+    return {
+        "title": ask["subject"], "body": _join(ask.get("body"), *(a.get("body") for a in answers)),
+        "issue_area": [ask["issue_area"]] if ask.get("issue_area") else [],
+        "status": "answered" if answers else "open", "node": node, "visible": True,
+    }
+
+
+BUILDERS = {"member": member_document, "toolkit": toolkit_document,
+            "ordinance": ordinance_document, "ask": ask_document}
+
+
+def entity_id(kind: str, entity: dict) -> str:
+    return entity["slug"] if kind == "toolkit" else entity["id"]
+
+
+def document(kind: str, entity: dict | None, entity_key: str, version: int) -> dict:
+    """The document for an owner's public view of an entity; a hidden tombstone when the
+    entity is gone (None) or must not be found. Only whitelisted fields are copied."""
+    base = {"key": key(kind, entity_key), "type": kind, "id": entity_key, "version": version}
+    if entity is None:
+        return {**base, "visible": False}
+    doc = BUILDERS[kind](entity)
+    if not doc["visible"]:
+        return {**base, "visible": False}
+    doc["node"] = {**doc["node"], "type": kind}
+    return {**base, **doc}
+
+
+def version_of(kind: str, entity: dict | None, event_version: int = 0) -> int:
+    """The external version to index at: the entity's counter, never below the event's.
+
+    A document written at version N always shows a state at least as new as N (it was
+    read from the owner after the write that made N), so the highest version wins.
+    """
+    return max(int((entity or {}).get("version") or 0), int(event_version or 0))
+
+
+# -- events -----------------------------------------------------------------------------
+
+EVENT_KINDS = {
+    "member.joined": "member", "member.updated": "member", "member.left": "member",
+    "toolkit.published": "toolkit", "toolkit.revised": "toolkit", "toolkit.archived": "toolkit",
+    "ordinance.recorded": "ordinance", "ordinance.status_changed": "ordinance",
+    "ask.posted": "ask", "ask.answered": "ask",
+}
+
+
+def event_target(event: dict) -> tuple[str, str, int] | None:
+    """(type, entity key, version) an event is about, or None if search does not index it."""
+    kind = EVENT_KINDS.get(event.get("type"))
+    data = event.get("data") or {}
+    if kind is None:
+        return None
+    entity_key = data.get("slug") if kind == "toolkit" else data.get("id")
+    if not entity_key:
+        entity_key = (event.get("subject") or "").partition("/")[2]
+    return (kind, entity_key, int(data.get("version") or 0)) if entity_key else None
+
+
+# -- queries ------------------------------------------------------------------------------
+
+_PHRASE = re.compile(r'"([^"]+)"')
+
+
+def parse_text(text: str) -> tuple[list[str], str]:
+    """Quoted parts are phrases; the rest is free text. An unmatched quote is just text."""
+    phrases = [p.strip() for p in _PHRASE.findall(text) if p.strip()]
+    rest = _PHRASE.sub(" ", text).replace('"', " ")
+    return phrases, " ".join(rest.split())
+
+
+def check_types(types) -> list[str]:
+    if types is None:
+        return []
+    if isinstance(types, str):
+        types = [types]
+    if not isinstance(types, (list, tuple)):
+        raise BadInput(f"types must be a list from: {', '.join(TYPES)}")
+    return [v.choice(t, "types[]", TYPES) for t in dict.fromkeys(types)]
+
+
+def check_filter(filters) -> dict:
+    """The filter, checked: keys type, state, issue_area, status, jurisdiction; each a value
+    or a list of values. Unknown keys and values are refused with what is allowed."""
+    v.mapping(filters, "filter", required=False)
+    filters = filters or {}
+    v.only_keys(filters, "filter", FILTER_KEYS)
+    checks = {
+        "type": lambda x: v.choice(x, "filter.type", TYPES),
+        "state": lambda x: ocd.check_state(x, "filter.state"),
+        "issue_area": lambda x: check_issue_area(x, "filter.issue_area"),
+        "status": lambda x: v.choice(x, "filter.status", STATUSES),
+        "jurisdiction": lambda x: ocd.check_division(x, "filter.jurisdiction"),
+    }
+    out = {}
+    for name, value in filters.items():
+        if value is None:
+            continue
+        values = value if isinstance(value, (list, tuple)) else [value]
+        if not values or len(values) > 50:
+            raise BadInput(f"filter.{name} takes one value or a list of 1 to 50 values")
+        out[name] = [checks[name](x) for x in values]
+    return out
+
+
+def check_cursor(after) -> list | None:
+    position = decode(after)
+    if position is None:
+        return None
+    if not (isinstance(position, list) and len(position) == 2 and isinstance(position[0], (int, float))
+            and isinstance(position[1], str)):
+        raise BadInput(f"after {after!r} is not a search cursor; pass an end_cursor from a search result")
+    return position
+
+
+def check_query(text, types=None, filters=None, first=20, after=None) -> dict:
+    text = v.text(text if text is not None else "", "text", required=False, max_len=MAX_TEXT) or ""
+    return {"text": text, "types": check_types(types), "filter": check_filter(filters),
+            "first": check_first(first), "after": check_cursor(after)}
+
+
+def _filters(q: dict) -> list[dict]:
+    clauses = [{"term": {"visible": True}}]
+    types = q["types"]
+    if "type" in q["filter"]:
+        types = [t for t in (types or TYPES) if t in q["filter"]["type"]] or ["none"]
+    if types:
+        clauses.append({"terms": {"type": types}})
+    for name, values in q["filter"].items():
+        if name != "type":
+            clauses.append({"terms": {name: values}})
+    return clauses
+
+
+def _matching(text: str) -> dict:
+    phrases, words = parse_text(text)
+    must = [{"multi_match": {"query": p, "type": "phrase", "fields": FIELDS}} for p in phrases]
+    should = []
+    if words:
+        must.append({"multi_match": {"query": words, "fields": FIELDS, "fuzziness": "AUTO",
+                                     "prefix_length": 1, "minimum_should_match": "2<75%"}})
+        # the words as typed, and in order, rank above fuzzy and scattered matches
+        should.append({"multi_match": {"query": words, "fields": FIELDS, "boost": 2}})
+        should.append({"multi_match": {"query": words, "type": "phrase", "fields": FIELDS, "slop": 2,
+                                       "boost": 2}})
+    if not must:
+        return {"match_all": {}}
+    return {"bool": {"must": must, "should": should}}
+
+
+def search_body(q: dict) -> dict:
+    body = {
+        "query": {"bool": {"must": [_matching(q["text"])], "filter": _filters(q)}},
+        "size": q["first"] + 1, "track_total_hits": True,
+        # the key breaks ties so that pages never overlap nor skip
+        "sort": [{"_score": {"order": "desc"}}, {"key": {"order": "asc"}}],
+        "aggs": {name: {"terms": {"field": name, "size": 100}} for name in FACETS},
+        "highlight": {**HIGHLIGHT, "fields": {"title": {"number_of_fragments": 0},
+                                              "body": {"fragment_size": 160, "number_of_fragments": 3}}},
+        "_source": ["node"],
+    }
+    if q["after"] is not None:
+        body["search_after"] = q["after"]
+    return body
+
+
+def results(response: dict, first: int) -> dict:
+    """Shape an engine response into the query RPC's page."""
+    hits = response["hits"]["hits"]
+    has_next = len(hits) > first
+    edges = []
+    for hit in hits[:first]:
+        highlights = [s for field in ("title", "body") for s in (hit.get("highlight") or {}).get(field, [])]
+        edges.append({"cursor": encode(hit["sort"]), "node": hit["_source"]["node"],
+                      "highlights": highlights, "score": hit.get("_score") or hit["sort"][0]})
+    facets = [{"field": name,
+               "buckets": [{"value": b["key"], "count": b["doc_count"]}
+                           for b in response.get("aggregations", {}).get(name, {}).get("buckets", [])]}
+              for name in FACETS]
+    return {"total_count": response["hits"]["total"]["value"], "edges": edges,
+            "page_info": {"has_next_page": has_next, "end_cursor": edges[-1]["cursor"] if edges else None},
+            "facets": facets}
+
+
+def check_suggest(prefix, types=None, limit=10) -> dict:
+    prefix = v.text(prefix, "prefix", max_len=100)
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 20:
+        raise BadInput(f"limit must be a whole number from 1 to 20, got {limit!r}")
+    return {"prefix": prefix, "types": check_types(types), "limit": limit}
+
+
+def suggest_body(s: dict) -> dict:
+    fields = ["title.suggest", "title.suggest._2gram", "title.suggest._3gram"]
+    filters = [{"term": {"visible": True}}] + ([{"terms": {"type": s["types"]}}] if s["types"] else [])
+    return {"query": {"bool": {"must": [{"multi_match": {"query": s["prefix"], "type": "bool_prefix",
+                                                         "fields": fields}}],
+                               "filter": filters}},
+            "size": s["limit"], "_source": ["type", "id", "title"],
+            "sort": [{"_score": {"order": "desc"}}, {"key": {"order": "asc"}}]}
+
+
+def suggestions(response: dict) -> list[dict]:
+    return [{"type": h["_source"]["type"], "id": h["_source"]["id"], "text": h["_source"]["title"]}
+            for h in response["hits"]["hits"]]

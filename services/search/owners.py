@@ -1,0 +1,67 @@
+"""What search reads from the services that own the data, over RPC only: one entity's
+public view when an event names it, and every entity, page by page, for a rebuild.
+
+Every call has a deadline: nameko's in-service RPC proxy waits for ever on a service
+whose queue exists but that nobody consumes (it is down), and a search worker must not.
+"""
+from __future__ import annotations
+
+import eventlet
+from nameko.exceptions import UnknownService
+
+from clearinghouse.errors import NotFound, Unavailable
+
+OWNER = {"member": "members", "toolkit": "toolkits", "ordinance": "toolkits", "ask": "notifications"}
+PAGE = 100
+
+
+class Owners:
+    def __init__(self, rpc, timeout: float = 10.0):
+        """``rpc`` has one attribute per service (``rpc.members``...): the service's
+        RpcProxy dependencies, or a standalone ClusterRpcProxy."""
+        self.rpc = rpc
+        self.timeout = timeout
+
+    def _call(self, kind: str, method: str, *args, **kwargs):
+        service = OWNER[kind]
+        try:
+            with eventlet.Timeout(self.timeout):
+                return getattr(getattr(self.rpc, service), method)(*args, **kwargs)
+        except eventlet.Timeout:
+            raise Unavailable(f"{service} did not answer {method} within {self.timeout:.0f}s") from None
+        except UnknownService:
+            raise Unavailable(f"{service} is not running (no one answers {service}.{method})") from None
+
+    def fetch(self, kind: str, entity_key: str) -> dict | None:
+        """The entity as the public sees it, or None if its owner has no such entity."""
+        method, kwargs = {"member": ("get_member", {"caller_role": "public"}),
+                          "toolkit": ("get_toolkit", {}),
+                          "ordinance": ("get_ordinance", {}),
+                          "ask": ("get_ask", {})}[kind]
+        try:
+            return self._call(kind, method, entity_key, **kwargs)
+        except NotFound:
+            return None
+
+    def pages(self, kind: str, first: int = PAGE):
+        """Yield (entities, total_count) page by page, in the owner's order."""
+        after = None
+        while True:
+            page = self._list(kind, first, after)
+            nodes = [edge["node"] for edge in page["edges"]]
+            if kind == "toolkit" and nodes:
+                # a listed toolkit may be its newest draft; index what get_toolkit shows
+                nodes = [t for t in self._call(kind, "get_toolkits", [n["slug"] for n in nodes]) if t]
+            yield nodes, page["total_count"]
+            if not page["page_info"]["has_next_page"]:
+                return
+            after = page["page_info"]["end_cursor"]
+
+    def _list(self, kind, first, after):
+        if kind == "member":
+            return self._call(kind, "list_members", filter=None, first=first, after=after, caller_role="public")
+        if kind == "toolkit":
+            return self._call(kind, "list_toolkits", first=first, after=after)
+        if kind == "ordinance":
+            return self._call(kind, "list_ordinances", filter=None, first=first, after=after)
+        return self._call(kind, "list_asks", first=first, after=after)

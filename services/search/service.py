@@ -1,0 +1,102 @@
+"""The search service: entrypoints only. It owns nothing but its index, which it builds
+from the domain events (fetching each entity's public view from its owner) and can
+rebuild from the owners over RPC; index.py says what is indexed and how it is asked."""
+import logging
+
+import eventlet
+from nameko.events import event_handler
+from nameko.rpc import RpcProxy
+
+from clearinghouse.errors import ClearinghouseError, Unavailable
+from clearinghouse.metrics import Metrics
+from clearinghouse.rpc import rpc
+
+from . import index
+from .engine import SearchEngine
+from .indexing import EVENTS, apply_event
+from .owners import Owners
+from .rebuild import Rebuilds, require_done
+
+log = logging.getLogger(__name__)
+
+RETRY_DELAY = 1.0  # before an event goes back to the queue because an owner or the engine is away
+
+
+def _consumes(*event_types):
+    """One durable queue per event type, all handled by the same method."""
+    def decorate(fn):
+        for event_type in event_types:
+            source = {"member": "members", "toolkit": "toolkits", "ordinance": "toolkits",
+                      "ask": "notifications"}[event_type.split(".")[0]]
+            fn = event_handler(source, event_type, requeue_on_error=True)(fn)
+        return fn
+    return decorate
+
+
+class SearchService:
+    name = "search"
+
+    engine = SearchEngine()
+    rebuilds = Rebuilds()
+    metrics = Metrics()
+    # the owners, read over RPC only (owners.Owners puts a deadline on every call)
+    members = RpcProxy("members")
+    toolkits = RpcProxy("toolkits")
+    notifications = RpcProxy("notifications")
+
+    # -- queries --------------------------------------------------------------------------
+    @rpc
+    def query(self, text, types=None, filter=None, first=20, after=None):
+        """Search members, toolkits, ordinances and asks. ``text`` is free text (typos
+        tolerated) with "quoted phrases"; ``types`` from member, toolkit, ordinance, ask;
+        ``filter`` keys type, state, issue_area, status, jurisdiction (a value or a list).
+        Returns total_count, edges [{cursor, node, highlights, score}], page_info and
+        facets [{field, buckets [{value, count}]}] for type, state, issue_area, status.
+        BadInput for unknown filters or values; Unavailable if the engine is away."""
+        q = index.check_query(text, types, filter, first, after)
+        return index.results(self.engine.search(index.search_body(q)), q["first"])
+
+    @rpc
+    def suggest(self, prefix, types=None, limit=10):
+        """Names and titles starting with ``prefix`` (for autocomplete): [{type, id, text}]."""
+        s = index.check_suggest(prefix, types, limit)
+        return index.suggestions(self.engine.search(index.suggest_body(s), what="suggestion"))
+
+    # -- rebuilds -------------------------------------------------------------------------
+    @rpc
+    def rebuild(self):
+        """Reindex everything from the owners behind an alias swap and wait for it.
+        Returns {indexed: {type: count}, skipped: {type: why}, kept: {type: count}}."""
+        status = require_done(self.rebuilds.begin().done.wait())
+        return {k: status[k] for k in ("indexed", "skipped", "kept", "seconds")}
+
+    @rpc
+    def start_rebuild(self):
+        """Start a rebuild (or join the one under way) and return its status at once."""
+        return self.rebuilds.begin().status()
+
+    @rpc
+    def rebuild_status(self):
+        """The current or last rebuild: state (idle, running, done, failed), indexed and
+        totals per type, skipped owners and what was kept for them."""
+        return self.rebuilds.status()
+
+    # -- events ----------------------------------------------------------------------------
+    @_consumes("member.joined", "member.updated", "member.left",
+               "toolkit.published", "toolkit.revised", "toolkit.archived",
+               "ordinance.recorded", "ordinance.status_changed",
+               "ask.posted", "ask.answered")
+    def on_event(self, event):
+        """Index the entity an event names, at its version (stale and duplicate events
+        change nothing). An owner or engine outage puts the event back on its queue."""
+        try:
+            # the service's RpcProxy attributes are the owners' proxies
+            return apply_event(event, self.engine, Owners(self))
+        except Unavailable as exc:
+            log.warning("event %s not indexed yet (%s); it goes back on the queue", event.get("id"), exc)
+            eventlet.sleep(RETRY_DELAY)
+            raise
+        except ClearinghouseError as exc:
+            log.error("event %s cannot be indexed (%s); dropped, a rebuild repairs it", event.get("id"), exc)
+            EVENTS.labels(str(event.get("type")), "failed").inc()
+            return "failed"

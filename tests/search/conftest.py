@@ -1,0 +1,40 @@
+"""Search on a real broker and the embedded search server over HTTP, with the real
+owner services (members, toolkits, notifications) in containers of the same test."""
+import pytest
+
+from services.members.service import MembersService
+from services.search.engine import SearchIndex
+from services.search.service import SearchService
+from services.search.transport import client, is_embedded
+from tests.conftest import wait_until
+
+
+@pytest.fixture
+def es(search_settings):
+    """The raw engine client, for reading what the index really holds."""
+    es = client(search_settings.elasticsearch_url, embedded=is_embedded(search_settings.elasticsearch_url))
+    yield es
+    es.indices.delete(index=f"{search_settings.database_name('search')}*", ignore_unavailable=True)
+    es.close()
+
+
+@pytest.fixture
+def raw_index(es, search_settings):
+    return SearchIndex(es, search_settings.database_name("search"))
+
+
+@pytest.fixture
+def members(container_factory, search_config):
+    container = container_factory(MembersService, search_config)
+    container.start()
+    return container
+
+
+@pytest.fixture
+def search(container_factory, search_config, es, rpc):
+    container = container_factory(SearchService, search_config)
+    container.start()
+    # the start-up rebuild (the index is empty) finishes before a test begins
+    wait_until(lambda: rpc.search.rebuild_status()["state"] in ("done", "failed"), timeout=30,
+               message="the start-up rebuild")
+    return container
