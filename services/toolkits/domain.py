@@ -273,7 +273,10 @@ def new_ordinance(fields: dict) -> tuple[dict, list[dict]]:
     for action in fields["actions"]:
         if not any(actions.same_action(action, a) for a in history):
             history = actions.place(history, {**action, "recorded_at": now})
-    status = actions.replay(history)
+    try:
+        status = actions.replay(history)
+    except Conflict as exc:  # nothing stored yet: the history given is itself wrong
+        raise BadInput(f"actions: {exc}") from None
     doc = {**fields, "_id": new_ordinance_id(), "version": 1, "state": ocd.state_of(fields["jurisdiction"]),
            "actions": history, "status": status, "measure_key": measure_key(fields),
            "created_at": now, "updated_at": now}

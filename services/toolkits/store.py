@@ -17,9 +17,10 @@ class ToolkitsStore(Repository):
     def ensure_indexes(self):
         super().ensure_indexes()
         self.db.toolkits.create_index([("issue_area", ASCENDING)])
-        self.db.ordinances.create_index([("jurisdiction", ASCENDING), ("_id", ASCENDING)])
+        # Plain single-field indexes only: nx-27017 refuses inserts once a compound index
+        # names _id, and an index on an array field (sponsor_ids) makes its finds miss.
+        self.db.ordinances.create_index([("jurisdiction", ASCENDING)])
         self.db.ordinances.create_index([("issue_area", ASCENDING)])
-        self.db.ordinances.create_index([("sponsor_ids", ASCENDING)])
         self.db.ordinances.create_index([("measure_key", ASCENDING)], unique=True)
         self.db.preemptions.create_index([("state", ASCENDING), ("issue_area", ASCENDING)])
 

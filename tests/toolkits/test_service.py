@@ -1,0 +1,294 @@
+"""The toolkits service on a real broker with the embedded store over the wire."""
+import pytest
+
+from clearinghouse.errors import BadInput, Conflict, NotFound
+from services.toolkits.service import ToolkitsService
+from tests.events_tap import EventTap
+
+PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
+PHL = "ocd-division/country:us/state:pa/place:philadelphia"
+SEATTLE = "ocd-division/country:us/state:wa/place:seattle"
+SF = "ocd-division/country:us/state:ca/place:san_francisco"
+BIRMINGHAM = "ocd-division/country:us/state:al/place:birmingham"
+
+
+@pytest.fixture
+def toolkits(container_factory, config):
+    container = container_factory(ToolkitsService, config)
+    container.start()
+    return container
+
+
+@pytest.fixture
+def tap(toolkits, amqp_uri):
+    tap = EventTap(amqp_uri, "toolkits.events")
+    yield tap
+    tap.close()
+
+
+def toolkit_data(**extra):
+    return {"slug": "paid-sick-days", "title": "Paid Sick Days", "issue_area": "paid-sick-leave",
+            "summary": "Earned sick time for every worker.", "model_ordinance": "# Section 1\nEvery employee...",
+            "talking_points": ["Nobody should choose between a paycheck and their health."],
+            "resources": [{"title": "A guide", "url": "https://example.org/guide"}], **extra}
+
+
+def ordinance_data(jurisdiction=PGH, issue_area="paid-sick-leave", title="Paid Sick Days Act", **extra):
+    return {"title": title, "jurisdiction": jurisdiction, "issue_area": issue_area, **extra}
+
+
+def action(type_, date, source_url=None, note=None):
+    return {"type": type_, "date": date, "source_url": source_url, "note": note}
+
+
+def test_toolkit_version_history_survives_revisions(toolkits, rpc):
+    created = rpc.toolkits.create_toolkit(toolkit_data())
+    assert (created["status"], created["version"], created["versions"]) == ("draft", 1, [])
+    rpc.toolkits.revise_toolkit("paid-sick-days", {"summary": "Edited draft"})
+    v1 = rpc.toolkits.publish_toolkit("paid-sick-days", change_note="First release")
+    assert (v1["status"], v1["version"], v1["summary"]) == ("published", 1, "Edited draft")
+    draft = rpc.toolkits.revise_toolkit("paid-sick-days", {"summary": "Second edition", "change_note": "Updated"})
+    assert (draft["status"], draft["version"]) == ("draft", 2)
+    assert rpc.toolkits.get_toolkit("paid-sick-days")["summary"] == "Edited draft"
+    assert rpc.toolkits.get_toolkit("paid-sick-days", draft=True)["summary"] == "Second edition"
+    v2 = rpc.toolkits.publish_toolkit("paid-sick-days")
+    assert [(h["version"], h["change_note"]) for h in v2["versions"]] == [(1, "First release"), (2, "Updated")]
+    assert rpc.toolkits.get_toolkit("paid-sick-days", version=1)["summary"] == "Edited draft"
+    assert rpc.toolkits.get_toolkit("paid-sick-days", version=2)["summary"] == "Second edition"
+    with pytest.raises(NotFound, match="no published version 3"):
+        rpc.toolkits.get_toolkit("paid-sick-days", version=3)
+    assert rpc.toolkits.get_toolkits(["paid-sick-days", "nope"])[1] is None
+
+
+def test_archived_toolkits_are_listed_only_when_asked_for(toolkits, rpc):
+    for slug, area in (("paid-sick-days", "paid-sick-leave"), ("fifteen", "minimum-wage"),
+                       ("fair-workweek", "fair-scheduling")):
+        rpc.toolkits.create_toolkit(toolkit_data(slug=slug, issue_area=area))
+        rpc.toolkits.publish_toolkit(slug)
+    rpc.toolkits.archive_toolkit("fifteen")
+
+    def slugs(**kw):
+        return [e["node"]["slug"] for e in rpc.toolkits.list_toolkits(**kw)["edges"]]
+
+    assert slugs() == ["fair-workweek", "paid-sick-days"]
+    assert slugs(status="archived") == ["fifteen"]
+    assert slugs(issue_area="fair-scheduling") == ["fair-workweek"]
+    assert rpc.toolkits.get_toolkit("fifteen")["status"] == "archived"
+    with pytest.raises(Conflict, match="already exists"):
+        rpc.toolkits.create_toolkit(toolkit_data())
+
+
+def test_toolkit_events_carry_entity_version_and_toolkit_version(toolkits, rpc, tap):
+    rpc.toolkits.create_toolkit(toolkit_data())
+    rpc.toolkits.publish_toolkit("paid-sick-days", "v1")
+    rpc.toolkits.revise_toolkit("paid-sick-days", {"title": "Paid Sick Days (2nd ed.)"})
+    rpc.toolkits.publish_toolkit("paid-sick-days", "v2")
+    rpc.toolkits.archive_toolkit("paid-sick-days")
+    events = tap.wait_for(4)
+    assert [(e["type"], e["data"]["version"]) for e in events] == [
+        ("toolkit.published", 2), ("toolkit.revised", 3), ("toolkit.published", 4), ("toolkit.archived", 5)]
+    assert [e["data"].get("toolkit_version") for e in events] == [1, None, 2, None]
+    assert all(e["subject"] == "toolkit/paid-sick-days" and e["data"]["id"] == "paid-sick-days" for e in events)
+    assert events[2]["data"]["title"] == "Paid Sick Days (2nd ed.)"
+
+
+def test_pittsburgh_reversal_over_rpc_with_events(toolkits, rpc, tap):
+    source = "https://example.org/pgh"
+    o = rpc.toolkits.record_ordinance(ordinance_data(actions=[action("introduced", "2015-05-05", source)]))
+    for type_, date in [("passed", "2015-08-03"), ("enacted", "2015-08-13"), ("challenged", "2015-09-01"),
+                        ("struck_down", "2015-12-21"), ("appealed", "2016-01-15"), ("struck_down", "2017-02-08"),
+                        ("appealed", "2017-03-01"), ("reinstated", "2019-07-17")]:
+        o = rpc.toolkits.record_action(o["id"], action(type_, date, source))
+    assert o["status"] == "reinstated" and o["version"] == 9
+    assert "effective" in o["next_actions"]
+    events = tap.wait_for(9)
+    assert events[0]["type"] == "ordinance.recorded"
+    assert events[0]["data"] == {"id": o["id"], "version": 1, "title": "Paid Sick Days Act", "jurisdiction": PGH,
+                                 "state": "pa", "issue_area": "paid-sick-leave", "status": "introduced"}
+    changes = [(e["data"]["version"], e["data"]["from"], e["data"]["to"], e["data"]["action"]) for e in events[1:]]
+    assert changes[-3:] == [(7, "appealed", "struck_down", "struck_down"), (8, "struck_down", "appealed", "appealed"),
+                            (9, "appealed", "reinstated", "reinstated")]
+    assert set(events[-1]["data"]) == {"id", "version", "from", "to", "action", "jurisdiction", "state", "issue_area"}
+    assert all(e["subject"] == f"ordinance/{o['id']}" for e in events)
+
+
+def test_an_illegal_action_is_refused_naming_the_allowed_ones_and_changes_nothing(toolkits, rpc, tap):
+    o = rpc.toolkits.record_ordinance(ordinance_data(actions=[action("drafted", "2015-01-01")]))
+    with pytest.raises(Conflict) as err:
+        rpc.toolkits.record_action(o["id"], action("vetoed", "2015-02-01"))
+    assert "allowed next actions: introduced, withdrawn, amended" in str(err.value)
+    assert rpc.toolkits.get_ordinance(o["id"]) == o
+    tap.wait_for(1)
+    assert [e["type"] for e in tap.drain()] == ["ordinance.recorded"]
+
+
+def test_recording_the_same_action_twice_is_idempotent(toolkits, rpc, tap):
+    o = rpc.toolkits.record_ordinance(ordinance_data())
+    once = rpc.toolkits.record_action(o["id"], action("passed", "2015-08-03", "https://example.org/vote"))
+    twice = rpc.toolkits.record_action(o["id"], action("passed", "2015-08-03", "https://example.org/vote",
+                                                       note="again"))
+    assert twice == once and once["version"] == 2 and len(once["actions"]) == 1
+    # one more, later write proves the relay had its chance to publish a second event
+    rpc.toolkits.record_action(o["id"], action("signed", "2015-08-13"))
+    events = tap.wait_for(3)
+    assert [e["type"] for e in events] == ["ordinance.recorded", "ordinance.status_changed",
+                                           "ordinance.status_changed"]
+
+
+def test_back_dated_actions_are_placed_in_date_order(toolkits, rpc):
+    o = rpc.toolkits.record_ordinance(ordinance_data(actions=[action("passed", "2015-08-03")]))
+    o = rpc.toolkits.record_action(o["id"], action("introduced", "2015-05-05"))
+    assert [a["type"] for a in o["actions"]] == ["introduced", "passed"] and o["status"] == "passed"
+    assert all(a["recorded_at"].endswith("Z") for a in o["actions"])
+
+
+def test_can_pass_verdicts(toolkits, rpc):
+    rpc.toolkits.set_preemption({"state": "pa", "issue_area": "minimum-wage", "scope": "full",
+                                 "statute": "43 P.S. 333.114a", "year": 1996, "voids_existing_laws": None})
+    rpc.toolkits.set_preemption({"state": "wa", "issue_area": "minimum-wage", "scope": "none"})
+    rpc.toolkits.set_preemption({"state": "ca", "issue_area": "minimum-wage", "scope": "partial",
+                                 "notes": "Sample: only some employers."})
+    verdicts = {j: rpc.toolkits.can_pass(j, "minimum-wage") for j in (PGH, SEATTLE, SF, BIRMINGHAM)}
+    assert {j: r["verdict"] for j, r in verdicts.items()} == {
+        PGH: "preempted", SEATTLE: "allowed", SF: "partially_preempted", BIRMINGHAM: "unknown"}
+    assert verdicts[PGH]["preemptions"][0]["statute"] == "43 P.S. 333.114a"
+    assert "43 P.S. 333.114a" in verdicts[PGH]["explanation"]
+    assert verdicts[BIRMINGHAM]["preemptions"] == [] and "no record" in verdicts[BIRMINGHAM]["explanation"]
+    assert rpc.toolkits.can_pass("ocd-division/country:us/state:al", "minimum-wage")["verdict"] == "allowed"
+
+
+def test_can_pass_names_the_toolkit_and_peers_in_effect_same_state_first(toolkits, rpc):
+    rpc.toolkits.create_toolkit(toolkit_data())
+    rpc.toolkits.publish_toolkit("paid-sick-days")
+    rpc.toolkits.create_toolkit(toolkit_data(slug="draft-only"))
+    seattle = rpc.toolkits.record_ordinance(ordinance_data(SEATTLE, actions=[action("passed", "2011-09-12")]))
+    phl = rpc.toolkits.record_ordinance(ordinance_data(PHL, actions=[action("passed", "2015-02-12"),
+                                                                     action("signed", "2015-02-12")]))
+    rpc.toolkits.record_ordinance(ordinance_data("ocd-division/country:us/state:pa/place:erie",
+                                                 actions=[action("introduced", "2010-01-01")]))
+    rpc.toolkits.record_ordinance(ordinance_data(PGH, actions=[action("passed", "2015-08-03")]))
+    rpc.toolkits.record_ordinance(ordinance_data(SF, "minimum-wage", actions=[action("passed", "2003-01-01")]))
+    result = rpc.toolkits.can_pass(PGH, "paid-sick-leave")
+    assert result["toolkit_slug"] == "paid-sick-days"
+    assert [p["id"] for p in result["peers"]] == [phl["id"], seattle["id"]]
+
+
+def test_spread_lists_first_and_latest_actions_oldest_first(toolkits, rpc):
+    later = rpc.toolkits.record_ordinance(ordinance_data(PGH, actions=[action("introduced", "2015-05-05"),
+                                                                       action("passed", "2015-08-03")]))
+    undated = rpc.toolkits.record_ordinance(ordinance_data(PHL))
+    earlier = rpc.toolkits.record_ordinance(ordinance_data(SEATTLE, actions=[action("passed", "2011-09-12")]))
+    spread = rpc.toolkits.spread("paid-sick-leave")
+    assert [o["id"] for o in spread] == [earlier["id"], later["id"], undated["id"]]
+    assert (spread[1]["first_action"]["type"], spread[1]["latest_action"]["type"]) == ("introduced", "passed")
+    assert spread[2]["first_action"] is None
+
+
+def test_list_ordinances_filters_and_pages_without_gaps(toolkits, rpc):
+    sponsor = "mem_0123456789abcdef"
+    made = []
+    for i in range(13):
+        jurisdiction = f"ocd-division/country:us/state:{'pa' if i % 2 else 'wa'}/place:town_{i:02d}"
+        made.append(rpc.toolkits.record_ordinance(ordinance_data(
+            jurisdiction, sponsor_ids=[sponsor] if i < 3 else [],
+            actions=[action("passed" if i % 3 else "introduced", "2016-01-01")])))
+    seen, after = [], None
+    while True:
+        page = rpc.toolkits.list_ordinances(first=4, after=after)
+        assert page["total_count"] == 13
+        seen += [e["node"]["jurisdiction"] for e in page["edges"]]
+        if not page["page_info"]["has_next_page"]:
+            break
+        after = page["page_info"]["end_cursor"]
+    assert seen == sorted(o["jurisdiction"] for o in made)
+
+    def count(**f):
+        return rpc.toolkits.list_ordinances(filter=f)["total_count"]
+
+    assert (count(state="pa"), count(state="wa"), count(sponsor_id=sponsor)) == (6, 7, 3)
+    assert (count(status="introduced"), count(status="passed", state="pa")) == (5, 4)
+    assert count(issue_area="minimum-wage") == 0
+    with pytest.raises(BadInput, match="not a cursor"):
+        rpc.toolkits.list_ordinances(after="garbage")
+
+
+def test_compare_provisions_side_by_side(toolkits, rpc):
+    sea = rpc.toolkits.record_ordinance(ordinance_data(SEATTLE, "minimum-wage", "Minimum wage ordinance",
+                                                       provisions={"wage_usd": 15, "phase_in_year": 2021}))
+    sf = rpc.toolkits.record_ordinance(ordinance_data(SF, "minimum-wage", "Minimum wage ordinance",
+                                                      provisions={"wage_usd": 15}))
+    table = rpc.toolkits.compare_provisions("minimum-wage")
+    assert "wage_usd" in table["fields"] and "effective_date" in table["fields"]
+    assert [r["ordinance_id"] for r in table["rows"]] == [sf["id"], sea["id"]]
+    assert table["rows"][1]["provisions"] == {"wage_usd": 15, "phase_in_year": 2021}
+    assert [r["ordinance_id"] for r in rpc.toolkits.compare_provisions("minimum-wage", [sea["id"]])["rows"]] == [
+        sea["id"]]
+    with pytest.raises(BadInput, match="not on paid-sick-leave"):
+        rpc.toolkits.compare_provisions("paid-sick-leave", [sea["id"]])
+
+
+def test_preemption_history_and_events(toolkits, rpc, tap):
+    base = {"state": "al", "issue_area": "minimum-wage", "scope": "full", "statute": "Act 2016-18", "year": 2016}
+    first = rpc.toolkits.set_preemption(base)
+    again = rpc.toolkits.set_preemption(base)
+    changed = rpc.toolkits.set_preemption({**base, "voids_existing_laws": True})
+    assert (first["version"], again["version"], changed["version"]) == (1, 1, 2)
+    assert [h["voids_existing_laws"] for h in changed["history"]] == [None, True]
+    assert rpc.toolkits.list_preemptions(state="al")[0]["voids_existing_laws"] is True
+    assert rpc.toolkits.list_preemptions(issue_area="paid-sick-leave") == []
+    events = tap.wait_for(2)
+    assert [(e["type"], e["subject"], e["data"]["version"]) for e in events] == [
+        ("preemption.changed", "preemption/al/minimum-wage", 1), ("preemption.changed", "preemption/al/minimum-wage", 2)]
+
+
+def test_status_definitions_cover_every_status(toolkits, rpc):
+    definitions = rpc.toolkits.status_definitions()
+    assert {d["status"] for d in definitions} >= {"introduced", "struck_down", "reinstated", "repealed"}
+    assert all(d["meaning"] for d in definitions)
+
+
+@pytest.mark.parametrize("call, args, fragment", [
+    ("get_ordinance", ("ord_nope",), "not a valid id"),
+    ("record_action", ("42", action("passed", "2015-08-03")), "not a valid id"),
+    ("record_ordinance", (ordinance_data(jurisdiction="Pittsburgh, PA"),), "not an Open Civic Data division id"),
+    ("record_ordinance", (ordinance_data(jurisdiction="ocd-division/country:us/state:pa/place:"),), "malformed"),
+    ("record_ordinance", (ordinance_data(issue_area="free-ponies"),), "not a known issue area"),
+    ("record_ordinance", (ordinance_data(actions=[action("passed", "2015-13-01")]),), "is not a date"),
+    ("record_ordinance", (ordinance_data(provisions={"wage_usd": 15}),), "unknown fields ['wage_usd']"),
+    ("record_ordinance", (ordinance_data(toolkit_slug="missing"),), "names no toolkit"),
+    ("record_ordinance", (ordinance_data(actions=[action("reinstated", "2015-01-01")]),), "allowed next actions"),
+    ("create_toolkit", (toolkit_data(issue_area="free-ponies"),), "not a known issue area"),
+    ("create_toolkit", (toolkit_data(slug="Paid Sick!"),), "not a toolkit slug"),
+    ("create_toolkit", (toolkit_data(resources=[{"title": "x", "url": "javascript:1"}]),), "not an http(s) URL"),
+    ("set_preemption", ({"state": "pennsylvania", "issue_area": "minimum-wage", "scope": "full"},), "not a state"),
+    ("set_preemption", ({"state": "pa", "issue_area": "minimum-wage", "scope": "total"},), "scope 'total'"),
+    ("set_preemption", ({"state": "pa", "issue_area": "minimum-wage", "scope": "full", "year": "1996"},),
+     "must be a year"),
+    ("can_pass", ("pittsburgh", "minimum-wage"), "not an Open Civic Data division id"),
+    ("can_pass", (PGH, "wages"), "not a known issue area"),
+    ("spread", ("wages",), "not a known issue area"),
+    ("list_ordinances", ({"status": "alive"},), "filter.status 'alive'"),
+    ("list_ordinances", ({"colour": "red"},), "unknown fields ['colour']"),
+    ("list_toolkits", ("free-ponies",), "not a known issue area"),
+])
+def test_bad_input_is_refused_clearly_and_changes_nothing(toolkits, rpc, database, call, args, fragment):
+    with pytest.raises(BadInput) as err:
+        getattr(rpc.toolkits, call)(*args)
+    assert fragment in str(err.value)
+    db = database("toolkits")
+    assert [db[c].count_documents({}) for c in ("toolkits", "ordinances", "preemptions")] == [0, 0, 0]
+
+
+def test_unknown_ids_are_not_found_and_bad_actions_change_nothing(toolkits, rpc):
+    with pytest.raises(NotFound):
+        rpc.toolkits.get_ordinance("ord_0123456789abcdef")
+    with pytest.raises(NotFound):
+        rpc.toolkits.get_toolkit("no-such-toolkit")
+    with pytest.raises(NotFound):
+        rpc.toolkits.record_action("ord_0123456789abcdef", action("passed", "2015-08-03"))
+    o = rpc.toolkits.record_ordinance(ordinance_data())
+    with pytest.raises(BadInput, match="is not a date"):
+        rpc.toolkits.record_action(o["id"], action("passed", "yesterday"))
+    assert rpc.toolkits.get_ordinance(o["id"]) == o
+    with pytest.raises(Conflict, match="already has an ordinance titled"):
+        rpc.toolkits.record_ordinance(ordinance_data(title="paid  sick days act"))
