@@ -1,0 +1,48 @@
+"""The gateway's schema keeps every name and type of the contract in ../shared/schema.graphql
+(it may add more)."""
+from pathlib import Path
+
+import pytest
+from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType, GraphQLUnionType, build_schema
+
+from gateway.schema import schema
+
+CONTRACT_PATHS = [Path(__file__).resolve().parents[3] / "shared" / "schema.graphql",
+                  Path("/work/shared/schema.graphql")]
+
+
+def contract():
+    for path in CONTRACT_PATHS:
+        if path.exists():
+            return build_schema(path.read_text())
+    pytest.fail(f"the schema contract is not at any of {CONTRACT_PATHS}")
+
+
+def test_every_contract_type_field_and_argument_is_served_with_the_same_type():
+    want, have = contract(), schema.graphql_schema
+    missing = []
+    for name, wanted in want.type_map.items():
+        if name.startswith("__"):
+            continue
+        served = have.type_map.get(name)
+        if served is None:
+            missing.append(f"type {name}")
+            continue
+        if isinstance(wanted, (GraphQLObjectType, GraphQLInputObjectType)):
+            for field_name, field in wanted.fields.items():
+                got = served.fields.get(field_name)
+                if got is None or str(got.type) != str(field.type):
+                    missing.append(f"{name}.{field_name}: {field.type} (served: {got and got.type})")
+                    continue
+                for arg_name, arg in getattr(field, "args", {}).items():
+                    served_arg = got.args.get(arg_name)
+                    if served_arg is None or str(served_arg.type) != str(arg.type) \
+                            or served_arg.default_value != arg.default_value:
+                        missing.append(f"{name}.{field_name}({arg_name}: {arg.type} = {arg.default_value})")
+        elif isinstance(wanted, GraphQLEnumType):
+            if set(wanted.values) - set(served.values):
+                missing.append(f"enum {name} values {set(wanted.values) - set(served.values)}")
+        elif isinstance(wanted, GraphQLUnionType):
+            if {t.name for t in wanted.types} != {t.name for t in served.types}:
+                missing.append(f"union {name}")
+    assert missing == []
