@@ -32,6 +32,9 @@ class Settings:
     # Not part of the public contract: lets tests give each run its own databases.
     db_prefix: str = "clearinghouse_"
     metrics: bool = True
+    # Gateway: GraphiQL and introspection (turn off in production), RPC timeout in seconds.
+    gateway_graphiql: bool = True
+    gateway_rpc_timeout: float = 10.0
 
     @classmethod
     def from_env(cls, env=None) -> "Settings":
@@ -47,6 +50,8 @@ class Settings:
             webhook_allow_http=_flag(env.get("WEBHOOK_ALLOW_HTTP")),
             db_prefix=env.get("CLEARINGHOUSE_DB_PREFIX") or "clearinghouse_",
             metrics=not _flag(env.get("CLEARINGHOUSE_NO_METRICS")),
+            gateway_graphiql=_flag(env.get("GATEWAY_GRAPHIQL") or "on"),
+            gateway_rpc_timeout=float(env.get("GATEWAY_RPC_TIMEOUT") or 10.0),
         )
 
     def replace(self, **changes) -> "Settings":
