@@ -1,0 +1,82 @@
+"""Network asks, the listserv: a member asks everyone who follows an issue area one
+question; answers are kept with the ask. Pure functions; no I/O."""
+from __future__ import annotations
+
+from clearinghouse import validation as v
+from clearinghouse.errors import BadInput
+from clearinghouse.events import cloudevent
+from clearinghouse.issue_areas import ISSUE_AREAS, check_issue_area
+
+from .domain import iso, new_id
+
+ASK_FIELDS = ("issue_area", "subject", "body")
+
+
+def check_ask(data) -> dict:
+    v.mapping(data, "ask")
+    v.only_keys(data, "ask", ASK_FIELDS)
+    return {
+        "issue_area": check_issue_area(data.get("issue_area"), "issue_area"),
+        "subject": v.text(data.get("subject"), "subject", max_len=200),
+        "body": v.text(data.get("body"), "body", max_len=20_000),
+    }
+
+
+def check_member_id(value, field) -> str:
+    return v.identifier(value, field, "mem")
+
+
+def new_ask(author_id: str, fields: dict, now: float) -> tuple[dict, list[dict]]:
+    doc = {"_id": new_id("ask"), "author_id": author_id, **fields, "answers": [],
+           "posted_at": iso(now), "posted_ts": now, "version": 1}
+    data = {"id": doc["_id"], "version": 1, "issue_area": doc["issue_area"], "subject": doc["subject"],
+            "body": doc["body"], "author_id": author_id, "posted_at": doc["posted_at"]}
+    return doc, [cloudevent("ask.posted", f"ask/{doc['_id']}", data)]
+
+
+def answer(doc: dict, author_id: str, body: str, now: float) -> tuple[dict, list[dict]]:
+    body = v.text(body, "body", max_len=20_000)
+    entry = {"author_id": author_id, "body": body, "posted_at": iso(now)}
+    new = {**doc, "answers": doc["answers"] + [entry], "version": doc["version"] + 1}
+    data = {"id": doc["_id"], "version": new["version"], "issue_area": doc["issue_area"],
+            "subject": doc["subject"], "answer_count": len(new["answers"]), "answer": entry}
+    return new, [cloudevent("ask.answered", f"ask/{doc['_id']}", data)]
+
+
+def ask_view(doc: dict | None) -> dict | None:
+    if doc is None:
+        return None
+    out = {k: doc[k] for k in ("issue_area", "subject", "body", "author_id", "posted_at", "version")}
+    out["id"] = doc["_id"]
+    out["answers"] = [dict(a) for a in doc["answers"]]
+    return out
+
+
+def recipients(members: list[dict], author_id: str) -> list[dict]:
+    """Who gets an ask: active followers of its issue area with an email, not its author."""
+    seen, out = set(), []
+    for m in members:
+        email = m.get("email")
+        if m["id"] != author_id and m.get("status") == "active" and email and email.lower() not in seen:
+            seen.add(email.lower())
+            out.append({"member_id": m["id"], "email": email})
+    return out
+
+
+def ask_message(ask: dict, author_name: str | None) -> tuple[str, str]:
+    """The email for an ask: subject and plain-text body."""
+    area = ISSUE_AREAS.get(ask["issue_area"], ask["issue_area"])
+    subject = f"[Ask the network · {area}] {ask['subject']}"
+    body = (f"{author_name or 'A member'} asks the network about {area}:\n\n{ask['body']}\n\n"
+            f"Answer with the ask id {ask['_id']}.\n"
+            "You get this because you follow this issue area.\n")
+    return subject, body
+
+
+def check_not_empty(ask_ids) -> list[str]:
+    ids = v.list_of(ask_ids, "ask_ids", max_items=500)
+    return [v.identifier(i, "ask_ids[]", "ask") for i in ids]
+
+
+def refuse_unknown_author(author_id: str):
+    raise BadInput(f"author_id {author_id!r} is not a member of the network; pass the asking member's id")

@@ -1,0 +1,226 @@
+"""The courier: takes matched events in, and carries deliveries out.
+
+``take(event)`` keeps the event, matches it against every active subscription and
+persists one delivery per match (a unique key on subscription and event makes a
+redelivered event change nothing). A managed thread then attempts what is due, on the
+service clock: realtime deliveries in event order per subscription (a later one waits
+while an earlier one is retrying), daily digests once their day has ended, and the
+emails of network asks. Nothing is dropped: a delivery succeeds or is parked for replay.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import random
+
+import eventlet
+from eventlet.queue import Empty, LightQueue
+from nameko.extensions import DependencyProvider
+
+from clearinghouse.config import Settings
+from clearinghouse.store import Store
+
+from . import delivery, domain, signing
+from .clock import Clock
+from .digest import digest_message, event_message
+from .mail import Mailer
+from .ssrf import Guard
+
+log = logging.getLogger(__name__)
+
+INTERVAL = 0.25  # seconds between sweeps when nothing woke the courier
+LEASE = 60.0  # an attempt holds its delivery this long (the timeout is 15 s)
+BATCH = 1000
+DIGEST_RETRY = 15 * 60
+CONCURRENCY = 64
+
+
+class Courier(DependencyProvider):
+    def setup(self):
+        settings = Settings.from_nameko(self.container.config)
+        self.guard = Guard(settings)
+        self.mailer = Mailer(settings.smtp_url)
+        self.rng = random.Random()
+        deps = self.container.dependencies
+        self.store = next(d for d in deps if isinstance(d, Store))
+        self.clock = next(d for d in deps if isinstance(d, Clock))
+        self._wake = LightQueue()
+        self._thread = None
+        self._pool = eventlet.GreenPool(CONCURRENCY)
+        self._in_flight: set[str] = set()
+
+    @property
+    def repo(self):
+        return self.store.repository
+
+    def start(self):
+        self._thread = self.container.spawn_managed_thread(self._run)
+
+    def stop(self):
+        if self._thread is not None:
+            self._thread.kill()
+        self._pool.waitall()
+
+    def kill(self):
+        if self._thread is not None:
+            self._thread.kill()
+        for thread in list(self._pool.coroutines_running):
+            thread.kill()
+
+    def get_dependency(self, worker_ctx):
+        return self
+
+    def wake(self):
+        if self._wake.qsize() == 0:
+            self._wake.put(None)
+
+    # -- in ------------------------------------------------------------------------------
+    def take(self, event: dict) -> int:
+        """Persist a delivery for every subscription the event matches; returns how many
+        were new (a redelivered event adds none)."""
+        now = self.clock.now()
+        seq = self.repo.record_event(event, now)
+        docs = [domain.new_delivery(sub, event, seq, now)
+                for sub in self.repo.active_subscriptions() if domain.matches(sub, event)]
+        added = self.repo.insert_deliveries(docs)
+        if added:
+            self.wake()
+        return added
+
+    # -- out -----------------------------------------------------------------------------
+    def _run(self):
+        backoff = INTERVAL
+        while True:
+            try:
+                self._wake.get(timeout=backoff)
+            except Empty:
+                pass
+            try:
+                self.sweep()
+                backoff = INTERVAL
+            except Exception as exc:  # store away: everything stays queued; try again
+                log.warning("courier sweep failed (%s: %s); will retry", type(exc).__name__, exc)
+                backoff = min(backoff * 2, 10.0)
+
+    def sweep(self):
+        now = self.clock.now()
+        self.deliver_due(now)
+        self.send_digests(now)
+        self.send_ask_emails(now)
+
+    def deliver_due(self, now: float) -> int:
+        due = self.repo.due_deliveries(now, "realtime", BATCH)
+        if not due:
+            return 0
+        waiting = self.repo.waiting_heads(now)
+        chains: dict[str, list[dict]] = {}
+        for d in due:
+            sub_id = d["subscription_id"]
+            if sub_id in self._in_flight or (sub_id in waiting and d["seq"] > waiting[sub_id]):
+                continue
+            chains.setdefault(sub_id, []).append(d)
+        subs = self.repo.subscriptions_by_id(chains)
+        for sub_id, chain in chains.items():
+            sub = subs.get(sub_id)
+            if sub is None or not sub["active"]:
+                why = "subscription deleted" if sub is None else \
+                    f"subscription disabled: {sub.get('disabled_reason') or 'by its owner'}"
+                self.repo.park_queued(sub_id, why)
+                continue
+            self._in_flight.add(sub_id)
+            self._pool.spawn_n(self._carry, sub, chain)
+        return len(chains)
+
+    def _carry(self, sub: dict, chain: list[dict]):
+        """Attempt a subscription's due deliveries in order; stop at the first that fails."""
+        try:
+            bodies = self.repo.events(d["event_id"] for d in chain)
+            for d in chain:
+                now = self.clock.now()
+                if not self.repo.claim(d["_id"], now, LEASE):
+                    return  # another worker has it; it keeps the order from here
+                if d["attempts"] == 0:
+                    delivery.FIRST_ATTEMPT_SECONDS.labels(sub["channel"]).observe(max(0.0, now - d["created_ts"]))
+                body = bodies[d["event_id"]]["body"]
+                outcome = delivery.timed(sub["channel"], lambda: self._attempt(sub, d, body, now))
+                later = self.clock.now()
+                changes, verdict = domain.after_attempt(d, outcome, later, self.rng)
+                self.repo.finish(d["_id"], changes)
+                delivery.DELIVERIES.labels(sub["channel"], verdict).inc()
+                sub_changes = domain.subscription_after(sub, verdict, later)
+                if sub_changes:
+                    self.repo.update_subscription(sub["_id"], sub_changes)
+                    sub = {**sub, **sub_changes}
+                    if not sub["active"]:
+                        self.repo.park_queued(sub["_id"], f"subscription disabled: {sub['disabled_reason']}")
+                        return
+                if verdict != "succeeded":
+                    return
+        except Exception:
+            log.exception("delivering to subscription %s failed; its deliveries stay queued", sub["_id"])
+        finally:
+            self._in_flight.discard(sub["_id"])
+            self.wake()
+
+    def _attempt(self, sub: dict, d: dict, body: str, now: float) -> domain.Outcome:
+        if sub["channel"] == "webhook":
+            raw = body.encode()
+            headers = signing.headers(domain.signing_secrets(sub, now), d["event_id"], int(now), raw)
+            return delivery.post(self.guard, sub["url"], headers, raw, now)
+        subject, text = event_message(json.loads(body))
+        return self._mail(sub["email"], subject, text)
+
+    def _mail(self, to: str, subject: str, text: str) -> domain.Outcome:
+        try:
+            self.mailer.send(to, subject, text)
+            return domain.Outcome(status_code=250)
+        except Exception as exc:  # SMTP refused or unreachable: retried on the schedule
+            return domain.Outcome(error=f"{type(exc).__name__}: {exc}")
+
+    def send_digests(self, now: float) -> int:
+        """One email per subscriber address and ended day, listing that day's events."""
+        due = self.repo.due_deliveries(now, "daily_digest", 5000)
+        if not due:
+            return 0
+        subs = self.repo.subscriptions_by_id({d["subscription_id"] for d in due})
+        groups: dict[tuple, list[dict]] = {}
+        for d in due:
+            sub = subs.get(d["subscription_id"])
+            if sub is None or not sub["active"]:
+                self.repo.park_queued(d["subscription_id"], "subscription deleted or disabled")
+                continue
+            groups.setdefault((sub["email"].lower(), d["digest_day"]), []).append(d)
+        bodies = self.repo.events(d["event_id"] for d in due)
+        sent = 0
+        for (address, day), items in sorted(groups.items(), key=lambda kv: kv[0][1]):
+            events, seen = [], set()
+            for d in sorted(items, key=lambda d: d["seq"]):
+                if d["event_id"] not in seen:
+                    seen.add(d["event_id"])
+                    events.append(json.loads(bodies[d["event_id"]]["body"]))
+            subject, text = digest_message(day, events)
+            outcome = delivery.timed("email", lambda: self._mail(address, subject, text))
+            later = self.clock.now()
+            ids = [d["_id"] for d in items]
+            if outcome.ok:
+                self.repo.finish_many(ids, {"status": "succeeded", "due_at": None, "last_attempt_at": domain.iso(later),
+                                            "last_status_code": 250, "last_error": None, "attempts": 1})
+                sent += 1
+            else:
+                self.repo.finish_many(ids, {"status": "retrying", "due_at": later + DIGEST_RETRY,
+                                            "last_attempt_at": domain.iso(later), "last_error": outcome.describe()})
+            delivery.DELIVERIES.labels("email", "digest" if outcome.ok else "retrying").inc(len(ids))
+        return sent
+
+    def send_ask_emails(self, now: float) -> int:
+        sent = 0
+        for record in self.repo.due_ask_emails(now, BATCH):
+            if not self.repo.claim_ask_email(record["_id"], now, LEASE):
+                continue
+            outcome = self._mail(record["email"], record["subject"], record["body"])
+            later = self.clock.now()
+            changes, verdict = domain.after_attempt(record, outcome, later, self.rng)
+            self.repo.finish_ask_email(record["_id"], changes)
+            delivery.DELIVERIES.labels("ask_email", verdict).inc()
+            sent += outcome.ok
+        return sent

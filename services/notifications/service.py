@@ -1,0 +1,206 @@
+"""The notifications service: entrypoints only. Rules live in domain.py and asks.py,
+storage in store.py, the carrying of deliveries in courier.py."""
+from nameko.events import event_handler
+from nameko.rpc import RpcProxy
+
+from clearinghouse import validation as v
+from clearinghouse.errors import NotFound
+from clearinghouse.events import CATALOG, is_cloudevent
+from clearinghouse.issue_areas import check_issue_area
+from clearinghouse.metrics import Metrics
+from clearinghouse.outbox import OutboxRelay
+from clearinghouse.paging import check_first
+from clearinghouse.rpc import rpc
+from clearinghouse.store import Store
+
+from . import asks, domain, signing
+from .clock import Clock
+from .courier import Courier
+from .store import NotificationsStore
+
+MEMBERS_PAGE = 100
+
+
+def _on(source):
+    # Every event of a source's exchange ('#'); requeued if the store is away, so none is lost.
+    return event_handler(source, "#", reliable_delivery=True, requeue_on_error=True)
+
+
+class NotificationsService:
+    name = "notifications"
+
+    store = Store(NotificationsStore)
+    events = OutboxRelay()
+    metrics = Metrics()
+    clock = Clock()
+    courier = Courier()
+    members = RpcProxy("members")
+
+    # -- events in -----------------------------------------------------------------------
+    @_on("members")
+    def on_members_event(self, event):
+        self._take(event)
+
+    @_on("toolkits")
+    def on_toolkits_event(self, event):
+        self._take(event)
+
+    @_on("notifications")
+    def on_notifications_event(self, event):
+        self._take(event)
+
+    def _take(self, event):
+        if is_cloudevent(event) and event["type"] in CATALOG:
+            self.courier.take(event)
+
+    @event_handler("notifications", "ask.posted", reliable_delivery=True, requeue_on_error=True)
+    def email_ask(self, event):
+        """Queue the ask's email to every active member who follows its issue area."""
+        if not is_cloudevent(event):
+            return
+        ask = self.store.ask(event["data"]["id"])
+        followers = []
+        after = None
+        while True:
+            page = self.members.list_members(filter={"issue_area": ask["issue_area"], "status": "active"},
+                                             first=MEMBERS_PAGE, after=after, caller_role="staff")
+            followers += [edge["node"] for edge in page["edges"]]
+            if not page["page_info"]["has_next_page"]:
+                break
+            after = page["page_info"]["end_cursor"]
+        author = self.members.get_members([ask["author_id"]], caller_role="public")[0]
+        subject, body = asks.ask_message(ask, author and author["name"])
+        now = self.clock.now()
+        records = [{"_id": f"{ask['_id']}:{r['member_id']}", "ask_id": ask["_id"], **r, "subject": subject,
+                    "body": body, "status": "pending", "attempts": 0, "due_at": now, "lease_until": 0.0}
+                   for r in asks.recipients(followers, ask["author_id"])]
+        if self.store.insert_ask_emails(records):
+            self.courier.wake()
+
+    # -- subscriptions -------------------------------------------------------------------
+    @rpc
+    def create_subscription(self, owner_id, data):
+        """A webhook or email subscription for ``owner_id`` (member or organisation).
+        Returns {subscription, secret}; the webhook signing secret is shown only here
+        (None for email). BadInput for invalid fields or a URL the SSRF guard refuses."""
+        owner_id = domain.check_owner(owner_id)
+        fields = domain.check_subscription(data)
+        secret = None
+        if fields["channel"] == "webhook":
+            self.courier.guard.addresses(fields["url"])
+            secret = signing.new_secret()
+        doc = self.store.insert_subscription(domain.new_subscription(owner_id, fields, secret, self.clock.now()))
+        return {"subscription": domain.subscription_view(doc), "secret": secret}
+
+    @rpc
+    def list_subscriptions(self, owner_id=None):
+        """An owner's subscriptions, oldest first; every subscription when owner_id is None (staff)."""
+        owner_id = domain.check_owner(owner_id, required=False)
+        return [domain.subscription_view(d) for d in self.store.subscriptions(owner_id)]
+
+    @rpc
+    def get_subscription(self, subscription_id, owner_id=None):
+        return domain.subscription_view(self._subscription(subscription_id, owner_id))
+
+    @rpc
+    def rotate_secret(self, subscription_id, owner_id=None):
+        """A new signing secret, shown once; the old one keeps signing for a day."""
+        doc = self._subscription(subscription_id, owner_id)
+        secret = signing.new_secret()
+        new = self.store.save_subscription(domain.rotate(doc, secret, self.clock.now()), doc)
+        return {"subscription": domain.subscription_view(new), "secret": secret}
+
+    @rpc
+    def set_subscription_active(self, subscription_id, active, owner_id=None):
+        """Pause or resume a subscription; resuming clears a disabled reason. Deliveries
+        queued when it stops are parked (replay them after resuming)."""
+        doc = self._subscription(subscription_id, owner_id)
+        new = self.store.save_subscription(domain.set_active(doc, active, self.clock.now(), "paused by its owner"), doc)
+        if not new["active"]:
+            self.store.park_queued(subscription_id, "subscription paused by its owner")
+        return domain.subscription_view(new)
+
+    @rpc
+    def delete_subscription(self, subscription_id, owner_id=None):
+        """Delete a subscription; its deliveries are kept, queued ones parked."""
+        self._subscription(subscription_id, owner_id)
+        self.store.delete_subscription(subscription_id)
+        self.store.park_queued(subscription_id, "subscription deleted")
+        return True
+
+    @rpc
+    def list_deliveries(self, subscription_id, status=None, first=20, after=None, owner_id=None):
+        """A page of a subscription's deliveries, newest first; status filters
+        (pending, retrying, succeeded, parked)."""
+        self._subscription(subscription_id, owner_id)
+        status = v.choice(status, "status", domain.STATUSES, required=False)
+        page = self.store.page_deliveries(subscription_id, status, check_first(first), after)
+        for edge in page["edges"]:
+            edge["node"] = domain.delivery_view(edge["node"])
+        return page
+
+    @rpc
+    def replay_deliveries(self, subscription_id, since, owner_id=None):
+        """Queue again every delivery since ``since`` (ISO 8601) that succeeded or was
+        parked; they go out in event order. Returns how many were queued. Conflict if the
+        subscription is disabled."""
+        doc = self._subscription(subscription_id, owner_id)
+        since_ts = v.datetime(since, "since").timestamp()
+        domain.check_replayable(doc)
+        queued = self.store.replay(subscription_id, since_ts, self.clock.now())
+        self.courier.wake()
+        return queued
+
+    def _subscription(self, subscription_id, owner_id):
+        v.identifier(subscription_id, "subscription_id", "sub")
+        owner_id = domain.check_owner(owner_id, required=False)
+        return domain.check_access(self.store.subscription(subscription_id), subscription_id, owner_id)
+
+    # -- asks ------------------------------------------------------------------------------
+    @rpc
+    def post_ask(self, author_id, data):
+        """A member asks the network (issue_area, subject, body). Emits ask.posted; the
+        members who follow the issue area get it by email. BadInput if the author is not a member."""
+        author_id = asks.check_member_id(author_id, "author_id")
+        fields = asks.check_ask(data)
+        self._check_member(author_id)
+        doc, events = asks.new_ask(author_id, fields, self.clock.now())
+        return asks.ask_view(self.store.insert("asks", doc, events))
+
+    @rpc
+    def answer_ask(self, ask_id, author_id, body):
+        """Keep an answer with the ask. Emits ask.answered."""
+        v.identifier(ask_id, "ask_id", "ask")
+        author_id = asks.check_member_id(author_id, "author_id")
+        v.text(body, "body", max_len=20_000)
+        self._check_member(author_id)
+        doc, _ = self.store.modify("asks", ask_id, lambda d: asks.answer(d, author_id, body, self.clock.now()))
+        return asks.ask_view(doc)
+
+    @rpc
+    def get_ask(self, ask_id):
+        v.identifier(ask_id, "ask_id", "ask")
+        return asks.ask_view(self.store.ask(ask_id))
+
+    @rpc
+    def get_asks(self, ask_ids):
+        """Asks by id, in the order asked, None where there is none."""
+        ids = asks.check_not_empty(ask_ids)
+        found = self.store.asks(ids)
+        return [asks.ask_view(found.get(i)) for i in ids]
+
+    @rpc
+    def list_asks(self, issue_area=None, first=20, after=None):
+        """A page of asks, newest first, optionally on one issue area."""
+        if issue_area is not None:
+            check_issue_area(issue_area, "issue_area")
+        page = self.store.page_asks(issue_area, check_first(first), after)
+        for edge in page["edges"]:
+            edge["node"] = asks.ask_view(edge["node"])
+        return page
+
+    def _check_member(self, member_id):
+        try:
+            self.members.get_member(member_id, caller_role="public")
+        except NotFound:
+            asks.refuse_unknown_author(member_id)

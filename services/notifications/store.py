@@ -1,0 +1,187 @@
+"""The notifications repository over pymongo: subscriptions, the events they matched,
+deliveries (one per subscription and event, by a unique key), asks and ask emails."""
+from __future__ import annotations
+
+import json
+
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+from clearinghouse import paging
+from clearinghouse.errors import Conflict, NotFound
+from clearinghouse.store import Repository
+
+from .domain import QUEUED
+
+DUPLICATE = 11000
+
+
+def _insert_ignoring_duplicates(collection, docs: list[dict]) -> int:
+    if not docs:
+        return 0
+    try:
+        return len(collection.insert_many(docs, ordered=False).inserted_ids)
+    except BulkWriteError as exc:
+        others = [e for e in exc.details.get("writeErrors", []) if e.get("code") != DUPLICATE]
+        if others:
+            raise
+        return exc.details.get("nInserted", 0)
+
+
+class NotificationsStore(Repository):
+    outbox_collections = ("asks",)
+
+    def ensure_indexes(self):
+        super().ensure_indexes()
+        self.db.subscriptions.create_index([("owner_id", ASCENDING)])
+        self.db.subscriptions.create_index([("active", ASCENDING)])
+        # the at-most-once guarantee: one delivery per subscription and event
+        self.db.deliveries.create_index([("subscription_id", ASCENDING), ("event_id", ASCENDING)], unique=True)
+        self.db.deliveries.create_index([("status", ASCENDING), ("due_at", ASCENDING)])
+        self.db.deliveries.create_index([("subscription_id", ASCENDING), ("seq", ASCENDING)])
+        self.db.asks.create_index([("issue_area", ASCENDING), ("posted_ts", DESCENDING)])
+        self.db.ask_emails.create_index([("status", ASCENDING), ("due_at", ASCENDING)])
+
+    # -- subscriptions -----------------------------------------------------------------
+    def insert_subscription(self, doc: dict) -> dict:
+        self.db.subscriptions.insert_one(doc)
+        return doc
+
+    def subscription(self, subscription_id: str) -> dict | None:
+        return self.db.subscriptions.find_one({"_id": subscription_id})
+
+    def subscriptions(self, owner_id: str | None) -> list[dict]:
+        query = {} if owner_id is None else {"owner_id": owner_id}
+        return list(self.db.subscriptions.find(query).sort([("created_ts", 1), ("_id", 1)]))
+
+    def active_subscriptions(self) -> list[dict]:
+        return list(self.db.subscriptions.find({"active": True}, {"secrets": 0}))
+
+    def subscriptions_by_id(self, ids) -> dict:
+        return {d["_id"]: d for d in self.db.subscriptions.find({"_id": {"$in": list(ids)}})}
+
+    def save_subscription(self, new: dict, read: dict) -> dict:
+        """Store ``new`` if nobody changed the subscription since we ``read`` it."""
+        result = self.db.subscriptions.replace_one({"_id": read["_id"], "version": read["version"]}, new)
+        if result.matched_count != 1:
+            raise Conflict(f"subscription {read['_id']} changed while you edited it; read it again and retry")
+        return new
+
+    def update_subscription(self, subscription_id: str, changes: dict, only_if_active=False):
+        query = {"_id": subscription_id, **({"active": True} if only_if_active else {})}
+        return self.db.subscriptions.update_one(query, {"$set": changes, "$inc": {"version": 1}}).matched_count
+
+    def delete_subscription(self, subscription_id: str):
+        if self.db.subscriptions.delete_one({"_id": subscription_id}).deleted_count != 1:
+            raise NotFound(f"no subscription {subscription_id!r}")
+
+    # -- events and deliveries -----------------------------------------------------------
+    def record_event(self, event: dict, now: float) -> int:
+        """Keep the event's body once and give it its place in arrival order; a duplicate
+        gets the place it got the first time."""
+        existing = self.db.events.find_one({"_id": event["id"]}, {"seq": 1})
+        if existing is not None:
+            return existing["seq"]
+        seq = self.db.counters.find_one_and_update({"_id": "event_seq"}, {"$inc": {"value": 1}}, upsert=True,
+                                                   return_document=ReturnDocument.AFTER)["value"]
+        body = json.dumps(event, separators=(",", ":"), sort_keys=True)
+        try:
+            self.db.events.insert_one({"_id": event["id"], "type": event["type"], "seq": seq,
+                                       "received_ts": now, "body": body})
+        except DuplicateKeyError:  # a redelivery racing us: its place wins
+            return self.db.events.find_one({"_id": event["id"]}, {"seq": 1})["seq"]
+        return seq
+
+    def events(self, event_ids) -> dict:
+        return {d["_id"]: d for d in self.db.events.find({"_id": {"$in": list(set(event_ids))}})}
+
+    def insert_deliveries(self, docs: list[dict]) -> int:
+        return _insert_ignoring_duplicates(self.db.deliveries, docs)
+
+    def delivery(self, delivery_id: str) -> dict | None:
+        return self.db.deliveries.find_one({"_id": delivery_id})
+
+    def due_deliveries(self, now: float, mode: str, limit: int) -> list[dict]:
+        return list(self.db.deliveries.find({"status": {"$in": list(QUEUED)}, "mode": mode, "due_at": {"$lte": now}})
+                    .sort([("seq", 1), ("_id", 1)]).limit(limit))
+
+    def waiting_heads(self, now: float) -> dict:
+        """Per subscription, the earliest place of a delivery waiting for a later retry:
+        nothing after it may be attempted first."""
+        heads = {}
+        for d in self.db.deliveries.find({"status": "retrying", "mode": "realtime", "due_at": {"$gt": now}},
+                                         {"subscription_id": 1, "seq": 1}):
+            heads[d["subscription_id"]] = min(d["seq"], heads.get(d["subscription_id"], d["seq"]))
+        return heads
+
+    def claim(self, delivery_id: str, now: float, lease: float) -> bool:
+        """Take a delivery for one attempt; False if another worker holds it."""
+        return self.db.deliveries.update_one(
+            {"_id": delivery_id, "status": {"$in": list(QUEUED)}, "lease_until": {"$lte": now}},
+            {"$set": {"lease_until": now + lease}}).matched_count == 1
+
+    def finish(self, delivery_id: str, changes: dict):
+        self.db.deliveries.update_one({"_id": delivery_id}, {"$set": changes})
+
+    def finish_many(self, delivery_ids: list[str], changes: dict):
+        self.db.deliveries.update_many({"_id": {"$in": delivery_ids}}, {"$set": changes})
+
+    def park_queued(self, subscription_id: str, reason: str) -> int:
+        return self.db.deliveries.update_many(
+            {"subscription_id": subscription_id, "status": {"$in": list(QUEUED)}},
+            {"$set": {"status": "parked", "due_at": None, "last_error": reason, "lease_until": 0.0}}).modified_count
+
+    def replay(self, subscription_id: str, since: float, now: float) -> int:
+        return self.db.deliveries.update_many(
+            {"subscription_id": subscription_id, "created_ts": {"$gte": since},
+             "status": {"$in": ["succeeded", "parked"]}},
+            {"$set": {"status": "pending", "attempts": 0, "due_at": now, "lease_until": 0.0}}).modified_count
+
+    def page_deliveries(self, subscription_id: str, status: str | None, first: int, after):
+        """Newest first, by arrival order, then id."""
+        query = {"subscription_id": subscription_id, **({"status": status} if status else {})}
+        find = dict(query)
+        position = paging.decode(after)
+        if position is not None:
+            seq, last_id = position
+            find["$or"] = [{"seq": {"$lt": seq}}, {"seq": seq, "_id": {"$lt": last_id}}]
+        rows = list(self.db.deliveries.find(find).sort([("seq", -1), ("_id", -1)]).limit(first + 1))
+        total = self.db.deliveries.count_documents(query)
+        return paging.page(rows, first, total, lambda d: [d["seq"], d["_id"]])
+
+    # -- asks ------------------------------------------------------------------------------
+    def ask(self, ask_id: str) -> dict:
+        doc = self.db.asks.find_one({"_id": ask_id})
+        if doc is None:
+            raise NotFound(f"no ask {ask_id!r}")
+        return doc
+
+    def asks(self, ask_ids) -> dict:
+        return {d["_id"]: d for d in self.db.asks.find({"_id": {"$in": list(ask_ids)}})}
+
+    def page_asks(self, issue_area: str | None, first: int, after):
+        """Newest first."""
+        query = {"issue_area": issue_area} if issue_area else {}
+        find = dict(query)
+        position = paging.decode(after)
+        if position is not None:
+            ts, last_id = position
+            find["$or"] = [{"posted_ts": {"$lt": ts}}, {"posted_ts": ts, "_id": {"$lt": last_id}}]
+        rows = list(self.db.asks.find(find).sort([("posted_ts", -1), ("_id", -1)]).limit(first + 1))
+        total = self.db.asks.count_documents(query)
+        return paging.page(rows, first, total, lambda d: [d["posted_ts"], d["_id"]])
+
+    def insert_ask_emails(self, docs: list[dict]) -> int:
+        return _insert_ignoring_duplicates(self.db.ask_emails, docs)
+
+    def due_ask_emails(self, now: float, limit: int, ask_id: str | None = None) -> list[dict]:
+        query = {"status": {"$in": list(QUEUED)}, "due_at": {"$lte": now}, **({"ask_id": ask_id} if ask_id else {})}
+        return list(self.db.ask_emails.find(query).limit(limit))
+
+    def claim_ask_email(self, email_id: str, now: float, lease: float) -> bool:
+        return self.db.ask_emails.update_one(
+            {"_id": email_id, "status": {"$in": list(QUEUED)}, "lease_until": {"$lte": now}},
+            {"$set": {"lease_until": now + lease}}).matched_count == 1
+
+    def finish_ask_email(self, email_id: str, changes: dict):
+        self.db.ask_emails.update_one({"_id": email_id}, {"$set": changes})
