@@ -237,8 +237,8 @@ def check_cursor(after) -> list | None:
     position = decode(after)
     if position is None:
         return None
-    if not (isinstance(position, list) and len(position) == 2 and isinstance(position[0], (int, float))
-            and isinstance(position[1], str)):
+    scored = len(position) == 2 and isinstance(position[0], (int, float)) if isinstance(position, list) else False
+    if not (isinstance(position, list) and (scored or len(position) == 1) and isinstance(position[-1], str)):
         raise BadInput(f"after {after!r} is not a search cursor; pass an end_cursor from a search result")
     return position
 
@@ -278,31 +278,56 @@ def _matching(text: str) -> dict:
     return {"bool": {"must": must, "should": should}}
 
 
-def search_body(q: dict) -> dict:
+# Scores come back rounded (osmem-server keeps more precision than it reports), so a
+# cursor's score is not compared for equality by the engine: we ask from just above it
+# and drop, here, what sorts at or before the cursor. A query with no text sorts by key.
+_ABOVE = 1e-5
+OVERFETCH = 20
+MAX_WINDOW = 10_000
+
+
+def search_body(q: dict, size: int) -> dict:
+    scored = bool(q["text"])
     body = {
         "query": {"bool": {"must": [_matching(q["text"])], "filter": _filters(q)}},
-        "size": q["first"] + 1, "track_total_hits": True,
+        "size": size, "track_total_hits": True,
         # the key breaks ties so that pages never overlap nor skip
-        "sort": [{"_score": {"order": "desc"}}, {"key": {"order": "asc"}}],
+        "sort": ([{"_score": {"order": "desc"}}] if scored else []) + [{"key": {"order": "asc"}}],
         "aggs": {name: {"terms": {"field": name, "size": 100}} for name in FACETS},
         "highlight": {**HIGHLIGHT, "fields": {"title": {"number_of_fragments": 0},
                                               "body": {"fragment_size": 160, "number_of_fragments": 3}}},
-        "_source": ["node"],
+        "_source": ["node"], "track_scores": True,
     }
-    if q["after"] is not None:
-        body["search_after"] = q["after"]
+    after = q["after"]
+    if after is not None and len(after) == 2 and scored:
+        body["search_after"] = [after[0] + abs(after[0]) * _ABOVE + 1e-12, after[1]]
+    elif after is not None:
+        body["search_after"] = [after[-1]]
     return body
 
 
-def results(response: dict, first: int) -> dict:
-    """Shape an engine response into the query RPC's page."""
-    hits = response["hits"]["hits"]
+def _after_cursor(sort: list, after: list | None) -> bool:
+    if after is None or len(sort) != len(after):
+        return True
+    if len(sort) == 1:
+        return sort[0] > after[0]
+    return sort[0] < after[0] or (sort[0] == after[0] and sort[1] > after[1])
+
+
+def results(response: dict, q: dict, size: int) -> dict | None:
+    """Shape an engine response into the query RPC's page; None if it holds too few hits
+    past the cursor and a larger fetch would find more."""
+    first = q["first"]
+    fetched = response["hits"]["hits"]
+    hits = [h for h in fetched if _after_cursor(h["sort"], q["after"])]
+    if len(hits) <= first and len(fetched) == size and size < MAX_WINDOW:
+        return None
     has_next = len(hits) > first
     edges = []
     for hit in hits[:first]:
         highlights = [s for field in ("title", "body") for s in (hit.get("highlight") or {}).get(field, [])]
         edges.append({"cursor": encode(hit["sort"]), "node": hit["_source"]["node"],
-                      "highlights": highlights, "score": hit.get("_score") or hit["sort"][0]})
+                      "highlights": highlights, "score": hit.get("_score")})
     facets = [{"field": name,
                "buckets": [{"value": b["key"], "count": b["doc_count"]}
                            for b in response.get("aggregations", {}).get(name, {}).get("buckets", [])]}

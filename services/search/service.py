@@ -54,7 +54,10 @@ class SearchService:
         facets [{field, buckets [{value, count}]}] for type, state, issue_area, status.
         BadInput for unknown filters or values; Unavailable if the engine is away."""
         q = index.check_query(text, types, filter, first, after)
-        return index.results(self.engine.search(index.search_body(q)), q["first"])
+        size = q["first"] + 1 + index.OVERFETCH
+        while (page := index.results(self.engine.search(index.search_body(q, size)), q, size)) is None:
+            size = min(size * 4, index.MAX_WINDOW)
+        return page
 
     @rpc
     def suggest(self, prefix, types=None, limit=10):
