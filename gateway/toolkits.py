@@ -235,6 +235,8 @@ class OrdinanceInput(graphene.InputObjectType):
     sponsor_ids = graphene.List(graphene.NonNull(graphene.ID))
     provisions = JSON()
     source_url = graphene.String()
+    notes = graphene.String()
+    actions = graphene.List(graphene.NonNull(lambda: ActionInput), description="its history so far, oldest first")
 
 
 class ActionInput(graphene.InputObjectType):

@@ -1,0 +1,137 @@
+"""The gateway in front of real services on the test's vhost, spoken to over real HTTP."""
+import socket
+
+import pytest
+import requests
+
+from clearinghouse.metrics import ENTRYPOINT_CALLS
+
+PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
+PHL = "ocd-division/country:us/state:pa/place:philadelphia"
+TEMPE = "ocd-division/country:us/state:az/place:tempe"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class GraphQLClient:
+    def __init__(self, url):
+        self.url = url
+        self.http = requests.Session()
+
+    def post(self, body, key=None, **kwargs):
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        return self.http.post(self.url, json=body, headers=headers, timeout=30, **kwargs)
+
+    def __call__(self, query, variables=None, key=None, operation_name=None) -> dict:
+        """The whole response body (data and errors)."""
+        body = {"query": query, "variables": variables or {}}
+        if operation_name:
+            body["operationName"] = operation_name
+        return self.post(body, key).json()
+
+    def data(self, query, variables=None, key=None) -> dict:
+        """The data of a query that must succeed."""
+        response = self(query, variables, key)
+        assert "errors" not in response, response["errors"]
+        return response["data"]
+
+    def error(self, query, variables=None, key=None) -> dict:
+        """The one error of a query that must fail."""
+        response = self(query, variables, key)
+        assert len(response.get("errors") or []) == 1, response
+        return response["errors"][0]
+
+
+def code(error: dict) -> str:
+    return error["extensions"]["code"]
+
+
+@pytest.fixture
+def gateway_settings(settings):
+    return settings.replace(gateway_port=free_port(), gateway_rpc_timeout=5.0)
+
+
+@pytest.fixture
+def gateway_config(gateway_settings):
+    config = gateway_settings.nameko_config()
+    config["WEB_SERVER_ADDRESS"] = f"127.0.0.1:{gateway_settings.gateway_port}"
+    return config
+
+
+@pytest.fixture
+def start(container_factory, gateway_config):
+    """start(ServiceClass) runs a service on the test's vhost (stopped after the test)."""
+    def start(cls, config=None):
+        container = container_factory(cls, config or gateway_config)
+        container.start()
+        return container
+    return start
+
+
+@pytest.fixture
+def members(start):
+    from services.members.service import MembersService
+    return start(MembersService)
+
+
+@pytest.fixture
+def toolkits(start):
+    from services.toolkits.service import ToolkitsService
+    return start(ToolkitsService)
+
+
+@pytest.fixture
+def gateway(start, gateway_settings):
+    from gateway.service import GatewayService
+    start(GatewayService)
+    return GraphQLClient(f"http://127.0.0.1:{gateway_settings.gateway_port}/graphql")
+
+
+@pytest.fixture
+def rpc(gateway_config):
+    from nameko.standalone.rpc import ClusterRpcProxy
+    with ClusterRpcProxy(gateway_config, timeout=20) as proxy:
+        yield proxy
+
+
+@pytest.fixture
+def keys(members, rpc):
+    """API keys by role: staff (no owner), member (owned by a member), partner (owned by an
+    organisation), and the owners' ids."""
+    member = rpc.members.create_member({"name": "Deb Gross", "status": "active", "email": "deb@example.org",
+                                        "phone": "555-0100"})
+    org = rpc.members.create_organization({"name": "Working Families", "kind": "advocacy"})
+    other_org = rpc.members.create_organization({"name": "Other Partner", "kind": "union"})
+    return {
+        "staff": rpc.members.create_api_key("staff")["key"],
+        "member": rpc.members.create_api_key("member", owner_id=member["id"])["key"],
+        "partner": rpc.members.create_api_key("partner", owner_id=org["id"])["key"],
+        "other_partner": rpc.members.create_api_key("partner", owner_id=other_org["id"])["key"],
+        "member_id": member["id"], "org_id": org["id"], "other_org_id": other_org["id"],
+    }
+
+
+class ServiceCalls:
+    """RPC calls the services answered, read from their own entrypoint counters."""
+
+    def total(self, service, method=None) -> float:
+        total = 0.0
+        for metric in ENTRYPOINT_CALLS.collect():
+            for sample in metric.samples:
+                labels = sample.labels
+                if sample.name.endswith("_total") and labels["service"] == service \
+                        and (method is None or labels["method"] == method):
+                    total += sample.value
+        return total
+
+    def snapshot(self):
+        return {s: self.total(s) for s in ("members", "toolkits", "search", "notifications")}
+
+
+@pytest.fixture
+def service_calls():
+    return ServiceCalls()
