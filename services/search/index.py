@@ -113,7 +113,7 @@ def toolkit_document(toolkit: dict) -> dict:
 def ordinance_document(ordinance: dict) -> dict:
     node = {k: ordinance.get(k) for k in ("id", "title", "jurisdiction", "state", "issue_area", "toolkit_slug",
                                           "status", "sponsor_ids", "source_url", "version")}
-    notes = [a.get("note") for a in ordinance.get("actions") or []]
+    notes = [ordinance.get("notes")] + [a.get("note") for a in ordinance.get("actions") or []]
     jurisdiction = ordinance.get("jurisdiction")
     return {
         "title": ordinance["title"], "body": _join(*notes), "places": _place(jurisdiction),
@@ -160,7 +160,9 @@ def version_of(kind: str, entity: dict | None, event_version: int = 0) -> int:
     """The external version to index at: the entity's counter, never below the event's.
 
     A document written at version N always shows a state at least as new as N (it was
-    read from the owner after the write that made N), so the highest version wins.
+    read from the owner after the write that made N), so the highest version wins. A
+    toolkit's view carries its published number instead of its counter; the number never
+    exceeds the counter, so it is a safe floor for a rebuild and events carry the counter.
     """
     return max(int((entity or {}).get("version") or 0), int(event_version or 0))
 

@@ -48,11 +48,7 @@ class Owners:
         after = None
         while True:
             page = self._list(kind, first, after)
-            nodes = [edge["node"] for edge in page["edges"]]
-            if kind == "toolkit" and nodes:
-                # a listed toolkit may be its newest draft; index what get_toolkit shows
-                nodes = [t for t in self._call(kind, "get_toolkits", [n["slug"] for n in nodes]) if t]
-            yield nodes, page["total_count"]
+            yield [edge["node"] for edge in page["edges"]], page["total_count"]
             if not page["page_info"]["has_next_page"]:
                 return
             after = page["page_info"]["end_cursor"]

@@ -1,0 +1,196 @@
+"""The index follows the owners' events on a real broker: members and toolkits run as
+real services; events are also republished by hand, twice and out of order."""
+import json
+import urllib.request
+
+import kombu
+import pytest
+from elasticsearch import BadRequestError
+from prometheus_client import REGISTRY
+
+from services.search import index
+from services.toolkits.service import ToolkitsService
+from tests.conftest import wait_until
+from tests.events_tap import EventTap
+
+PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
+
+
+@pytest.fixture
+def toolkits(container_factory, search_config):
+    container = container_factory(ToolkitsService, search_config)
+    container.start()
+    return container
+
+
+@pytest.fixture
+def member_events(amqp_uri):
+    tap = EventTap(amqp_uri, "members.events")
+    yield tap
+    tap.close()
+
+
+def republish(amqp_uri, exchange, events):
+    with kombu.Connection(amqp_uri) as conn:
+        producer = conn.Producer(serializer="json")
+        for event in events:
+            producer.publish(event, exchange=kombu.Exchange(exchange, type="topic", durable=True),
+                             routing_key=event["type"])
+
+
+def consumed(event_type, outcome):
+    return REGISTRY.get_sample_value("clearinghouse_search_events_total",
+                                     {"event_type": event_type, "outcome": outcome}) or 0
+
+
+def stored(es, settings, kind, entity_id):
+    return es.options(ignore_status=404).get(index=settings.database_name("search"), id=index.key(kind, entity_id))
+
+
+def ids(result):
+    return [edge["node"]["id"] for edge in result["edges"]]
+
+
+def found(rpc, text, entity_id, **kwargs):
+    return entity_id in ids(rpc.search.query(text, **kwargs))
+
+
+def test_a_member_is_searchable_soon_after_joining(members, search, rpc):
+    observed = REGISTRY.get_sample_value("clearinghouse_search_event_to_searchable_seconds_count",
+                                         {"event_type": "member.joined"}) or 0
+    member = rpc.members.create_member({"name": "Deb Gross", "status": "active", "bio": "Paid sick days"})
+    wait_until(lambda: found(rpc, "deb gross", member["id"]), message="the member in search")
+    assert REGISTRY.get_sample_value("clearinghouse_search_event_to_searchable_seconds_count",
+                                     {"event_type": "member.joined"}) == observed + 1
+
+
+def test_a_duplicate_event_changes_nothing(members, search, rpc, es, search_settings, member_events, amqp_uri):
+    member = rpc.members.create_member({"name": "Ann Twice", "status": "active"})
+    wait_until(lambda: found(rpc, "ann twice", member["id"]), message="the member in search")
+    before = stored(es, search_settings, "member", member["id"])
+    stale = consumed("member.joined", "stale")
+    joined = member_events.wait_for(1)[0]
+    republish(amqp_uri, "members.events", [joined, joined])
+    wait_until(lambda: consumed("member.joined", "stale") == stale + 2, message="both duplicates consumed")
+    after = stored(es, search_settings, "member", member["id"])
+    assert (after["_version"], after["_seq_no"]) == (before["_version"], before["_seq_no"]) == (1, before["_seq_no"])
+
+
+def test_events_out_of_order_never_bring_back_an_older_state(members, search, rpc, es, search_settings,
+                                                             member_events, amqp_uri):
+    member = rpc.members.create_member({"name": "Ann Old", "status": "active"})
+    rpc.members.update_member(member["id"], {"name": "Ann New"})
+    rpc.members.update_member(member["id"], {"bio": "Tenant organiser"})
+    wait_until(lambda: stored(es, search_settings, "member", member["id"]).get("_version") == 3,
+               message="version 3 indexed")
+    before = stored(es, search_settings, "member", member["id"])
+    events = member_events.wait_for(3)
+    assert [e["data"]["version"] for e in events] == [1, 2, 3]
+    stale = consumed("member.joined", "stale") + consumed("member.updated", "stale")
+    republish(amqp_uri, "members.events", list(reversed(events)))
+    wait_until(lambda: consumed("member.joined", "stale") + consumed("member.updated", "stale") == stale + 3,
+               message="the old events consumed")
+    after = stored(es, search_settings, "member", member["id"])
+    assert after["_seq_no"] == before["_seq_no"]
+    assert after["_source"]["title"] == "Ann New" and after["_source"]["version"] == 3
+    assert found(rpc, "ann new", member["id"]) and not found(rpc, '"ann old"', member["id"])
+
+
+def test_a_stale_write_is_refused_by_the_engine(search, raw_index, rpc):
+    new = {"id": "mem_00000000000000aa", "name": "Newer Name", "status": "active", "version": 3}
+    old = {**new, "name": "Older Name", "version": 2}
+    assert raw_index.write(index.document("member", new, new["id"], 3), 3) is True
+    assert raw_index.write(index.document("member", old, old["id"], 2), 2) is False
+    assert raw_index.write(index.document("member", new, new["id"], 3), 3) is False
+    assert ids(rpc.search.query("newer name")) == [new["id"]]
+    assert ids(rpc.search.query('"older name"')) == []
+
+
+def test_a_member_who_leaves_is_hidden_and_found_again_on_return(members, search, rpc, es, search_settings):
+    member = rpc.members.create_member({"name": "Casey Moreno", "status": "active"})
+    wait_until(lambda: found(rpc, "casey moreno", member["id"]), message="the member in search")
+    rpc.members.update_member(member["id"], {"status": "alumni"})
+    wait_until(lambda: not found(rpc, "casey moreno", member["id"]), message="the member hidden")
+    assert stored(es, search_settings, "member", member["id"])["_source"] == {
+        "key": f"member:{member['id']}", "type": "member", "id": member["id"], "version": 2, "visible": False}
+    assert rpc.search.suggest("casey") == []
+    rpc.members.update_member(member["id"], {"status": "active"})
+    wait_until(lambda: found(rpc, "casey moreno", member["id"]), message="the member found again")
+
+
+def test_no_private_field_is_ever_in_the_index(members, search, rpc, es, search_settings):
+    member = rpc.members.create_member(
+        {"name": "Pat Private", "status": "active", "email": "pat.private@example.org", "phone": "555-0199",
+         "offices": [{"role": "Councilmember", "body": "City Council", "jurisdiction": PGH}]})
+    rpc.members.update_member(member["id"], {"email": "pat.new@example.org"})
+    wait_until(lambda: stored(es, search_settings, "member", member["id"]).get("_version") == 2, message="indexed")
+    rpc.search.rebuild()
+    alias = search_settings.database_name("search")
+    raw = b""
+    for path in (f"{alias}/_search?size=1000&version=true", f"{alias}/_mapping"):
+        # read the index as stored, over plain HTTP, not through our code
+        with urllib.request.urlopen(f"{search_settings.elasticsearch_url}/{path}") as resp:
+            raw += resp.read()
+    assert b"Pat Private" in raw
+    for secret in (b"pat.private@example.org", b"pat.new@example.org", b"555-0199", b'"email"', b'"phone"'):
+        assert secret not in raw
+    mapping = json.loads(urllib.request.urlopen(f"{search_settings.elasticsearch_url}/{alias}/_mapping").read())
+    assert next(iter(mapping.values()))["mappings"]["dynamic"] == "strict"
+    with pytest.raises(BadRequestError):  # the engine itself refuses a field nobody mapped
+        es.index(index=alias, id="member:x", document={"key": "member:x", "email": "x@example.org"})
+
+
+# -- toolkits and ordinances, from the real toolkits service -------------------------------------
+
+def toolkit_data(**extra):
+    return {"slug": "transfer-tax", "title": "Real estate transfer tax", "issue_area": "real-estate-transfer-tax",
+            "summary": "Fund affordable housing with a tax on big property sales.", **extra}
+
+
+def test_a_toolkit_is_searchable_once_published_and_shows_its_published_version(toolkits, search, rpc):
+    rpc.toolkits.create_toolkit(toolkit_data())
+    rpc.toolkits.record_ordinance({"title": "Marker ordinance", "jurisdiction": PGH, "issue_area": "minimum-wage"})
+    # the ordinance's event came after the toolkit's creation (which emits nothing)
+    wait_until(lambda: rpc.search.query("marker ordinance")["edges"], message="a later event indexed")
+    assert not found(rpc, "transfer tax", "transfer-tax")
+    rpc.toolkits.publish_toolkit("transfer-tax", change_note="First")
+    wait_until(lambda: found(rpc, "transfer tax", "transfer-tax"), message="the published toolkit in search")
+    rpc.toolkits.revise_toolkit("transfer-tax", {"summary": "A mansion tax edition"})
+    rpc.toolkits.record_ordinance({"title": "Second marker", "jurisdiction": PGH, "issue_area": "minimum-wage"})
+    wait_until(lambda: rpc.search.query("second marker")["edges"], message="a later event indexed")
+    assert not found(rpc, "mansion", "transfer-tax")  # a draft is not searchable
+    rpc.toolkits.publish_toolkit("transfer-tax")
+    wait_until(lambda: found(rpc, "mansion", "transfer-tax"), message="the new version in search")
+    node = next(e["node"] for e in rpc.search.query("mansion")["edges"] if e["node"]["id"] == "transfer-tax")
+    assert (node["type"], node["version"], node["status"]) == ("toolkit", 2, "published")
+
+
+def test_an_archived_toolkit_is_hidden(toolkits, search, rpc):
+    rpc.toolkits.create_toolkit(toolkit_data())
+    rpc.toolkits.publish_toolkit("transfer-tax")
+    wait_until(lambda: found(rpc, "transfer tax", "transfer-tax"), message="the toolkit in search")
+    rpc.toolkits.archive_toolkit("transfer-tax")
+    wait_until(lambda: not found(rpc, "transfer tax", "transfer-tax"), message="the toolkit hidden")
+    assert rpc.search.suggest("real estate") == []
+
+
+def test_an_ordinance_is_found_by_its_current_status(toolkits, search, rpc):
+    recorded = rpc.toolkits.record_ordinance(
+        {"title": "Paid Sick Days Act", "jurisdiction": PGH, "issue_area": "paid-sick-leave",
+         "actions": [{"type": "introduced", "date": "2015-05-01", "note": "Introduced by Councilmember Gross"}]})
+    wait_until(lambda: found(rpc, "sick days", recorded["id"], filter={"status": "introduced"}),
+               message="the ordinance in search")
+    rpc.toolkits.record_action(recorded["id"], {"type": "passed", "date": "2015-08-03"})
+    wait_until(lambda: found(rpc, "", recorded["id"], filter={"status": "passed", "state": "pa"}),
+               message="the new status in search")
+    assert not found(rpc, "sick days", recorded["id"], filter={"status": "introduced"})
+    facets = {f["field"]: f["buckets"] for f in rpc.search.query("gross")["facets"]}
+    assert facets["status"] == [{"value": "passed", "count": 1}]
+    assert facets["issue_area"] == [{"value": "paid-sick-leave", "count": 1}]
+
+
+def test_every_ordinance_status_the_toolkits_service_defines_is_a_filter_value(toolkits, search, rpc):
+    statuses = [d["status"] for d in rpc.toolkits.status_definitions()]
+    assert statuses and set(statuses) <= set(index.ORDINANCE_STATUSES)
+    for status in statuses:
+        rpc.search.query("", filter={"status": status})
