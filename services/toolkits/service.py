@@ -1,7 +1,7 @@
 """The toolkits service: entrypoints only; rules live in domain.py (with actions.py and
 provisions.py), storage in store.py."""
 from clearinghouse import ocd, validation as v
-from clearinghouse.errors import BadInput, NotFound
+from clearinghouse.errors import BadInput, Conflict, NotFound
 from clearinghouse.issue_areas import check_issue_area
 from clearinghouse.metrics import Metrics
 from clearinghouse.outbox import OutboxRelay
@@ -137,7 +137,10 @@ class ToolkitsService:
         key = domain.preemption_id(fields["state"], fields["issue_area"])
         if self.store.find("preemptions", key) is None:
             doc, events = domain.set_preemption(None, fields)
-            return domain.preemption_view(self.store.insert("preemptions", doc, events))
+            try:
+                return domain.preemption_view(self.store.insert("preemptions", doc, events))
+            except Conflict:
+                pass  # recorded by someone else meanwhile: change that record instead
         doc, _ = self.store.modify("preemptions", key, lambda d: domain.set_preemption(d, fields))
         return domain.preemption_view(doc)
 
