@@ -1,6 +1,7 @@
 """Relay connections that map one to one onto the services' pages
 ({edges: [{cursor, node}], page_info: {has_next_page, end_cursor}, total_count})."""
 import graphene
+from graphene.types.inputobjecttype import InputObjectTypeContainer
 
 
 class PageInfo(graphene.ObjectType):
@@ -28,8 +29,9 @@ def page_args(**extra):
 
 def drop_none(value):
     """Input objects as plain dicts without the fields the caller left out (graphene fills
-    them with None), so a partial update changes only what was given."""
-    if isinstance(value, dict):
+    them with None), so a partial update changes only what was given. JSON values (plain
+    dicts, e.g. provisions) are passed as they are."""
+    if isinstance(value, InputObjectTypeContainer):
         return {k: drop_none(v) for k, v in value.items() if v is not None}
     if isinstance(value, (list, tuple)):
         return [drop_none(v) for v in value]

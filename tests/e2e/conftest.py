@@ -4,8 +4,6 @@ import socket
 import pytest
 import requests
 
-from clearinghouse.metrics import ENTRYPOINT_CALLS
-
 PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
 PHL = "ocd-division/country:us/state:pa/place:philadelphia"
 TEMPE = "ocd-division/country:us/state:az/place:tempe"
@@ -115,23 +113,36 @@ def keys(members, rpc):
     }
 
 
-class ServiceCalls:
-    """RPC calls the services answered, read from their own entrypoint counters."""
+class GatewayCalls:
+    """The RPC calls the gateway made, as its /metrics reports them (counted before each
+    call goes out, so a finished request's calls are all there): by service, and by
+    "service.method"."""
 
-    def total(self, service, method=None) -> float:
-        total = 0.0
-        for metric in ENTRYPOINT_CALLS.collect():
-            for sample in metric.samples:
-                labels = sample.labels
-                if sample.name.endswith("_total") and labels["service"] == service \
-                        and (method is None or labels["method"] == method):
-                    total += sample.value
-        return total
+    def __init__(self, metrics_url):
+        self.metrics_url = metrics_url
 
-    def snapshot(self):
-        return {s: self.total(s) for s in ("members", "toolkits", "search", "notifications")}
+    def snapshot(self) -> dict:
+        from prometheus_client.parser import text_string_to_metric_families
+        totals = {s: 0.0 for s in ("members", "toolkits", "search", "notifications")}
+        text = requests.get(self.metrics_url, timeout=10).text
+        for family in text_string_to_metric_families(text):
+            if family.name == "clearinghouse_gateway_rpc_calls":
+                for sample in family.samples:
+                    if sample.name.endswith("_total"):
+                        service, method = sample.labels["service"], sample.labels["method"]
+                        totals[service] += sample.value
+                        totals[f"{service}.{method}"] = totals.get(f"{service}.{method}", 0.0) + sample.value
+        return totals
+
+    def during(self, action) -> dict:
+        """Calls made while ``action()`` ran: {"members": 2, "members.get_members": 2, ...}."""
+        before = self.snapshot()
+        action()
+        after = self.snapshot()
+        return {k: v - before.get(k, 0.0) for k, v in after.items() if v - before.get(k, 0.0)} | \
+            {s: after[s] - before[s] for s in ("members", "toolkits", "search", "notifications")}
 
 
 @pytest.fixture
-def service_calls():
-    return ServiceCalls()
+def gateway_calls(gateway):
+    return GatewayCalls(gateway.url.replace("/graphql", "/metrics"))
