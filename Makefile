@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test bench chaos broker setup clean
+.PHONY: run test bench chaos broker setup clean rebuild-index
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 1; }
@@ -31,6 +31,10 @@ chaos: setup broker
 
 bench: setup broker
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# Reindex search from the owning services on a running platform (progress on stderr).
+rebuild-index: setup
+	$(BIN)/clearinghouse search rebuild
 
 clean:
 	rm -rf $(VENV) .data

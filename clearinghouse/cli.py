@@ -5,6 +5,7 @@
   clearinghouse sample load                  load the sample data set
   clearinghouse broker setup                 apply the broker definitions to AMQP_URI
   clearinghouse docs asyncapi                write docs/asyncapi.yaml from the event catalog
+  clearinghouse search rebuild               reindex search from the owners (progress on stderr)
 """
 import argparse
 import sys
@@ -57,6 +58,47 @@ def docs_asyncapi(settings, args):
     return 0
 
 
+def _rebuild_bar(status, width=30) -> str:
+    totals = {k: t for k, t in status.get("totals", {}).items() if t is not None}
+    indexed = status.get("indexed", {})
+    total = sum(totals.values())
+    done = sum(min(indexed.get(k, 0), t) for k, t in totals.items())
+    fraction = 1.0 if status["state"] != "running" else (done / total if total else 0.0)
+    per_type = "  ".join(f"{k} {indexed.get(k, 0)}/{totals.get(k, '?')}" for k in indexed)
+    return f"\rsearch rebuild [{'#' * int(fraction * width):<{width}}] {fraction:4.0%}  {per_type}"
+
+
+def search_rebuild(settings, args):
+    """Start a rebuild on the running search service and draw its progress until done."""
+    import time
+
+    from nameko.exceptions import UnknownService
+
+    from .errors import ClearinghouseError
+    try:
+        with _rpc(settings) as rpc:
+            status = rpc.search.start_rebuild()
+            while status["state"] == "running":
+                print(_rebuild_bar(status), end="", file=sys.stderr, flush=True)
+                time.sleep(0.2)
+                status = rpc.search.rebuild_status()
+    except UnknownService:
+        print(f"error: no search service answers on {settings.amqp_uri}; start the platform with `make run`",
+              file=sys.stderr)
+        return 1
+    except ClearinghouseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(_rebuild_bar(status), file=sys.stderr)
+    if status["state"] != "done":
+        print(f"error: the rebuild failed ({status.get('error')}); the old index still answers", file=sys.stderr)
+        return 1
+    print("indexed: " + ", ".join(f"{k} {n}" for k, n in status["indexed"].items()))
+    for kind, why in status["skipped"].items():
+        print(f"skipped: {kind} ({why}); kept {status['kept'].get(kind, 0)} from the old index")
+    return 0
+
+
 def run(settings, args):
     from .platform import run as run_platform
     return run_platform(settings)
@@ -80,6 +122,9 @@ def parser():
     asyncapi = docs.add_parser("asyncapi", help="write the AsyncAPI document")
     asyncapi.add_argument("--out", default="docs/asyncapi.yaml")
     asyncapi.set_defaults(func=docs_asyncapi)
+    search = sub.add_parser("search", help="the search index").add_subparsers(dest="action", required=True)
+    search.add_parser("rebuild", help="reindex from the owners, with a progress bar").set_defaults(
+        func=search_rebuild)
     return p
 
 

@@ -194,3 +194,20 @@ def test_every_ordinance_status_the_toolkits_service_defines_is_a_filter_value(t
     assert statuses and set(statuses) <= set(index.ORDINANCE_STATUSES)
     for status in statuses:
         rpc.search.query("", filter={"status": status})
+
+
+# -- asks, from the real notifications service ---------------------------------------------------
+
+def test_an_ask_and_its_answers_are_searchable(members, container_factory, search_config, search, rpc):
+    from services.notifications.service import NotificationsService
+    container_factory(NotificationsService, search_config).start()
+    author = rpc.members.create_member({"name": "Ann Asker", "status": "active"})
+    ask = rpc.notifications.post_ask(author["id"], {"issue_area": "real-estate-transfer-tax",
+                                                    "subject": "Has anyone passed a mansion tax?",
+                                                    "body": "We are drafting one in Philadelphia."})
+    wait_until(lambda: found(rpc, "mansion tax", ask["id"], filter={"status": "open"}), message="the ask in search")
+    rpc.notifications.answer_ask(ask["id"], author["id"], "Los Angeles did, by ballot measure ULA.")
+    wait_until(lambda: found(rpc, "ballot measure", ask["id"], types=["ask"], filter={"status": "answered"}),
+               message="the answer in search")
+    node = rpc.search.query("ballot measure", types=["ask"])["edges"][0]["node"]
+    assert (node["type"], node["answer_count"], node["author_id"]) == ("ask", 1, author["id"])

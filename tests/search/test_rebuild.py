@@ -1,0 +1,86 @@
+"""Rebuilding the index from the owners over RPC, behind an alias swap."""
+import eventlet
+
+from services.search import index
+from services.toolkits.service import ToolkitsService
+from tests.conftest import wait_until
+from tests.search.test_query import ordinance, seed
+
+PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
+
+
+def ids(result):
+    return [edge["node"]["id"] for edge in result["edges"]]
+
+
+def test_an_empty_index_is_rebuilt_from_the_owners_on_start(members, container_factory, search_config, rpc):
+    from services.search.service import SearchService
+    toolkits = container_factory(ToolkitsService, search_config)
+    toolkits.start()
+    member = rpc.members.create_member({"name": "Early Bird", "status": "active"})
+    rpc.toolkits.create_toolkit({"slug": "early", "title": "Early toolkit", "issue_area": "minimum-wage",
+                                 "summary": "Published before search ran."})
+    rpc.toolkits.publish_toolkit("early")
+    rpc.toolkits.create_toolkit({"slug": "drafty", "title": "Draft toolkit", "issue_area": "minimum-wage",
+                                 "summary": "Never published."})
+    law = rpc.toolkits.record_ordinance({"title": "Early ordinance", "jurisdiction": PGH, "issue_area": "minimum-wage"})
+    # search starts after all of that: its queues did not exist, so only a rebuild can know
+    container_factory(SearchService, search_config).start()
+    status = wait_until(lambda: (s := rpc.search.rebuild_status())["state"] == "done" and s, timeout=30,
+                        message="the start-up rebuild")
+    assert status["indexed"] == {"member": 1, "toolkit": 2, "ordinance": 1, "ask": 0}
+    assert set(status["skipped"]) == {"ask"}  # notifications is not running in this test
+    assert set(ids(rpc.search.query("early"))) == {member["id"], "early", law["id"]}
+    assert ids(rpc.search.query("draft toolkit")) == []  # a draft-only toolkit is not searchable
+
+
+def test_queries_keep_answering_while_the_index_is_rebuilt(members, search, rpc, es, search_settings):
+    for n in range(150):
+        rpc.members.create_member({"name": f"Organiser {n}", "status": "active", "bio": "tenant organiser"})
+    wait_until(lambda: rpc.search.query("tenant organiser")["total_count"] == 150, timeout=30,
+               message="every member indexed")
+    alias = search_settings.database_name("search")
+    before = set(es.indices.get_alias(name=alias).body)
+    answers = []
+    rpc.search.start_rebuild()
+    while True:
+        state = rpc.search.rebuild_status()["state"]
+        answers.append((state, rpc.search.query("tenant organiser", first=1)["total_count"]))
+        if state != "running":
+            break
+        eventlet.sleep(0)
+    assert state == "done"
+    assert ("running", 150) in answers  # asked during the rebuild, and answered in full
+    assert all(total == 150 for _, total in answers)
+    after = set(es.indices.get_alias(name=alias).body)
+    assert after and after.isdisjoint(before)  # the alias moved to a new index
+    assert not any(es.indices.exists(index=name) for name in before)  # the old one is gone
+    assert rpc.search.rebuild_status()["indexed"]["member"] == 150
+
+
+def test_a_rebuild_skips_an_owner_that_does_not_answer_and_keeps_what_it_had(members, search, raw_index, rpc):
+    seed(raw_index, [("ordinance", ordinance(1, "Paid sick days", PGH, "paid-sick-leave", "passed"))])
+    result = rpc.search.rebuild()
+    assert set(result["skipped"]) == {"toolkit", "ordinance", "ask"}
+    assert "toolkits is not running" in result["skipped"]["ordinance"]
+    assert result["kept"]["ordinance"] == 1
+    assert ids(rpc.search.query("paid sick days")) == ["ord_0000000000000001"]
+
+
+def test_writes_during_a_rebuild_reach_the_new_index(search, raw_index, rpc):
+    new = raw_index.new_index(raw_index.building)
+    member = {"id": "mem_00000000000000cc", "name": "Mid Rebuild", "status": "active", "version": 1}
+    assert raw_index.write(index.document("member", member, member["id"], 1), 1)
+    raw_index.swap(new)
+    assert raw_index.indices(raw_index.alias) == [new]
+    assert ids(rpc.search.query("mid rebuild")) == [member["id"]]
+
+
+def test_the_command_line_rebuild_shows_progress(members, search, rpc, search_settings, capsys):
+    from clearinghouse import cli
+    rpc.members.create_member({"name": "Cli Member", "status": "active"})
+    code = cli.search_rebuild(search_settings, None)
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert "member" in err and "100%" in err
+    assert "indexed: member 1" in out and "skipped: toolkit" in out
