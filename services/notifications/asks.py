@@ -66,7 +66,7 @@ def recipients(members: list[dict], author_id: str) -> list[dict]:
 def ask_message(ask: dict, author_name: str | None) -> tuple[str, str]:
     """The email for an ask: subject and plain-text body."""
     area = ISSUE_AREAS.get(ask["issue_area"], ask["issue_area"])
-    subject = f"[Ask the network · {area}] {ask['subject']}"
+    subject = f"[Ask the network | {area}] {ask['subject']}"
     body = (f"{author_name or 'A member'} asks the network about {area}:\n\n{ask['body']}\n\n"
             f"Answer with the ask id {ask['_id']}.\n"
             "You get this because you follow this issue area.\n")

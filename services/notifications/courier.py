@@ -14,6 +14,7 @@ import logging
 import random
 
 import eventlet
+import eventlet.semaphore
 from eventlet.queue import Empty, LightQueue
 from nameko.extensions import DependencyProvider
 
@@ -48,6 +49,9 @@ class Courier(DependencyProvider):
         self._thread = None
         self._pool = eventlet.GreenPool(CONCURRENCY)
         self._in_flight: set[str] = set()
+        # Handler workers start in the order the bus delivered; taking places one at a
+        # time keeps that order (eventlet's semaphore wakes waiters first come, first served).
+        self._arrival = eventlet.semaphore.Semaphore()
 
     @property
     def repo(self):
@@ -78,8 +82,9 @@ class Courier(DependencyProvider):
     def take(self, event: dict) -> int:
         """Persist a delivery for every subscription the event matches; returns how many
         were new (a redelivered event adds none)."""
-        now = self.clock.now()
-        seq = self.repo.record_event(event, now)
+        with self._arrival:
+            now = self.clock.now()
+            seq = self.repo.record_event(event, now)
         docs = [domain.new_delivery(sub, event, seq, now)
                 for sub in self.repo.active_subscriptions() if domain.matches(sub, event)]
         added = self.repo.insert_deliveries(docs)
@@ -193,6 +198,10 @@ class Courier(DependencyProvider):
         bodies = self.repo.events(d["event_id"] for d in due)
         sent = 0
         for (address, day), items in sorted(groups.items(), key=lambda kv: kv[0][1]):
+            # claimed one by one: another sweep (or instance) may be sending this digest
+            items = [d for d in items if self.repo.claim(d["_id"], now, LEASE)]
+            if not items:
+                continue
             events, seen = [], set()
             for d in sorted(items, key=lambda d: d["seq"]):
                 if d["event_id"] not in seen:
@@ -204,10 +213,11 @@ class Courier(DependencyProvider):
             ids = [d["_id"] for d in items]
             if outcome.ok:
                 self.repo.finish_many(ids, {"status": "succeeded", "due_at": None, "last_attempt_at": domain.iso(later),
-                                            "last_status_code": 250, "last_error": None, "attempts": 1})
+                                            "last_status_code": 250, "last_error": None, "attempts": 1,
+                                            "lease_until": 0.0})
                 sent += 1
             else:
-                self.repo.finish_many(ids, {"status": "retrying", "due_at": later + DIGEST_RETRY,
+                self.repo.finish_many(ids, {"status": "retrying", "due_at": later + DIGEST_RETRY, "lease_until": 0.0,
                                             "last_attempt_at": domain.iso(later), "last_error": outcome.describe()})
             delivery.DELIVERIES.labels("email", "digest" if outcome.ok else "retrying").inc(len(ids))
         return sent

@@ -19,8 +19,8 @@ METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:
 _NUMERIC_V4 = re.compile(r"^(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+)){0,3}$", re.IGNORECASE)
 
 
-class Refused(BadInput):
-    """A webhook target the guard will not reach."""
+# A refusal crosses RPC as the BadInput it is (the gateway knows no other type).
+Refused = BadInput
 
 
 def parse_networks(text: str) -> tuple:
@@ -57,7 +57,7 @@ def _why_not_public(ip) -> str | None:
             return f"an IPv6 form of {embedded} ({reason})" if reason else None
     for label, test in (("loopback", ip.is_loopback), ("unspecified", ip.is_unspecified),
                         ("link-local", ip.is_link_local), ("multicast", ip.is_multicast),
-                        ("private", ip.is_private), ("reserved", ip.is_reserved)):
+                        ("reserved", ip.is_reserved), ("private", ip.is_private)):
         if test:
             return label
     if not ip.is_global:
@@ -76,7 +76,7 @@ class Guard:
     def check_address(self, ip, host: str):
         ip = ipaddress.ip_address(ip)
         if ip in METADATA:
-            raise Refused(f"{host} resolves to {ip}, the cloud metadata address; webhooks never reach it")
+            raise Refused(f"{host} resolves to {ip}, the cloud metadata address; webhook URLs must reach a public address")
         mapped = getattr(ip, "ipv4_mapped", None)
         if any(ip in n or (mapped is not None and mapped in n) for n in self.allowed):
             return ip

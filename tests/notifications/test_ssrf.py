@@ -1,0 +1,126 @@
+"""The SSRF guard: refused at subscribe time with a clear error, and again on the
+address actually connected to (DNS rebinding)."""
+import ipaddress
+
+import pytest
+
+from clearinghouse.config import Settings
+from clearinghouse.errors import BadInput
+from services.notifications.ssrf import Guard, Refused
+from tests.conftest import wait_until
+from tests.notifications.conftest import ordinance_event
+
+OWNER = "org_00000000000000aa"
+
+REFUSED = [
+    ("http://example.org/hook", "must use https"),
+    ("https://127.0.0.1/", "loopback"),
+    ("https://localhost:8443/", "loopback"),
+    ("https://10.0.0.5/", "private"),
+    ("https://172.16.3.4/", "private"),
+    ("https://192.168.1.1/", "private"),
+    ("https://169.254.169.254/latest/meta-data/", "cloud metadata"),
+    ("https://169.254.10.10/", "link-local"),
+    ("https://224.0.0.1/", "multicast"),
+    ("https://240.0.0.1/", "reserved"),
+    ("https://0.0.0.0/", "unspecified"),
+    ("https://100.64.0.1/", "not globally routable"),
+    ("https://[::1]/", "loopback"),
+    ("https://[::]/", "unspecified"),
+    ("https://[fe80::1]/", "link-local"),
+    ("https://[fc00::1]/", "private"),
+    ("https://[ff02::1]/", "multicast"),
+    ("https://[::ffff:127.0.0.1]/", "IPv6 form of 127.0.0.1"),
+    ("https://[::ffff:a00:1]/", "IPv6 form of 10.0.0.1"),
+    ("https://[::ffff:169.254.169.254]/", "cloud metadata"),
+    ("https://[2002:7f00:1::]/", "IPv6 form of 127.0.0.1"),
+    ("https://2130706433/", "127.0.0.1 (loopback)"),
+    ("https://0177.0.0.1/", "127.0.0.1 (loopback)"),
+    ("https://017700000001/", "127.0.0.1 (loopback)"),
+    ("https://0x7f.0.0.1/", "127.0.0.1 (loopback)"),
+    ("https://0x7f000001/", "127.0.0.1 (loopback)"),
+    ("https://127.1/", "127.0.0.1 (loopback)"),
+    ("https://0xa9fea9fe/", "cloud metadata"),
+    ("https://0/", "0.0.0.0 (unspecified)"),
+    ("https://example.org:99999/", "invalid port"),
+]
+
+
+@pytest.mark.parametrize("url, fragment", REFUSED)
+def test_guard_refuses_every_non_public_target(url, fragment):
+    with pytest.raises(Refused) as err:
+        Guard(Settings()).addresses(url)
+    assert fragment in str(err.value)
+
+
+def test_guard_accepts_public_addresses_and_names():
+    guard = Guard(Settings(), resolve=lambda host, port: [ipaddress.ip_address("93.184.215.14")])
+    assert guard.addresses("https://93.184.215.14/hook")[1] == [ipaddress.ip_address("93.184.215.14")]
+    assert guard.addresses("https://[2606:4700::1111]/")[1] == [ipaddress.ip_address("2606:4700::1111")]
+    assert guard.addresses("https://hooks.partner.example/x")[1] == [ipaddress.ip_address("93.184.215.14")]
+
+
+def test_a_name_with_any_private_address_is_refused():
+    guard = Guard(Settings(), resolve=lambda host, port: [ipaddress.ip_address("93.184.215.14"),
+                                                          ipaddress.ip_address("10.1.2.3")])
+    with pytest.raises(Refused, match="10.1.2.3 \\(private\\)"):
+        guard.addresses("https://mixed.example/")
+
+
+def test_allowed_networks_and_http_are_off_by_default_and_never_open_the_metadata_address():
+    assert Settings().webhook_allow_http is False and Settings().webhook_allow_networks == ""
+    open_ = Guard(Settings(webhook_allow_http=True, webhook_allow_networks="127.0.0.0/8, 169.254.0.0/16"))
+    assert open_.addresses("http://127.0.0.1:8080/")[1] == [ipaddress.ip_address("127.0.0.1")]
+    assert open_.addresses("http://[::ffff:127.0.0.1]/")[1]
+    with pytest.raises(Refused, match="cloud metadata"):
+        open_.addresses("http://169.254.169.254/")
+    with pytest.raises(Refused, match="private"):
+        open_.addresses("http://10.0.0.1/")
+
+
+@pytest.mark.parametrize("url, fragment", [
+    ("https://127.0.0.2/", "loopback"),  # 127.0.0.1/8 is allowed in these tests, so use an IPv6 form
+    ("https://[::1]/", "loopback"),
+    ("https://169.254.169.254/", "cloud metadata"),
+    ("https://0xa000001/", "private"),
+])
+def test_subscribing_a_refused_url_is_a_clear_bad_input_that_changes_nothing(
+        notifications, rpc, database, url, fragment, courier):
+    if url.startswith("https://127."):
+        courier.guard.allowed = ()  # prove the loopback rule itself, without the test exemption
+    with pytest.raises(BadInput) as err:
+        rpc.notifications.create_subscription(OWNER, {"channel": "webhook", "url": url})
+    assert fragment in str(err.value) and "public address" in str(err.value)
+    assert database("notifications").subscriptions.count_documents({}) == 0
+
+
+def test_dns_rebinding_is_refused_at_connect_time(notifications, rpc, receiver, publish, courier):
+    answers = {"n": 0}
+
+    def rebinding(host, port):
+        answers["n"] += 1
+        return [ipaddress.ip_address("93.184.215.14" if answers["n"] == 1 else "10.0.0.7")]
+
+    courier.guard.resolve = rebinding
+    sub = rpc.notifications.create_subscription(
+        OWNER, {"channel": "webhook", "url": f"http://rebind.example:{receiver.port}/hook"})["subscription"]["id"]
+    publish(ordinance_event())
+
+    def attempted():
+        edges = rpc.notifications.list_deliveries(sub)["edges"]
+        return edges and edges[0]["node"]["attempts"] == 1 and edges[0]["node"]
+    delivery = wait_until(attempted, message="the first attempt")
+    assert delivery["status"] == "retrying"
+    assert "refused" in delivery["last_error"] and "10.0.0.7 (private)" in delivery["last_error"]
+    assert receiver.received() == []
+
+
+def test_the_connection_goes_to_the_checked_address_with_the_name_as_host(notifications, rpc, receiver, publish,
+                                                                         courier):
+    courier.guard.resolve = lambda host, port: [ipaddress.ip_address("127.0.0.1")]
+    rpc.notifications.create_subscription(
+        OWNER, {"channel": "webhook", "url": f"http://hooks.partner.example:{receiver.port}/in?x=1"})
+    publish(ordinance_event())
+    request = wait_until(lambda: receiver.received(), message="the webhook")[0]
+    assert request["headers"]["host"] == f"hooks.partner.example:{receiver.port}"
+    assert request["path"] == "/in?x=1"
