@@ -22,7 +22,7 @@ FRESHNESS = Histogram(
     buckets=(.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30))
 EVENTS = Counter(
     "clearinghouse_search_events_total",
-    "Events the search index consumed, by type and outcome (indexed, hidden, stale, ignored)",
+    "Events the search index consumed, by type and outcome (indexed, hidden, stale, ignored, retried, failed)",
     ["event_type", "outcome"])
 
 

@@ -7,7 +7,7 @@ import eventlet
 from nameko.events import event_handler
 from nameko.rpc import RpcProxy
 
-from clearinghouse.errors import ClearinghouseError, Unavailable
+from clearinghouse.errors import Unavailable
 from clearinghouse.metrics import Metrics
 from clearinghouse.rpc import rpc
 
@@ -92,14 +92,16 @@ class SearchService:
     def on_event(self, event):
         """Index the entity an event names, at its version (stale and duplicate events
         change nothing). An owner or engine outage puts the event back on its queue."""
+        about = event if isinstance(event, dict) else {}
         try:
             # the service's RpcProxy attributes are the owners' proxies
             return apply_event(event, self.engine, Owners(self))
         except Unavailable as exc:
-            log.warning("event %s not indexed yet (%s); it goes back on the queue", event.get("id"), exc)
+            log.warning("event %s not indexed yet (%s); it goes back on the queue", about.get("id"), exc)
+            EVENTS.labels(str(about.get("type")), "retried").inc()
             eventlet.sleep(RETRY_DELAY)
             raise
-        except ClearinghouseError as exc:
-            log.error("event %s cannot be indexed (%s); dropped, a rebuild repairs it", event.get("id"), exc)
-            EVENTS.labels(str(event.get("type")), "failed").inc()
+        except Exception as exc:  # not transient: requeueing would only repeat it
+            log.exception("event %s cannot be indexed (%s); dropped, a rebuild repairs it", about.get("id"), exc)
+            EVENTS.labels(str(about.get("type")), "failed").inc()
             return "failed"

@@ -211,3 +211,20 @@ def test_an_ask_and_its_answers_are_searchable(members, container_factory, searc
                message="the answer in search")
     node = rpc.search.query("ballot measure", types=["ask"])["edges"][0]["node"]
     assert (node["type"], node["answer_count"], node["author_id"]) == ("ask", 1, author["id"])
+
+
+def test_an_event_goes_back_on_the_queue_until_its_owner_answers(container_factory, search_config, search, rpc,
+                                                                  es, search_settings, amqp_uri):
+    from clearinghouse.events import cloudevent
+    from services.members.service import MembersService
+    event = cloudevent("member.updated", "member/mem_00000000000000dd",
+                       {"id": "mem_00000000000000dd", "version": 4, "name": "Nobody", "status": "active"})
+    retried = consumed("member.updated", "retried")
+    republish(amqp_uri, "members.events", [event])
+    wait_until(lambda: consumed("member.updated", "retried") > retried, message="an attempt while members is away")
+    assert stored(es, search_settings, "member", "mem_00000000000000dd")["found"] is False
+    container_factory(MembersService, search_config).start()
+    # members answers NotFound: the member is gone, so a hidden tombstone holds its version
+    wait_until(lambda: stored(es, search_settings, "member", "mem_00000000000000dd").get("_version") == 4,
+               message="the event applied once members answered")
+    assert stored(es, search_settings, "member", "mem_00000000000000dd")["_source"]["visible"] is False
