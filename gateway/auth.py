@@ -22,16 +22,17 @@ class Identity:
     def is_staff(self) -> bool:
         return self.role == "staff"
 
-    @property
-    def owner(self) -> str | None:
-        """Whose records this caller's subscriptions and asks are: its member or
-        organisation, or the key itself when the key has no owner."""
-        return self.owner_id or self.key_id
+    def owner(self, action: str) -> str:
+        """The member or organisation whose records this caller's subscriptions and asks
+        are. Forbidden for a key that belongs to neither (notifications keeps records by owner)."""
+        if self.owner_id:
+            return self.owner_id
+        raise Forbidden(f"{action} needs a key that belongs to a member or organisation; "
+                        "this key has no owner, so ask staff for one that does")
 
-    @property
-    def scope(self) -> str | None:
+    def scope(self, action: str) -> str | None:
         """The owner_id to pass to notifications: None (everything) only for staff."""
-        return None if self.is_staff else self.owner
+        return None if self.is_staff else self.owner(action)
 
 
 PUBLIC = Identity()

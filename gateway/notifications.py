@@ -120,7 +120,7 @@ class NotificationsQuery(graphene.ObjectType):
     def resolve_event_subscriptions(root, info):
         ctx = info.context
         require(ctx.identity, SUBSCRIBERS, "eventSubscriptions")
-        return ctx.call("notifications", "list_subscriptions", owner_id=ctx.identity.scope)
+        return ctx.call("notifications", "list_subscriptions", owner_id=ctx.identity.scope("eventSubscriptions"))
 
     @staticmethod
     def resolve_deliveries(root, info, subscription_id, first, after=None, status=None):
@@ -128,7 +128,7 @@ class NotificationsQuery(graphene.ObjectType):
         require(ctx.identity, SUBSCRIBERS, "deliveries")
         return ctx.call("notifications", "list_deliveries", _subscription_id(subscription_id, "subscriptionId"),
                         status=getattr(status, "value", status), first=first, after=after,
-                        owner_id=ctx.identity.scope)
+                        owner_id=ctx.identity.scope("deliveries"))
 
     @staticmethod
     def resolve_asks(root, info, first, after=None, issue_area=None):
@@ -162,43 +162,43 @@ class NotificationsMutation(graphene.ObjectType):
     def resolve_create_event_subscription(root, info, input):
         ctx = info.context
         require(ctx.identity, SUBSCRIBERS, "createEventSubscription")
-        return ctx.call("notifications", "create_subscription", ctx.identity.owner, drop_none(input))
+        return ctx.call("notifications", "create_subscription", ctx.identity.owner("createEventSubscription"), drop_none(input))
 
     @staticmethod
     def resolve_rotate_subscription_secret(root, info, id):
         ctx = info.context
         require(ctx.identity, SUBSCRIBERS, "rotateSubscriptionSecret")
-        return ctx.call("notifications", "rotate_secret", _subscription_id(id), owner_id=ctx.identity.scope)
+        return ctx.call("notifications", "rotate_secret", _subscription_id(id), owner_id=ctx.identity.scope("rotateSubscriptionSecret"))
 
     @staticmethod
     def resolve_set_event_subscription_active(root, info, id, active):
         ctx = info.context
         require(ctx.identity, SUBSCRIBERS, "setEventSubscriptionActive")
         return ctx.call("notifications", "set_subscription_active", _subscription_id(id), active,
-                        owner_id=ctx.identity.scope)
+                        owner_id=ctx.identity.scope("setEventSubscriptionActive"))
 
     @staticmethod
     def resolve_delete_event_subscription(root, info, id):
         ctx = info.context
         require(ctx.identity, SUBSCRIBERS, "deleteEventSubscription")
-        return ctx.call("notifications", "delete_subscription", _subscription_id(id), owner_id=ctx.identity.scope)
+        return ctx.call("notifications", "delete_subscription", _subscription_id(id), owner_id=ctx.identity.scope("deleteEventSubscription"))
 
     @staticmethod
     def resolve_replay_deliveries(root, info, subscription_id, since):
         ctx = info.context
         require(ctx.identity, SUBSCRIBERS, "replayDeliveries")
         return ctx.call("notifications", "replay_deliveries", _subscription_id(subscription_id, "subscriptionId"),
-                        since, owner_id=ctx.identity.scope)
+                        since, owner_id=ctx.identity.scope("replayDeliveries"))
 
     @staticmethod
     def resolve_post_ask(root, info, input):
         ctx = info.context
         require(ctx.identity, ASKERS, "postAsk")
-        return ctx.call("notifications", "post_ask", ctx.identity.owner, drop_none(input))
+        return ctx.call("notifications", "post_ask", ctx.identity.owner("postAsk"), drop_none(input))
 
     @staticmethod
     def resolve_answer_ask(root, info, ask_id, body):
         ctx = info.context
         require(ctx.identity, ASKERS, "answerAsk")
         return ctx.call("notifications", "answer_ask", validation.identifier(ask_id, "askId", "ask"),
-                        ctx.identity.owner, body)
+                        ctx.identity.owner("answerAsk"), body)

@@ -50,7 +50,9 @@ def code(error: dict) -> str:
 
 @pytest.fixture
 def gateway_settings(settings):
-    return settings.replace(gateway_port=free_port(), gateway_rpc_timeout=5.0)
+    # webhooks to a receiver on this machine, as in development
+    return settings.replace(gateway_port=free_port(), gateway_rpc_timeout=5.0,
+                            webhook_allow_http=True, webhook_allow_networks="127.0.0.0/8")
 
 
 @pytest.fixture
@@ -80,6 +82,38 @@ def members(start):
 def toolkits(start):
     from services.toolkits.service import ToolkitsService
     return start(ToolkitsService)
+
+
+@pytest.fixture
+def notifications(start):
+    from services.notifications.service import NotificationsService
+    return start(NotificationsService)
+
+
+@pytest.fixture
+def receiver():
+    """A webhook receiver on 127.0.0.1 that answers 200 and keeps what it got."""
+    import http.server
+    import threading
+
+    got = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            got.append(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    server.got = got
+    yield server
+    server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture

@@ -72,7 +72,10 @@ def test_roles_are_checked_with_the_right_error():
         require(Identity("partner"), ("member", "staff"), "postAsk")
 
 
-def test_only_staff_see_every_owner():
-    assert Identity("staff", "key_1").scope is None
-    assert Identity("partner", "key_2", "org_1").scope == "org_1"
-    assert Identity("partner", "key_2").scope == "key_2"  # a key without an owner owns its own records
+def test_only_staff_see_every_owner_and_a_key_without_an_owner_owns_nothing():
+    assert Identity("staff", "key_1").scope("eventSubscriptions") is None
+    assert Identity("partner", "key_2", "org_1").scope("eventSubscriptions") == "org_1"
+    with pytest.raises(Forbidden, match="this key has no owner"):
+        Identity("partner", "key_2").scope("eventSubscriptions")
+    with pytest.raises(Forbidden, match="postAsk needs a key that belongs to a member"):
+        Identity("staff", "key_1").owner("postAsk")
