@@ -151,12 +151,14 @@ def ordinance_query(filters) -> dict:
 # -- toolkits --------------------------------------------------------------------------------
 
 def _toolkit_event(event_type: str, doc: dict) -> dict:
-    data = {"id": doc["_id"], "version": doc["version"], "slug": doc["_id"], "title": doc["draft"]["title"],
-            "issue_area": doc["draft"]["issue_area"]}
+    # published: the version just frozen; revised: the new draft; archived: what was listed
+    data = {"id": doc["_id"], "version": doc["version"], "slug": doc["_id"]}
+    if event_type == "toolkit.archived":
+        data["issue_area"] = doc["issue_area"]
+    else:
+        data.update(title=doc["draft"]["title"], issue_area=doc["draft"]["issue_area"])
     if event_type == "toolkit.published":
         data["toolkit_version"] = doc["published"][-1]["version"]
-    if event_type == "toolkit.archived":
-        del data["title"]
     return cloudevent(event_type, f"toolkit/{doc['_id']}", data)
 
 

@@ -2,6 +2,7 @@
 import pytest
 
 from clearinghouse.errors import BadInput, Conflict, NotFound
+from clearinghouse.events import CATALOG
 from services.toolkits.service import ToolkitsService
 from tests.events_tap import EventTap
 
@@ -24,6 +25,10 @@ def tap(toolkits, amqp_uri):
     tap = EventTap(amqp_uri, "toolkits.events")
     yield tap
     tap.close()
+
+
+def shaped_as_catalogued(event):
+    return set(event["data"]) == {"id", "version", *CATALOG[event["type"]].data}
 
 
 def toolkit_data(**extra):
@@ -90,6 +95,7 @@ def test_toolkit_events_carry_entity_version_and_toolkit_version(toolkits, rpc, 
     assert [e["data"].get("toolkit_version") for e in events] == [1, None, 2, None]
     assert all(e["subject"] == "toolkit/paid-sick-days" and e["data"]["id"] == "paid-sick-days" for e in events)
     assert events[2]["data"]["title"] == "Paid Sick Days (2nd ed.)"
+    assert all(shaped_as_catalogued(e) for e in events)
 
 
 def test_pittsburgh_reversal_over_rpc_with_events(toolkits, rpc, tap):
@@ -109,6 +115,7 @@ def test_pittsburgh_reversal_over_rpc_with_events(toolkits, rpc, tap):
     assert changes[-3:] == [(7, "appealed", "struck_down", "struck_down"), (8, "struck_down", "appealed", "appealed"),
                             (9, "appealed", "reinstated", "reinstated")]
     assert set(events[-1]["data"]) == {"id", "version", "from", "to", "action", "jurisdiction", "state", "issue_area"}
+    assert all(shaped_as_catalogued(e) for e in events)
     assert all(e["subject"] == f"ordinance/{o['id']}" for e in events)
 
 
@@ -239,6 +246,7 @@ def test_preemption_history_and_events(toolkits, rpc, tap):
     events = tap.wait_for(2)
     assert [(e["type"], e["subject"], e["data"]["version"]) for e in events] == [
         ("preemption.changed", "preemption/al/minimum-wage", 1), ("preemption.changed", "preemption/al/minimum-wage", 2)]
+    assert all(shaped_as_catalogued(e) for e in events)
 
 
 def test_status_definitions_cover_every_status(toolkits, rpc):
