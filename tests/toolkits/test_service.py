@@ -278,6 +278,12 @@ def test_status_definitions_cover_every_status(toolkits, rpc):
     ("list_ordinances", ({"status": "alive"},), "filter.status 'alive'"),
     ("list_ordinances", ({"colour": "red"},), "unknown fields ['colour']"),
     ("list_toolkits", ("free-ponies",), "not a known issue area"),
+    ("list_toolkits", (None, "deleted"), "status 'deleted' is not allowed"),
+    ("get_toolkit", ("paid-sick-days", "1"), "version must be a whole number"),
+    ("list_preemptions", ("Pennsylvania",), "not a state"),
+    ("compare_provisions", ("minimum-wage", ["ord_1"]), "not a valid id"),
+    ("record_action", ("ord_0123456789abcdef", {"type": "passed", "date": "2015-08-03", "when": "now"}),
+     "unknown fields ['when']"),
 ])
 def test_bad_input_is_refused_clearly_and_changes_nothing(toolkits, rpc, database, call, args, fragment):
     with pytest.raises(BadInput) as err:
