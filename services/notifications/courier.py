@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 import logging
+import itertools
 import random
+import time
+import uuid
 
 import eventlet
-import eventlet.semaphore
 from eventlet.queue import Empty, LightQueue
 from nameko.extensions import DependencyProvider
 
@@ -30,10 +32,13 @@ from .ssrf import Guard
 log = logging.getLogger(__name__)
 
 INTERVAL = 0.25  # seconds between sweeps when nothing woke the courier
+SUBSCRIPTIONS_TTL = 30.0  # reload the matching set at least this often, whatever the revision says
 LEASE = 60.0  # an attempt holds its delivery this long (the timeout is 15 s)
 BATCH = 1000
 DIGEST_RETRY = 15 * 60
 CONCURRENCY = 64
+FLUSH_BATCH = 200
+FLUSH_INTERVAL = 0.005
 
 
 class Courier(DependencyProvider):
@@ -49,9 +54,12 @@ class Courier(DependencyProvider):
         self._thread = None
         self._pool = eventlet.GreenPool(CONCURRENCY)
         self._in_flight: set[str] = set()
-        # Handler workers start in the order the bus delivered; taking places one at a
-        # time keeps that order (eventlet's semaphore wakes waiters first come, first served).
-        self._arrival = eventlet.semaphore.Semaphore()
+        self._finished: set[str] = set()  # chains that ended since the last due read
+        self._last_place = 0
+        self._subscriptions = (None, 0.0, [])
+        self._finishes: list[tuple[str, dict]] = []
+        self._flush_wake = LightQueue()
+        self._flusher = None  # revision, loaded at (monotonic), active subscriptions
 
     @property
     def repo(self):
@@ -59,15 +67,23 @@ class Courier(DependencyProvider):
 
     def start(self):
         self._thread = self.container.spawn_managed_thread(self._run)
+        self._flusher = self.container.spawn_managed_thread(self._run_flusher)
 
     def stop(self):
         if self._thread is not None:
             self._thread.kill()
         self._pool.waitall()
+        try:
+            self._flush()
+        except Exception:  # the leases run out and the deliveries are attempted again
+            log.warning("could not record %d delivery outcomes at stop", len(self._finishes))
+        if self._flusher is not None:
+            self._flusher.kill()
 
     def kill(self):
-        if self._thread is not None:
-            self._thread.kill()
+        for thread in (self._thread, self._flusher):
+            if thread is not None:
+                thread.kill()
         for thread in list(self._pool.coroutines_running):
             thread.kill()
 
@@ -82,15 +98,30 @@ class Courier(DependencyProvider):
     def take(self, event: dict) -> int:
         """Persist a delivery for every subscription the event matches; returns how many
         were new (a redelivered event adds none)."""
-        with self._arrival:
-            now = self.clock.now()
-            seq = self.repo.record_event(event, now)
+        now = self.clock.now()
+        seq = self.repo.record_event(event, self._next_place(), now)
         docs = [domain.new_delivery(sub, event, seq, now)
-                for sub in self.repo.active_subscriptions() if domain.matches(sub, event)]
+                for sub in self.active_subscriptions() if domain.matches(sub, event)]
         added = self.repo.insert_deliveries(docs)
         if added:
             self.wake()
         return added
+
+    def _next_place(self) -> int:
+        """An event's place in arrival order: microseconds since the epoch, strictly rising
+        in this process. Handler workers run in the order the bus delivered and reach this
+        before any I/O, so places follow the queue's order."""
+        self._last_place = max(self._last_place + 1, time.time_ns() // 1000)
+        return self._last_place
+
+    def active_subscriptions(self) -> list[dict]:
+        """The active subscriptions, reloaded when any subscription was written since."""
+        revision = self.repo.subscriptions_revision()
+        seen, loaded_at, subs = self._subscriptions
+        if revision != seen or time.monotonic() - loaded_at > SUBSCRIPTIONS_TTL:
+            subs = self.repo.active_subscriptions()
+            self._subscriptions = (revision, time.monotonic(), subs)
+        return subs
 
     # -- out -----------------------------------------------------------------------------
     def _run(self):
@@ -114,6 +145,7 @@ class Courier(DependencyProvider):
         self.send_ask_emails(now)
 
     def deliver_due(self, now: float) -> int:
+        self._finished.clear()
         due = self.repo.due_deliveries(now, "realtime", BATCH)
         if not due:
             return 0
@@ -121,10 +153,18 @@ class Courier(DependencyProvider):
         chains: dict[str, list[dict]] = {}
         for d in due:
             sub_id = d["subscription_id"]
-            if sub_id in self._in_flight or (sub_id in waiting and d["seq"] > waiting[sub_id]):
+            # a chain that ended while we read is read again on the sweep its end wakes
+            busy = sub_id in self._in_flight or sub_id in self._finished
+            if busy or (sub_id in waiting and d["seq"] > waiting[sub_id]):
                 continue
             chains.setdefault(sub_id, []).append(d)
+        if not chains:
+            return 0
         subs = self.repo.subscriptions_by_id(chains)
+        token = uuid.uuid4().hex
+        claimed = self.repo.claim_many([d["_id"] for chain in chains.values() for d in chain], now, LEASE, token)
+        bodies = self.repo.events(d["event_id"] for chain in chains.values() for d in chain)
+        started = 0
         for sub_id, chain in chains.items():
             sub = subs.get(sub_id)
             if sub is None or not sub["active"]:
@@ -132,31 +172,38 @@ class Courier(DependencyProvider):
                     f"subscription disabled: {sub.get('disabled_reason') or 'by its owner'}"
                 self.repo.park_queued(sub_id, why)
                 continue
-            self._in_flight.add(sub_id)
-            self._pool.spawn_n(self._carry, sub, chain)
-        return len(chains)
+            # only the claimed start of a chain goes: what another worker holds keeps the order
+            ours = list(itertools.takewhile(lambda d: d["_id"] in claimed, chain))
+            rest = [d["_id"] for d in chain[len(ours):] if d["_id"] in claimed]
+            if rest:
+                self.repo.release(rest, token)
+            if ours:
+                self._in_flight.add(sub_id)
+                self._pool.spawn_n(self._carry, sub, ours, bodies, token)
+                started += 1
+        return started
 
-    def _carry(self, sub: dict, chain: list[dict]):
-        """Attempt a subscription's due deliveries in order; stop at the first that fails."""
+    def _carry(self, sub: dict, chain: list[dict], bodies: dict, token: str):
+        """Attempt a subscription's claimed deliveries in order; stop at the first that fails."""
+        done = 0
         try:
-            bodies = self.repo.events(d["event_id"] for d in chain)
             for d in chain:
                 now = self.clock.now()
-                if not self.repo.claim(d["_id"], now, LEASE):
-                    return  # another worker has it; it keeps the order from here
                 if d["attempts"] == 0:
                     delivery.FIRST_ATTEMPT_SECONDS.labels(sub["channel"]).observe(max(0.0, now - d["created_ts"]))
                 body = bodies[d["event_id"]]["body"]
                 outcome = delivery.timed(sub["channel"], lambda: self._attempt(sub, d, body, now))
                 later = self.clock.now()
                 changes, verdict = domain.after_attempt(d, outcome, later, self.rng)
-                self.repo.finish(d["_id"], changes)
+                self._finish(d["_id"], changes)
+                done += 1
                 delivery.DELIVERIES.labels(sub["channel"], verdict).inc()
                 sub_changes = domain.subscription_after(sub, verdict, later)
                 if sub_changes:
                     self.repo.update_subscription(sub["_id"], sub_changes)
                     sub = {**sub, **sub_changes}
                     if not sub["active"]:
+                        self._flush()
                         self.repo.park_queued(sub["_id"], f"subscription disabled: {sub['disabled_reason']}")
                         return
                 if verdict != "succeeded":
@@ -164,8 +211,48 @@ class Courier(DependencyProvider):
         except Exception:
             log.exception("delivering to subscription %s failed; its deliveries stay queued", sub["_id"])
         finally:
+            if done < len(chain):
+                try:
+                    self.repo.release([d["_id"] for d in chain[done:]], token)
+                except Exception:  # the lease runs out on its own
+                    pass
             self._in_flight.discard(sub["_id"])
-            self.wake()
+            self._finished.add(sub["_id"])
+            self._flush_soon()
+
+    # Outcomes are written in batches: one round trip for many deliveries.
+    def _finish(self, delivery_id: str, changes: dict):
+        self._finishes.append((delivery_id, changes))
+        if len(self._finishes) >= FLUSH_BATCH:
+            self._flush_soon()
+
+    def _flush_soon(self):
+        if self._flush_wake.qsize() == 0:
+            self._flush_wake.put(None)
+
+    def _flush(self):
+        while self._finishes:
+            batch, self._finishes = self._finishes[:FLUSH_BATCH], self._finishes[FLUSH_BATCH:]
+            try:
+                self.repo.finish_many_each(batch)
+            except Exception:
+                self._finishes = batch + self._finishes
+                raise
+        self.wake()
+
+    def _run_flusher(self):
+        while True:
+            try:
+                self._flush_wake.get(timeout=FLUSH_INTERVAL)
+            except Empty:
+                pass
+            eventlet.sleep(FLUSH_INTERVAL)  # let finishing chains join the batch
+            try:
+                if self._finishes:
+                    self._flush()
+            except Exception as exc:  # store away: keep the outcomes, try again
+                log.warning("could not record delivery outcomes (%s: %s); will retry", type(exc).__name__, exc)
+                eventlet.sleep(1.0)
 
     def _attempt(self, sub: dict, d: dict, body: str, now: float) -> domain.Outcome:
         if sub["channel"] == "webhook":

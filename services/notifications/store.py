@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from clearinghouse import paging
@@ -45,7 +45,16 @@ class NotificationsStore(Repository):
     # -- subscriptions -----------------------------------------------------------------
     def insert_subscription(self, doc: dict) -> dict:
         self.db.subscriptions.insert_one(doc)
+        self._changed()
         return doc
+
+    def _changed(self):
+        # after every subscription write, so a cache that saw the old revision reloads
+        self.db.counters.update_one({"_id": "subscriptions_rev"}, {"$inc": {"value": 1}}, upsert=True)
+
+    def subscriptions_revision(self) -> int:
+        doc = self.db.counters.find_one({"_id": "subscriptions_rev"})
+        return doc["value"] if doc else 0
 
     def subscription(self, subscription_id: str) -> dict | None:
         return self.db.subscriptions.find_one({"_id": subscription_id})
@@ -65,30 +74,29 @@ class NotificationsStore(Repository):
         result = self.db.subscriptions.replace_one({"_id": read["_id"], "version": read["version"]}, new)
         if result.matched_count != 1:
             raise Conflict(f"subscription {read['_id']} changed while you edited it; read it again and retry")
+        self._changed()
         return new
 
     def update_subscription(self, subscription_id: str, changes: dict, only_if_active=False):
         query = {"_id": subscription_id, **({"active": True} if only_if_active else {})}
-        return self.db.subscriptions.update_one(query, {"$set": changes, "$inc": {"version": 1}}).matched_count
+        matched = self.db.subscriptions.update_one(query, {"$set": changes, "$inc": {"version": 1}}).matched_count
+        self._changed()
+        return matched
 
     def delete_subscription(self, subscription_id: str):
         if self.db.subscriptions.delete_one({"_id": subscription_id}).deleted_count != 1:
             raise NotFound(f"no subscription {subscription_id!r}")
+        self._changed()
 
     # -- events and deliveries -----------------------------------------------------------
-    def record_event(self, event: dict, now: float) -> int:
-        """Keep the event's body once and give it its place in arrival order; a duplicate
-        gets the place it got the first time."""
-        existing = self.db.events.find_one({"_id": event["id"]}, {"seq": 1})
-        if existing is not None:
-            return existing["seq"]
-        seq = self.db.counters.find_one_and_update({"_id": "event_seq"}, {"$inc": {"value": 1}}, upsert=True,
-                                                   return_document=ReturnDocument.AFTER)["value"]
+    def record_event(self, event: dict, seq: int, now: float) -> int:
+        """Keep the event's body once with its place in arrival order; a duplicate keeps
+        the place it got the first time, which is returned."""
         body = json.dumps(event, separators=(",", ":"), sort_keys=True)
         try:
             self.db.events.insert_one({"_id": event["id"], "type": event["type"], "seq": seq,
                                        "received_ts": now, "body": body})
-        except DuplicateKeyError:  # a redelivery racing us: its place wins
+        except DuplicateKeyError:
             return self.db.events.find_one({"_id": event["id"]}, {"seq": 1})["seq"]
         return seq
 
@@ -119,6 +127,25 @@ class NotificationsStore(Repository):
         return self.db.deliveries.update_one(
             {"_id": delivery_id, "status": {"$in": list(QUEUED)}, "lease_until": {"$lte": now}},
             {"$set": {"lease_until": now + lease}}).matched_count == 1
+
+    def claim_many(self, delivery_ids: list[str], now: float, lease: float, token: str) -> set:
+        """Take many deliveries at once; returns the ids this ``token`` now holds."""
+        if not delivery_ids:
+            return set()
+        self.db.deliveries.update_many(
+            {"_id": {"$in": delivery_ids}, "status": {"$in": list(QUEUED)}, "lease_until": {"$lte": now}},
+            {"$set": {"lease_until": now + lease, "lease_token": token}})
+        return {d["_id"] for d in self.db.deliveries.find({"_id": {"$in": delivery_ids}, "lease_token": token},
+                                                          {"_id": 1})}
+
+    def release(self, delivery_ids: list[str], token: str):
+        self.db.deliveries.update_many({"_id": {"$in": delivery_ids}, "lease_token": token},
+                                       {"$set": {"lease_until": 0.0}})
+
+    def finish_many_each(self, outcomes: list[tuple[str, dict]]):
+        """Record many attempts' outcomes in one round trip."""
+        if outcomes:
+            self.db.deliveries.bulk_write([UpdateOne({"_id": i}, {"$set": c}) for i, c in outcomes], ordered=False)
 
     def finish(self, delivery_id: str, changes: dict):
         self.db.deliveries.update_one({"_id": delivery_id}, {"$set": changes})

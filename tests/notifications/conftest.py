@@ -22,6 +22,11 @@ from services.notifications.service import NotificationsService
 PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
 
 
+class Server(http.server.ThreadingHTTPServer):
+    request_queue_size = 1024  # the default backlog of 5 refuses bursts of webhooks
+    daemon_threads = True
+
+
 class Receiver:
     """An HTTP endpoint that records every request and answers as scripted per path."""
 
@@ -48,7 +53,7 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
