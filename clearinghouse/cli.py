@@ -6,6 +6,8 @@
   clearinghouse broker setup                 apply the broker definitions to AMQP_URI
   clearinghouse docs asyncapi                write docs/asyncapi.yaml from the event catalog
   clearinghouse search rebuild               reindex search from the owners (progress on stderr)
+  clearinghouse deliveries replay SUB --since 2026-01-31T00:00:00Z
+                                             queue a subscription's deliveries again
 """
 import argparse
 import sys
@@ -99,6 +101,24 @@ def search_rebuild(settings, args):
     return 0
 
 
+def deliveries_replay(settings, args):
+    from nameko.exceptions import UnknownService
+
+    from .errors import ClearinghouseError
+    try:
+        with _rpc(settings) as rpc:
+            queued = rpc.notifications.replay_deliveries(args.subscription, args.since)
+    except ClearinghouseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except UnknownService:
+        print(f"error: no notifications service answers on {settings.amqp_uri}; start the platform with `make run`",
+              file=sys.stderr)
+        return 1
+    print(f"queued {queued} deliveries of {args.subscription} since {args.since}")
+    return 0
+
+
 def run(settings, args):
     from .platform import run as run_platform
     return run_platform(settings)
@@ -125,6 +145,12 @@ def parser():
     search = sub.add_parser("search", help="the search index").add_subparsers(dest="action", required=True)
     search.add_parser("rebuild", help="reindex from the owners, with a progress bar").set_defaults(
         func=search_rebuild)
+    deliveries = sub.add_parser("deliveries", help="webhook and email deliveries").add_subparsers(
+        dest="action", required=True)
+    replay = deliveries.add_parser("replay", help="queue a subscription's deliveries since a time again")
+    replay.add_argument("subscription", help="subscription id (sub_...)")
+    replay.add_argument("--since", required=True, help="ISO 8601 timestamp with a zone, e.g. 2026-01-31T00:00:00Z")
+    replay.set_defaults(func=deliveries_replay)
     return p
 
 

@@ -58,7 +58,10 @@ class NotificationsService:
         """Queue the ask's email to every active member who follows its issue area."""
         if not is_cloudevent(event):
             return
-        ask = self.store.ask(event["data"]["id"])
+        try:
+            ask = self.store.ask(event["data"]["id"])
+        except NotFound:  # not ours (another deployment on this bus): nothing to send
+            return
         followers = []
         after = None
         while True:
@@ -133,7 +136,8 @@ class NotificationsService:
         """A page of a subscription's deliveries, newest first; status filters
         (pending, retrying, succeeded, parked)."""
         self._subscription(subscription_id, owner_id)
-        status = v.choice(status, "status", domain.STATUSES, required=False)
+        status = v.choice(status.lower() if isinstance(status, str) else status, "status", domain.STATUSES,
+                          required=False)
         page = self.store.page_deliveries(subscription_id, status, check_first(first), after)
         for edge in page["edges"]:
             edge["node"] = domain.delivery_view(edge["node"])

@@ -90,3 +90,16 @@ def test_digests_wait_while_smtp_is_down_and_go_out_when_it_is_back(notification
     clock.advance(3600)
     courier.wake()
     wait_until(lambda: len(smtp.messages()) == 1, message="the digest")
+
+
+def test_sample_data_loads_once(notifications, rpc, container_factory, notifications_settings):
+    from services.members import sample as members_sample
+    from services.members.service import MembersService
+    from services.notifications import sample
+    container_factory(MembersService, notifications_settings.nameko_config()).start()
+    members_sample.load(rpc)
+    sample.load(rpc)
+    sample.load(rpc)
+    asks = rpc.notifications.list_asks()["edges"]
+    assert len(asks) == 1 and len(asks[0]["node"]["answers"]) == 1
+    assert [s["mode"] for s in rpc.notifications.list_subscriptions()] == ["daily_digest"]

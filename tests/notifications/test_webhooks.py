@@ -4,9 +4,11 @@ import datetime as dt
 import json
 
 import pytest
+from prometheus_client import REGISTRY
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from clearinghouse.errors import BadInput, Conflict, NotFound
+from clearinghouse.events import cloudevent
 from services.notifications import domain
 from tests.conftest import wait_until
 from tests.notifications.conftest import ordinance_event, toolkit_event
@@ -40,6 +42,8 @@ def later(clock, courier, seconds):
 
 
 def test_delivered_webhook_verifies_with_the_standard_webhooks_library(notifications, rpc, receiver, publish):
+    succeeded = REGISTRY.get_sample_value("clearinghouse_deliveries_total",
+                                          {"channel": "webhook", "outcome": "succeeded"}) or 0
     created = subscribe(rpc, receiver)
     assert created["secret"].startswith("whsec_")
     assert len(domain_secret_bytes(created["secret"])) >= 24
@@ -52,6 +56,10 @@ def test_delivered_webhook_verifies_with_the_standard_webhooks_library(notificat
     with pytest.raises(WebhookVerificationError):
         Webhook(rpc.notifications.create_subscription(OWNER, {"channel": "webhook", "url": receiver.url("/x")})
                 ["secret"]).verify(request["body"], headers)
+    wait_until(lambda: REGISTRY.get_sample_value("clearinghouse_deliveries_total",
+                                                 {"channel": "webhook", "outcome": "succeeded"}) == succeeded + 1,
+               message="the delivery counted in the metrics")
+    assert REGISTRY.get_sample_value("clearinghouse_delivery_attempt_seconds_count", {"channel": "webhook"}) >= 1
 
 
 def domain_secret_bytes(secret):
@@ -105,12 +113,16 @@ def test_filters_on_event_type_issue_area_and_state(notifications, rpc, receiver
     subscribe(rpc, receiver, "/areas", issue_areas=["minimum-wage"])
     subscribe(rpc, receiver, "/states", states=["az"])
     subscribe(rpc, receiver, "/both", issue_areas=["paid-sick-leave"], states=["pa"])
+    subscribe(rpc, receiver, "/members", event_types=["member.joined"], states=["pa"])
+    joined = publish(cloudevent("member.joined", "member/mem_0123456789abcdef", {
+        "id": "mem_0123456789abcdef", "version": 1, "name": "Deb", "status": "active", "issue_areas": [],
+        "offices": [{"jurisdiction": "ocd-division/country:us/state:pa/place:pittsburgh", "end_date": None}]}))
     pa_sick = publish(ordinance_event())
     az_wage = publish(ordinance_event(state=None, issue_area="minimum-wage",
                                       jurisdiction="ocd-division/country:us/state:az/place:tempe"))
     kit = publish(toolkit_event())
-    wait_until(lambda: len(receiver.received("/all")) == 3, message="three events on /all")
-    wait_until(lambda: len(receiver.received()) == 3 + 1 + 2 + 1 + 1, message="every match")
+    wait_until(lambda: len(receiver.received("/all")) == 4, message="four events on /all")
+    wait_until(lambda: len(receiver.received()) == 4 + 1 + 2 + 1 + 1 + 1, message="every match")
 
     def got(path):
         return sorted(e["id"] for e in receiver.events(path))
@@ -118,6 +130,7 @@ def test_filters_on_event_type_issue_area_and_state(notifications, rpc, receiver
     assert got("/areas") == sorted([az_wage["id"], kit["id"]])
     assert got("/states") == [az_wage["id"]]  # the state comes from the jurisdiction
     assert got("/both") == [pa_sick["id"]]
+    assert got("/members") == [joined["id"]]  # from the members exchange, state from a current office
 
 
 def test_failures_retry_on_the_backoff_schedule_with_jitter(notifications, rpc, receiver, publish, clock, courier):
@@ -340,3 +353,16 @@ def test_bad_ids_and_times_are_refused(notifications, rpc):
         rpc.notifications.rotate_secret(sub["subscription"]["id"])
     with pytest.raises(BadInput, match="status"):
         rpc.notifications.list_deliveries(sub["subscription"]["id"], status="lost")
+
+
+def test_operators_replay_from_the_command_line(notifications, rpc, receiver, publish, notifications_settings, capsys):
+    import argparse
+    from clearinghouse.cli import deliveries_replay
+    sub = subscribe(rpc, receiver)["subscription"]["id"]
+    event = publish(ordinance_event())
+    only_delivery(rpc, sub, status="succeeded")
+    code = deliveries_replay(notifications_settings, argparse.Namespace(subscription=sub, since="2000-01-01T00:00:00Z"))
+    assert code == 0 and f"queued 1 deliveries of {sub}" in capsys.readouterr().out
+    wait_until(lambda: len(receiver.received()) == 2, message="the replayed webhook")
+    assert {r["headers"]["webhook-id"] for r in receiver.received()} == {event["id"]}
+    assert deliveries_replay(notifications_settings, argparse.Namespace(subscription="sub_x", since="x")) == 2
