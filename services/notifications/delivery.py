@@ -41,8 +41,8 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     """TLS to the checked address, with the URL's name for SNI and certificate checks."""
 
-    def __init__(self, host, port, address, **kw):
-        super().__init__(host, port, context=ssl.create_default_context(), **kw)
+    def __init__(self, host, port, address, tls=None, **kw):
+        super().__init__(host, port, context=tls or ssl.create_default_context(), **kw)
         self._address = address
 
     def connect(self):
@@ -50,14 +50,17 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
-def post(guard: Guard, url: str, headers: dict, body: bytes, now: float, timeout: float = TIMEOUT) -> Outcome:
+def post(guard: Guard, url: str, headers: dict, body: bytes, now: float, timeout: float = TIMEOUT,
+         tls: ssl.SSLContext | None = None) -> Outcome:
     """POST ``body`` once. Never follows a redirect; an error becomes an Outcome."""
     try:
         parts, addresses = guard.addresses(url)
     except Refused as exc:
         return Outcome(error=f"refused: {exc}")
-    cls = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
-    conn = cls(parts.hostname, parts.port, addresses[0], timeout=timeout)
+    if parts.scheme == "https":
+        conn = _PinnedHTTPSConnection(parts.hostname, parts.port, addresses[0], tls=tls, timeout=timeout)
+    else:
+        conn = _PinnedHTTPConnection(parts.hostname, parts.port, addresses[0], timeout=timeout)
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query

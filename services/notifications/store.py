@@ -138,6 +138,10 @@ class NotificationsStore(Repository):
         return {d["_id"] for d in self.db.deliveries.find({"_id": {"$in": delivery_ids}, "lease_token": token},
                                                           {"_id": 1})}
 
+    def renew(self, delivery_ids: list[str], token: str, until: float):
+        self.db.deliveries.update_many({"_id": {"$in": delivery_ids}, "lease_token": token},
+                                       {"$set": {"lease_until": until}})
+
     def release(self, delivery_ids: list[str], token: str):
         self.db.deliveries.update_many({"_id": {"$in": delivery_ids}, "lease_token": token},
                                        {"$set": {"lease_until": 0.0}})

@@ -30,7 +30,7 @@ class Server(http.server.ThreadingHTTPServer):
 class Receiver:
     """An HTTP endpoint that records every request and answers as scripted per path."""
 
-    def __init__(self):
+    def __init__(self, tls=None):
         self.requests = []
         self.scripts = {}
         self.default = 200
@@ -54,6 +54,8 @@ class Receiver:
                 pass
 
         self.server = Server(("127.0.0.1", 0), Handler)
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -79,6 +81,32 @@ class Receiver:
 @pytest.fixture
 def receiver():
     r = Receiver()
+    yield r
+    r.close()
+
+
+@pytest.fixture(scope="session")
+def certificates(tmp_path_factory):
+    """A throwaway CA and a certificate it signed for hooks.partner.example (openssl)."""
+    d = tmp_path_factory.mktemp("tls")
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+
+    def run(*args):
+        subprocess.run(["openssl", *args], cwd=d, check=True, capture_output=True)
+    run("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Clearinghouse test CA")
+    run("req", *ec, "-keyout", "hook.key", "-out", "hook.csr", "-subj", "/CN=hooks.partner.example")
+    (d / "ext.cnf").write_text("subjectAltName=DNS:hooks.partner.example\n")
+    run("x509", "-req", "-in", "hook.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+        "-out", "hook.pem", "-days", "2", "-extfile", "ext.cnf")
+    return d
+
+
+@pytest.fixture
+def tls_receiver(certificates):
+    import ssl
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificates / "hook.pem", certificates / "hook.key")
+    r = Receiver(tls=context)
     yield r
     r.close()
 

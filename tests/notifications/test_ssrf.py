@@ -124,3 +124,25 @@ def test_the_connection_goes_to_the_checked_address_with_the_name_as_host(notifi
     request = wait_until(lambda: receiver.received(), message="the webhook")[0]
     assert request["headers"]["host"] == f"hooks.partner.example:{receiver.port}"
     assert request["path"] == "/in?x=1"
+
+
+def test_https_goes_to_the_checked_address_and_verifies_the_certificate_for_the_name(
+        notifications, rpc, tls_receiver, publish, courier, certificates):
+    courier.guard.resolve = lambda host, port: [ipaddress.ip_address("127.0.0.1")]
+    courier.tls.load_verify_locations(certificates / "ca.pem")
+    good = rpc.notifications.create_subscription(
+        OWNER, {"channel": "webhook", "url": f"https://hooks.partner.example:{tls_receiver.port}/tls"})
+    # the same server reached by another name: its certificate does not match
+    bad = rpc.notifications.create_subscription(
+        OWNER, {"channel": "webhook", "url": f"https://other.partner.example:{tls_receiver.port}/tls"})
+    publish(ordinance_event())
+    request = wait_until(lambda: tls_receiver.received(), message="the webhook over TLS")[0]
+    assert request["headers"]["host"] == f"hooks.partner.example:{tls_receiver.port}"
+
+    def failed():
+        edges = rpc.notifications.list_deliveries(bad["subscription"]["id"])["edges"]
+        return edges and edges[0]["node"]["attempts"] == 1 and edges[0]["node"]
+    delivery = wait_until(failed, message="the mismatched name's attempt")
+    assert "certificate" in delivery["last_error"].lower() or "hostname" in delivery["last_error"].lower()
+    assert len(tls_receiver.received()) == 1
+    assert good["secret"]
