@@ -34,9 +34,10 @@ class DocumentCache:
     """Parsed and validated documents by query text (LRU), so a repeated query is neither
     parsed nor validated again."""
 
-    def __init__(self, schema, size=500):
+    def __init__(self, schema, size=500, max_query_chars=20_000):
         self.schema = schema
         self.size = size
+        self.max_query_chars = max_query_chars  # longer ones are checked each time, not kept
         self._entries: OrderedDict[str, tuple] = OrderedDict()
 
     def get(self, query: str):
@@ -50,6 +51,8 @@ class DocumentCache:
             entry = (document, validate(self.schema, document))
         except GraphQLError as error:
             entry = (None, [error])
+        if len(query) > self.max_query_chars:
+            return entry
         self._entries[query] = entry
         if len(self._entries) > self.size:
             self._entries.popitem(last=False)

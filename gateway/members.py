@@ -2,7 +2,7 @@
 import graphene
 
 from clearinghouse import ocd, validation
-from clearinghouse.issue_areas import ISSUE_AREAS
+from clearinghouse.issue_areas import ISSUE_AREAS, check_issue_area
 
 from .auth import require
 from .relay import connection, drop_none, page_args
@@ -169,6 +169,17 @@ class OrganizationInput(graphene.InputObjectType):
     issue_areas = graphene.List(graphene.NonNull(graphene.String))
 
 
+def _member_filter(filter) -> dict:
+    checked = drop_none(filter or {})
+    if "state" in checked:
+        checked["state"] = ocd.check_state(checked["state"], "filter.state")
+    if "jurisdiction" in checked:
+        ocd.check_division(checked["jurisdiction"], "filter.jurisdiction")
+    if "issue_area" in checked:
+        check_issue_area(checked["issue_area"], "filter.issueArea")
+    return checked
+
+
 class MembersQuery(graphene.ObjectType):
     viewer = graphene.Field(Viewer, required=True)
     issue_areas = graphene.List(graphene.NonNull(IssueArea), required=True)
@@ -192,7 +203,7 @@ class MembersQuery(graphene.ObjectType):
     @staticmethod
     def resolve_members(root, info, first, after=None, filter=None):
         ctx = info.context
-        return ctx.call("members", "list_members", drop_none(filter or {}), first=first, after=after,
+        return ctx.call("members", "list_members", _member_filter(filter), first=first, after=after,
                         caller_role=ctx.role)
 
     @staticmethod

@@ -2,6 +2,7 @@
 import graphene
 
 from clearinghouse import ocd, validation
+from clearinghouse.errors import Forbidden
 from clearinghouse.issue_areas import check_issue_area
 
 from .auth import require
@@ -9,6 +10,17 @@ from .loaders import Pending
 from .members import Jurisdiction, Member, jurisdiction_of
 from .relay import connection, drop_none, page_args
 from .scalars import JSON, Date, DateTime
+
+
+def published_for(ctx, toolkit):
+    """A toolkit as the caller may see it: drafts (never published) are for STAFF only."""
+    if toolkit is not None and toolkit.get("status") == "draft" and not ctx.identity.is_staff:
+        return None
+    return toolkit
+
+
+def load_toolkit(ctx, slug) -> Pending | None:
+    return ctx.toolkits.load(slug).then(lambda toolkit: published_for(ctx, toolkit)) if slug else None
 
 
 def present(pending: Pending) -> Pending:
@@ -105,8 +117,7 @@ class Ordinance(graphene.ObjectType):
 
     @staticmethod
     def resolve_toolkit(ordinance, info):
-        slug = ordinance.get("toolkit_slug")
-        return info.context.toolkits.load(slug) if slug else None
+        return load_toolkit(info.context, ordinance.get("toolkit_slug"))
 
     @staticmethod
     def resolve_sponsors(ordinance, info):
@@ -156,8 +167,7 @@ class PassCheck(graphene.ObjectType):
 
     @staticmethod
     def resolve_toolkit(check, info):
-        slug = check.get("toolkit_slug")
-        return info.context.toolkits.load(slug) if slug else None
+        return load_toolkit(info.context, check.get("toolkit_slug"))
 
 
 class ProvisionField(graphene.ObjectType):
@@ -275,7 +285,8 @@ class ToolkitsQuery(graphene.ObjectType):
     toolkit = graphene.Field(Toolkit, slug=graphene.String(required=True),
                              version=graphene.Int(description="a published version; latest when omitted"))
     toolkits = graphene.Field(ToolkitConnection, required=True,
-                              **page_args(issue_area=graphene.String(), status=ToolkitStatus()))
+                              **page_args(issue_area=graphene.String(), status=ToolkitStatus()),
+                              description="Published toolkits (STAFF also sees drafts; archived ones on request).")
     ordinance = graphene.Field(Ordinance, id=graphene.ID(required=True))
     ordinances = graphene.Field(OrdinanceConnection, required=True, **page_args(filter=OrdinanceFilter()))
     preemptions = graphene.List(graphene.NonNull(Preemption), required=True,
@@ -297,14 +308,19 @@ class ToolkitsQuery(graphene.ObjectType):
     def resolve_toolkit(root, info, slug, version=None):
         if version is not None:
             return info.context.call("toolkits", "get_toolkit", slug, version=version)
-        return info.context.toolkits.load(slug)
+        return load_toolkit(info.context, slug)
 
     @staticmethod
     def resolve_toolkits(root, info, first, after=None, issue_area=None, status=None):
+        ctx = info.context
         if issue_area is not None:
             check_issue_area(issue_area)
-        return info.context.call("toolkits", "list_toolkits", issue_area=issue_area,
-                                 status=getattr(status, "value", status), first=first, after=after)
+        status = getattr(status, "value", status)
+        if not ctx.identity.is_staff:
+            if status == "draft":
+                raise Forbidden("draft toolkits are visible to STAFF keys only; ask for PUBLISHED or ARCHIVED")
+            status = status or "published"
+        return ctx.call("toolkits", "list_toolkits", issue_area=issue_area, status=status, first=first, after=after)
 
     @staticmethod
     def resolve_ordinance(root, info, id):

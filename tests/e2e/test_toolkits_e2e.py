@@ -219,3 +219,20 @@ def test_a_failure_inside_a_batched_field_is_a_located_error_with_a_code(gateway
     assert "Traceback" not in str(response) and "TypeError" not in str(response)
     assert response["data"] == {"ordinances": {"edges": [{"node": {"title": "Sick days", "toolkit": None}}]},
                                 "ordinance": None}
+
+
+def test_drafts_are_for_staff_only(gateway, keys, toolkits, rpc):
+    rpc.toolkits.create_toolkit({"slug": "rent-draft", "title": "Rent (draft)", "issue_area": "rent-stabilization",
+                                 "summary": "Not ready."})
+    made = rpc.toolkits.record_ordinance({"title": "Rent law", "jurisdiction": PHL, "issue_area": "rent-stabilization",
+                                          "toolkit_slug": "rent-draft"})
+    query = f'{{ toolkit(slug: "rent-draft") {{ status }} toolkits {{ totalCount }} ' \
+            f'ordinance(id: "{made["id"]}") {{ title toolkit {{ slug }} }} }}'
+    for role in (None, "member", "partner"):
+        assert gateway.data(query, key=keys.get(role)) == {
+            "toolkit": None, "toolkits": {"totalCount": 0}, "ordinance": {"title": "Rent law", "toolkit": None}}
+    assert gateway.data(query, key=keys["staff"]) == {
+        "toolkit": {"status": "draft"}, "toolkits": {"totalCount": 1},
+        "ordinance": {"title": "Rent law", "toolkit": {"slug": "rent-draft"}}}
+    error = gateway.error("{ toolkits(status: DRAFT) { totalCount } }", key=keys["member"])
+    assert code(error) == "FORBIDDEN" and "STAFF keys only" in error["message"]
