@@ -51,7 +51,7 @@ def code(error: dict) -> str:
 @pytest.fixture
 def gateway_settings(settings):
     # webhooks to a receiver on this machine, as in development
-    return settings.replace(gateway_port=free_port(), gateway_rpc_timeout=5.0,
+    return settings.replace(gateway_port=free_port(), gateway_rpc_timeout=2.0,
                             webhook_allow_http=True, webhook_allow_networks="127.0.0.0/8")
 
 

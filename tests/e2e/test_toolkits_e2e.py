@@ -214,7 +214,7 @@ def test_a_failure_inside_a_batched_field_is_a_located_error_with_a_code(gateway
                        f'ordinance(id: "{made["id"]}") {{ title sponsors {{ name }} }} }}')
     [error] = response["errors"]
     assert code(error) == "UNAVAILABLE"
-    assert error["message"] == "the members service did not answer get_members within 5s; try again shortly"
+    assert error["message"] == "the members service did not answer get_members within 2s; try again shortly"
     assert error["path"] == ["ordinance", "sponsors"]
     assert "Traceback" not in str(response) and "TypeError" not in str(response)
     assert response["data"] == {"ordinances": {"edges": [{"node": {"title": "Sick days", "toolkit": None}}]},
