@@ -108,6 +108,14 @@ def _subscription_id(value, field="id"):
     return validation.identifier(value, field, "sub")
 
 
+def _subscriber(info, action):
+    """The request's context and the owner_id to pass for a caller who may manage
+    subscriptions (None for staff: every owner's)."""
+    ctx = info.context
+    require(ctx.identity, SUBSCRIBERS, action)
+    return ctx, ctx.identity.scope(action)
+
+
 class NotificationsQuery(graphene.ObjectType):
     event_subscriptions = graphene.List(graphene.NonNull(EventSubscription), required=True,
                                         description="The viewer's own subscriptions (STAFF sees all).")
@@ -118,17 +126,14 @@ class NotificationsQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_event_subscriptions(root, info):
-        ctx = info.context
-        require(ctx.identity, SUBSCRIBERS, "eventSubscriptions")
-        return ctx.call("notifications", "list_subscriptions", owner_id=ctx.identity.scope("eventSubscriptions"))
+        ctx, scope = _subscriber(info, "eventSubscriptions")
+        return ctx.call("notifications", "list_subscriptions", owner_id=scope)
 
     @staticmethod
     def resolve_deliveries(root, info, subscription_id, first, after=None, status=None):
-        ctx = info.context
-        require(ctx.identity, SUBSCRIBERS, "deliveries")
+        ctx, scope = _subscriber(info, "deliveries")
         return ctx.call("notifications", "list_deliveries", _subscription_id(subscription_id, "subscriptionId"),
-                        status=getattr(status, "value", status), first=first, after=after,
-                        owner_id=ctx.identity.scope("deliveries"))
+                        status=getattr(status, "value", status), first=first, after=after, owner_id=scope)
 
     @staticmethod
     def resolve_asks(root, info, first, after=None, issue_area=None):
@@ -162,33 +167,29 @@ class NotificationsMutation(graphene.ObjectType):
     def resolve_create_event_subscription(root, info, input):
         ctx = info.context
         require(ctx.identity, SUBSCRIBERS, "createEventSubscription")
-        return ctx.call("notifications", "create_subscription", ctx.identity.owner("createEventSubscription"), drop_none(input))
+        owner = ctx.identity.owner("createEventSubscription")
+        return ctx.call("notifications", "create_subscription", owner, drop_none(input))
 
     @staticmethod
     def resolve_rotate_subscription_secret(root, info, id):
-        ctx = info.context
-        require(ctx.identity, SUBSCRIBERS, "rotateSubscriptionSecret")
-        return ctx.call("notifications", "rotate_secret", _subscription_id(id), owner_id=ctx.identity.scope("rotateSubscriptionSecret"))
+        ctx, scope = _subscriber(info, "rotateSubscriptionSecret")
+        return ctx.call("notifications", "rotate_secret", _subscription_id(id), owner_id=scope)
 
     @staticmethod
     def resolve_set_event_subscription_active(root, info, id, active):
-        ctx = info.context
-        require(ctx.identity, SUBSCRIBERS, "setEventSubscriptionActive")
-        return ctx.call("notifications", "set_subscription_active", _subscription_id(id), active,
-                        owner_id=ctx.identity.scope("setEventSubscriptionActive"))
+        ctx, scope = _subscriber(info, "setEventSubscriptionActive")
+        return ctx.call("notifications", "set_subscription_active", _subscription_id(id), active, owner_id=scope)
 
     @staticmethod
     def resolve_delete_event_subscription(root, info, id):
-        ctx = info.context
-        require(ctx.identity, SUBSCRIBERS, "deleteEventSubscription")
-        return ctx.call("notifications", "delete_subscription", _subscription_id(id), owner_id=ctx.identity.scope("deleteEventSubscription"))
+        ctx, scope = _subscriber(info, "deleteEventSubscription")
+        return ctx.call("notifications", "delete_subscription", _subscription_id(id), owner_id=scope)
 
     @staticmethod
     def resolve_replay_deliveries(root, info, subscription_id, since):
-        ctx = info.context
-        require(ctx.identity, SUBSCRIBERS, "replayDeliveries")
+        ctx, scope = _subscriber(info, "replayDeliveries")
         return ctx.call("notifications", "replay_deliveries", _subscription_id(subscription_id, "subscriptionId"),
-                        since, owner_id=ctx.identity.scope("replayDeliveries"))
+                        since, owner_id=scope)
 
     @staticmethod
     def resolve_post_ask(root, info, input):
