@@ -18,6 +18,7 @@ import time
 import uuid
 
 import eventlet
+import eventlet.semaphore
 from eventlet.queue import Empty, LightQueue
 from nameko.extensions import DependencyProvider
 
@@ -61,6 +62,7 @@ class Courier(DependencyProvider):
         self._subscriptions = (None, 0.0, [])
         self._finishes: list[tuple[str, dict]] = []
         self._flush_wake = LightQueue()
+        self._flushing = eventlet.semaphore.Semaphore()
         self._flusher = None  # revision, loaded at (monotonic), active subscriptions
 
     @property
@@ -237,13 +239,16 @@ class Courier(DependencyProvider):
             self._flush_wake.put(None)
 
     def _flush(self):
-        while self._finishes:
-            batch, self._finishes = self._finishes[:FLUSH_BATCH], self._finishes[FLUSH_BATCH:]
-            try:
-                self.repo.finish_many_each(batch)
-            except Exception:
-                self._finishes = batch + self._finishes
-                raise
+        # one flush at a time: a caller that must see its outcomes stored waits for a
+        # batch another flush has taken but not yet written
+        with self._flushing:
+            while self._finishes:
+                batch, self._finishes = self._finishes[:FLUSH_BATCH], self._finishes[FLUSH_BATCH:]
+                try:
+                    self.repo.finish_many_each(batch)
+                except Exception:
+                    self._finishes = batch + self._finishes
+                    raise
         self.wake()
 
     def _run_flusher(self):
