@@ -21,23 +21,19 @@ class Calls:
         self._worker_ctx = worker_ctx
         self._reply_listener = reply_listener
         self.timeout = timeout
-        self.made: list[tuple[str, str]] = []
 
     def call(self, service: str, method: str, *args, **kwargs):
-        self.made.append((service, method))
         RPC_CALLS.labels(service, method).inc()
         proxy = ServiceProxy(self._worker_ctx, service, self._reply_listener)
+        timer = eventlet.Timeout(self.timeout)  # publishing counts too: a blocked broker is no answer
         try:
-            reply = getattr(proxy, method).call_async(*args, **kwargs)
+            return getattr(proxy, method).call_async(*args, **kwargs).result()
         except UnknownService:
             raise Unavailable(f"the {service} service is not running, so this part of the answer "
                               f"is missing; try again shortly") from None
         except (OperationalError, OSError) as exc:
             raise Unavailable(f"the message bus is unreachable ({type(exc).__name__}); "
                               f"try again shortly") from None
-        timer = eventlet.Timeout(self.timeout)
-        try:
-            return reply.result()
         except eventlet.Timeout as exc:
             if exc is not timer:
                 raise
