@@ -25,7 +25,7 @@ PAGE = """<!doctype html>
 }
 `;
     ReactDOM.createRoot(document.getElementById('graphiql')).render(
-      React.createElement(GraphiQL, { fetcher, defaultQuery, headerEditorEnabled: true }));
+      React.createElement(GraphiQL, { fetcher, defaultQuery, defaultEditorToolsVisibility: 'headers' }));
   </script>
 </body>
 </html>
