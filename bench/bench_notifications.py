@@ -168,14 +168,16 @@ def main():
         qs, qc = percentiles(raw_seq), percentiles(raw_conc)
         print(f"{SUBSCRIPTIONS} webhook subscriptions; each event matches 10; receiver answers 200 at once")
         print(f"{'case':52} {'count':>6} {'per s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs raw':>7}")
-        print(f"{'raw POST, 1 client (baseline)':52} {len(raw_seq):6} {raw_seq_rate:8.0f} {qs['p50']:8.2f} {qs['p99']:8.2f} {1:7.2f}")
+        print(f"{'raw POST, 1 client (baseline)':52} {len(raw_seq):6} {raw_seq_rate:8.0f} {qs['p50']:8.2f} "
+              f"{qs['p99']:8.2f} {1:7.2f}")
         print(f"{f'raw POST, {CONCURRENCY} clients (baseline)':52} {len(raw_conc):6} {raw_conc_rate:8.0f} "
               f"{qc['p50']:8.2f} {qc['p99']:8.2f} {raw_conc_rate / raw_conc_rate:7.2f}")
         print(f"{'event -> first attempt, events 50 ms apart':52} {len(latency):6} {'':>8} {q['p50']:8.2f} "
               f"{q['p99']:8.2f} {q['p50'] / qs['p50']:7.1f}")
         print(f"{f'burst of {args.burst} events -> deliveries':52} {len(burst_keys):6} {burst_rate:8.0f} "
               f"{qb['p50']:8.2f} {qb['p99']:8.2f} {burst_rate / raw_conc_rate:7.2f}")
-        print("(vs raw: latency p50 as a multiple of one raw POST; burst rate as a fraction of the concurrent raw rate)")
+        print("(vs raw: latency p50 as a multiple of one raw POST; "
+              "burst rate as a fraction of the concurrent raw rate)")
         print(f"peak RSS MiB: notifications {peak_rss_mb(service.pid):.0f}, bench process {peak_rss_mb():.0f}")
     finally:
         stack.close()

@@ -73,7 +73,7 @@ def ask_message(ask: dict, author_name: str | None) -> tuple[str, str]:
     return subject, body
 
 
-def check_not_empty(ask_ids) -> list[str]:
+def check_ask_ids(ask_ids) -> list[str]:
     ids = v.list_of(ask_ids, "ask_ids", max_items=500)
     return [v.identifier(i, "ask_ids[]", "ask") for i in ids]
 

@@ -9,9 +9,9 @@ emails of network asks. Nothing is dropped: a delivery succeeds or is parked for
 """
 from __future__ import annotations
 
+import itertools
 import json
 import logging
-import itertools
 import random
 import ssl
 import time
@@ -59,11 +59,11 @@ class Courier(DependencyProvider):
         self._in_flight: set[str] = set()
         self._finished: set[str] = set()  # chains that ended since the last due read
         self._last_place = 0
-        self._subscriptions = (None, 0.0, [])
+        self._subscriptions = (None, 0.0, [])  # revision, loaded at (monotonic), active subscriptions
         self._finishes: list[tuple[str, dict]] = []
         self._flush_wake = LightQueue()
         self._flushing = eventlet.semaphore.Semaphore()
-        self._flusher = None  # revision, loaded at (monotonic), active subscriptions
+        self._flusher = None
 
     @property
     def repo(self):

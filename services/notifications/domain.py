@@ -263,7 +263,8 @@ def subscription_after(sub: dict, verdict: str, now: float) -> dict | None:
         return {"failing_since": None} if sub.get("failing_since") is not None else None
     if verdict == "gone":
         return {"active": False, "failing_since": None,
-                "disabled_reason": f"the endpoint answered 410 Gone at {iso(now)}; fix it and set the subscription active"}
+                "disabled_reason": f"the endpoint answered 410 Gone at {iso(now)}; "
+                                   "fix it and set the subscription active"}
     since = sub.get("failing_since") or now
     if now - since >= DISABLE_AFTER:
         return {"active": False, "failing_since": None,

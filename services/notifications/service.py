@@ -189,7 +189,7 @@ class NotificationsService:
     @rpc
     def get_asks(self, ask_ids):
         """Asks by id, in the order asked, None where there is none."""
-        ids = asks.check_not_empty(ask_ids)
+        ids = asks.check_ask_ids(ask_ids)
         found = self.store.asks(ids)
         return [asks.ask_view(found.get(i)) for i in ids]
 

@@ -76,7 +76,8 @@ class Guard:
     def check_address(self, ip, host: str):
         ip = ipaddress.ip_address(ip)
         if ip in METADATA:
-            raise Refused(f"{host} resolves to {ip}, the cloud metadata address; webhook URLs must reach a public address")
+            raise Refused(f"{host} resolves to {ip}, the cloud metadata address; "
+                          "webhook URLs must reach a public address")
         mapped = getattr(ip, "ipv4_mapped", None)
         if any(ip in n or (mapped is not None and mapped in n) for n in self.allowed):
             return ip

@@ -77,9 +77,9 @@ class NotificationsStore(Repository):
         self._changed()
         return new
 
-    def update_subscription(self, subscription_id: str, changes: dict, only_if_active=False):
-        query = {"_id": subscription_id, **({"active": True} if only_if_active else {})}
-        matched = self.db.subscriptions.update_one(query, {"$set": changes, "$inc": {"version": 1}}).matched_count
+    def update_subscription(self, subscription_id: str, changes: dict):
+        matched = self.db.subscriptions.update_one({"_id": subscription_id},
+                                                   {"$set": changes, "$inc": {"version": 1}}).matched_count
         self._changed()
         return matched
 
@@ -150,9 +150,6 @@ class NotificationsStore(Repository):
         """Record many attempts' outcomes in one round trip."""
         if outcomes:
             self.db.deliveries.bulk_write([UpdateOne({"_id": i}, {"$set": c}) for i, c in outcomes], ordered=False)
-
-    def finish(self, delivery_id: str, changes: dict):
-        self.db.deliveries.update_one({"_id": delivery_id}, {"$set": changes})
 
     def finish_many(self, delivery_ids: list[str], changes: dict):
         self.db.deliveries.update_many({"_id": {"$in": delivery_ids}}, {"$set": changes})

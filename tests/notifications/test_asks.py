@@ -67,7 +67,8 @@ def test_answers_are_kept_with_the_ask_and_events_go_out(members, notifications,
     assert ask["answers"] == [] and ask["version"] == 1 and ask["author_id"] == author
     answered = rpc.notifications.answer_ask(ask["id"], answerer, "We phased it out over three years.")
     assert answered["version"] == 2
-    assert [(a["author_id"], a["body"]) for a in answered["answers"]] == [(answerer, "We phased it out over three years.")]
+    assert [(a["author_id"], a["body"]) for a in answered["answers"]] == [
+        (answerer, "We phased it out over three years.")]
     assert rpc.notifications.get_ask(ask["id"]) == answered
     events = tap.wait_for(2)
     assert [e["type"] for e in events] == ["ask.posted", "ask.answered"]
