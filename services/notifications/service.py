@@ -83,10 +83,10 @@ class NotificationsService:
     # -- subscriptions -------------------------------------------------------------------
     @rpc
     def create_subscription(self, owner_id, data):
-        """A webhook or email subscription for ``owner_id`` (member or organisation).
-        Returns {subscription, secret}; the webhook signing secret is shown only here
-        (None for email). BadInput for invalid fields or a URL the SSRF guard refuses."""
-        owner_id = domain.check_owner(owner_id)
+        """A webhook or email subscription for ``owner_id`` (a member or organisation; None
+        for staff's own). Returns {subscription, secret}; the webhook signing secret is shown
+        only here (None for email). BadInput for invalid fields or a URL the SSRF guard refuses."""
+        owner_id = domain.check_owner(owner_id, required=False)
         fields = domain.check_subscription(data)
         secret = None
         if fields["channel"] == "webhook":

@@ -298,6 +298,11 @@ def test_deliveries_are_private_to_their_owner(notifications, rpc, receiver, pub
         rpc.notifications.replay_deliveries(sub, "2026-01-01T00:00:00Z", owner_id="org_00000000000000bb")
     assert rpc.notifications.list_subscriptions(owner_id="org_00000000000000bb") == []
     assert [s["id"] for s in rpc.notifications.list_subscriptions(owner_id=OWNER)] == [sub]
+    staffs = subscribe(rpc, receiver, owner=None)["subscription"]  # staff's own, no owner
+    assert staffs["owner_id"] is None
+    with pytest.raises(NotFound):
+        rpc.notifications.get_subscription(staffs["id"], owner_id=OWNER)
+    assert [s["id"] for s in rpc.notifications.list_subscriptions()] == [sub, staffs["id"]]
 
 
 def test_deliveries_page_newest_first_without_gaps(notifications, rpc, receiver, publish):
