@@ -16,6 +16,7 @@ import argparse  # noqa: E402
 import http.client  # noqa: E402
 import http.server  # noqa: E402
 import json  # noqa: E402
+import logging  # noqa: E402
 import time  # noqa: E402
 
 from harness import Stack, peak_rss_mb, percentiles, wait_for  # noqa: E402
@@ -23,6 +24,9 @@ from nameko.standalone.events import event_dispatcher  # noqa: E402
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 
 from clearinghouse.events import cloudevent  # noqa: E402
+
+# the standalone dispatcher closes its channel before late publisher confirms; amqp says so per event
+logging.getLogger("amqp").setLevel(logging.ERROR)
 
 SUBSCRIPTIONS = 1000
 AREAS = ["minimum-wage", "paid-sick-leave", "paid-family-leave", "fair-scheduling", "freelancer-protection",
