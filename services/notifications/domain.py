@@ -89,7 +89,7 @@ def check_subscription(data) -> dict:
     return fields
 
 
-def new_subscription(owner_id: str, fields: dict, secret: str | None, now: float) -> dict:
+def new_subscription(owner_id: str | None, fields: dict, secret: str, now: float) -> dict:
     return {
         "_id": new_id("sub"), "owner_id": owner_id, **fields, "active": True,
         "disabled_reason": None, "failing_since": None, "created_at": iso(now), "created_ts": now,

@@ -85,10 +85,11 @@ class NotificationsService:
     def create_subscription(self, owner_id, data):
         """A webhook or email subscription for ``owner_id`` (a member or organisation; None
         for staff's own). Returns {subscription, secret}; the webhook signing secret is shown
-        only here (None for email). BadInput for invalid fields or a URL the SSRF guard refuses."""
+        only here ("" for email, which is not signed: the GraphQL contract makes it non-null).
+        BadInput for invalid fields or a URL the SSRF guard refuses."""
         owner_id = domain.check_owner(owner_id, required=False)
         fields = domain.check_subscription(data)
-        secret = None
+        secret = ""
         if fields["channel"] == "webhook":
             self.courier.guard.addresses(fields["url"])
             secret = signing.new_secret()
