@@ -41,6 +41,7 @@ def seed(rpc):
     rpc.toolkits.publish_toolkit("paid-sick-days")
     rpc.toolkits.create_toolkit({"slug": "fair-week", "title": "Fair Workweek", "issue_area": "fair-scheduling",
                                  "summary": "Predictable schedules."})
+    rpc.toolkits.publish_toolkit("fair-week")
     for i in range(20):
         rpc.toolkits.record_ordinance({
             "title": f"Ordinance {i}", "issue_area": "paid-sick-leave" if i % 2 else "fair-scheduling",
