@@ -1,10 +1,11 @@
 """The notifications service: entrypoints only. Rules live in domain.py and asks.py,
 storage in store.py, the carrying of deliveries in courier.py."""
+import eventlet
 from nameko.events import event_handler
 from nameko.rpc import RpcProxy
 
 from clearinghouse import validation as v
-from clearinghouse.errors import NotFound
+from clearinghouse.errors import NotFound, Unavailable
 from clearinghouse.events import CATALOG, is_cloudevent
 from clearinghouse.issue_areas import check_issue_area
 from clearinghouse.metrics import Metrics
@@ -19,6 +20,7 @@ from .courier import Courier
 from .store import NotificationsStore
 
 MEMBERS_PAGE = 100
+MEMBERS_TIMEOUT = 10.0
 
 
 def _on(source):
@@ -65,13 +67,13 @@ class NotificationsService:
         followers = []
         after = None
         while True:
-            page = self.members.list_members(filter={"issue_area": ask["issue_area"], "status": "active"},
-                                             first=MEMBERS_PAGE, after=after, caller_role="staff")
+            page = self._members("list_members", filter={"issue_area": ask["issue_area"], "status": "active"},
+                                 first=MEMBERS_PAGE, after=after, caller_role="staff")
             followers += [edge["node"] for edge in page["edges"]]
             if not page["page_info"]["has_next_page"]:
                 break
             after = page["page_info"]["end_cursor"]
-        author = self.members.get_members([ask["author_id"]], caller_role="public")[0]
+        author = self._members("get_members", [ask["author_id"]], caller_role="public")[0]
         subject, body = asks.ask_message(ask, author and author["name"])
         now = self.clock.now()
         records = [{"_id": f"{ask['_id']}:{r['member_id']}", "ask_id": ask["_id"], **r, "subject": subject,
@@ -206,6 +208,15 @@ class NotificationsService:
 
     def _check_member(self, member_id):
         try:
-            self.members.get_member(member_id, caller_role="public")
+            self._members("get_member", member_id, caller_role="public")
         except NotFound:
             asks.refuse_unknown_author(member_id)
+
+    def _members(self, method, *args, **kwargs):
+        # nameko's proxy waits for ever when the members queue exists but nobody consumes it
+        try:
+            with eventlet.Timeout(MEMBERS_TIMEOUT):
+                return getattr(self.members, method)(*args, **kwargs)
+        except eventlet.Timeout:
+            raise Unavailable(f"the members service did not answer {method} within {MEMBERS_TIMEOUT:.0f}s; "
+                              "try again shortly") from None

@@ -119,3 +119,17 @@ def test_answering_a_missing_ask_is_not_found(members, notifications, rpc):
         rpc.notifications.answer_ask("ask_0123456789abcdef", author, "hello")
     with pytest.raises(BadInput, match="body must not be empty"):
         rpc.notifications.answer_ask("ask_0123456789abcdef", author, "  ")
+
+
+def test_posting_an_ask_while_members_is_down_is_unavailable_and_stores_nothing(
+        notifications, rpc, database, monkeypatch, amqp_uri):
+    from clearinghouse.errors import Unavailable
+    import kombu
+    # the members queue exists (declared once) but nobody consumes it: a call would wait for ever
+    with kombu.Connection(amqp_uri) as conn:
+        kombu.Queue("rpc-members", kombu.Exchange("nameko-rpc", type="topic", durable=True),
+                    routing_key="members.*", durable=True)(conn.default_channel).declare()
+    monkeypatch.setattr(notifications_service, "MEMBERS_TIMEOUT", 0.5)
+    with pytest.raises(Unavailable, match="members service did not answer"):
+        rpc.notifications.post_ask("mem_0123456789abcdef", {"issue_area": "minimum-wage", "subject": "S", "body": "B"})
+    assert database("notifications").asks.count_documents({}) == 0
