@@ -63,6 +63,15 @@ def recipients(members: list[dict], author_id: str) -> list[dict]:
     return out
 
 
+def ask_emails(ask: dict, author_name: str | None, followers: list[dict], now: float) -> list[dict]:
+    """One email record per recipient, keyed by ask and member so a redelivered
+    ask.posted queues nobody twice."""
+    subject, body = ask_message(ask, author_name)
+    return [{"_id": f"{ask['_id']}:{r['member_id']}", "ask_id": ask["_id"], **r, "subject": subject,
+             "body": body, "status": "pending", "attempts": 0, "due_at": now, "lease_until": 0.0}
+            for r in recipients(followers, ask["author_id"])]
+
+
 def ask_message(ask: dict, author_name: str | None) -> tuple[str, str]:
     """The email for an ask: subject and plain-text body."""
     area = ISSUE_AREAS.get(ask["issue_area"], ask["issue_area"])

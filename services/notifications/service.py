@@ -64,21 +64,9 @@ class NotificationsService:
             ask = self.store.ask(event["data"]["id"])
         except NotFound:  # not ours (another deployment on this bus): nothing to send
             return
-        followers = []
-        after = None
-        while True:
-            page = self._members("list_members", filter={"issue_area": ask["issue_area"], "status": "active"},
-                                 first=MEMBERS_PAGE, after=after, caller_role="staff")
-            followers += [edge["node"] for edge in page["edges"]]
-            if not page["page_info"]["has_next_page"]:
-                break
-            after = page["page_info"]["end_cursor"]
         author = self._members("get_members", [ask["author_id"]], caller_role="public")[0]
-        subject, body = asks.ask_message(ask, author and author["name"])
-        now = self.clock.now()
-        records = [{"_id": f"{ask['_id']}:{r['member_id']}", "ask_id": ask["_id"], **r, "subject": subject,
-                    "body": body, "status": "pending", "attempts": 0, "due_at": now, "lease_until": 0.0}
-                   for r in asks.recipients(followers, ask["author_id"])]
+        records = asks.ask_emails(ask, author and author["name"], self._followers(ask["issue_area"]),
+                                  self.clock.now())
         if self.store.insert_ask_emails(records):
             self.courier.wake()
 
@@ -211,6 +199,17 @@ class NotificationsService:
             self._members("get_member", member_id, caller_role="public")
         except NotFound:
             asks.refuse_unknown_author(member_id)
+
+    def _followers(self, issue_area):
+        """Every active member who follows ``issue_area``, page by page (staff sees emails)."""
+        followers, after = [], None
+        while True:
+            page = self._members("list_members", filter={"issue_area": issue_area, "status": "active"},
+                                 first=MEMBERS_PAGE, after=after, caller_role="staff")
+            followers += [edge["node"] for edge in page["edges"]]
+            if not page["page_info"]["has_next_page"]:
+                return followers
+            after = page["page_info"]["end_cursor"]
 
     def _members(self, method, *args, **kwargs):
         # nameko's proxy waits for ever when the members queue exists but nobody consumes it
