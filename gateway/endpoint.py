@@ -12,8 +12,6 @@ from graphql import GraphQLError, execute, parse, validate
 from prometheus_client import Counter, Histogram
 from werkzeug.wrappers import Response
 
-from clearinghouse.errors import ClearinghouseError
-
 from . import limits as query_limits
 from .auth import PUBLIC, KeyCache
 from .context import RequestContext
@@ -27,7 +25,7 @@ LATENCY = Histogram("clearinghouse_gateway_request_seconds",
                     "GraphQL operation latency by operation name and outcome", ["operation", "outcome"],
                     buckets=(.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30))
 
-STATUS_OF_CODE = {"UNAUTHENTICATED": 401, "UNAVAILABLE": 503}
+STATUS_OF_CODE = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "BAD_USER_INPUT": 400, "UNAVAILABLE": 503}
 
 
 class DocumentCache:
@@ -99,10 +97,10 @@ class GraphQLEndpoint:
         try:
             identity = self.keys.identity(request.headers.get("Authorization"),
                                           lambda key: calls.call("members", "authenticate", key))
-        except ClearinghouseError as exc:
-            self._measure("auth", "rejected" if exc.code == "UNAUTHENTICATED" else "error", started)
-            return json_response({"errors": [request_error(exc.code, exc.message)]},
-                                 STATUS_OF_CODE.get(exc.code, 400))
+        except Exception as exc:  # noqa: BLE001 -- a bad key, members away, or a crash there
+            code, message = code_and_message(exc)
+            self._measure("auth", outcome_of([request_error(code, message)]), started)
+            return json_response({"errors": [request_error(code, message)]}, STATUS_OF_CODE.get(code, 500))
         if isinstance(payload, list):
             return json_response([self._one(item, identity, calls, time.perf_counter()) for item in payload])
         return json_response(self._one(payload, identity, calls, started))

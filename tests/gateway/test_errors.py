@@ -80,3 +80,26 @@ def test_outcomes_tell_the_callers_mistakes_from_ours():
     assert outcome_of([{"extensions": {"code": "NOT_FOUND"}}, {"extensions": {"code": "FORBIDDEN"}}]) == "rejected"
     assert outcome_of([{"extensions": {"code": "BAD_USER_INPUT"}}, {"extensions": {"code": "UNAVAILABLE"}}]) == "error"
     assert outcome_of([GraphQLError("x").formatted | {"extensions": {"code": "INTERNAL_SERVER_ERROR"}}]) == "error"
+
+
+def test_a_crash_while_checking_the_key_is_a_json_error_without_internals():
+    import json
+
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Request
+
+    from gateway.endpoint import GraphQLEndpoint
+    from gateway.limits import Limits
+    from gateway.schema import schema
+
+    class CrashingMembers:
+        def call(self, service, method, *args, **kwargs):
+            raise RemoteError("KeyError", "'key_hash' in members/store.py")
+
+    environ = EnvironBuilder(method="POST", path="/graphql", data=json.dumps({"query": "{ viewer { role } }"}),
+                             headers={"Authorization": "Bearer k"}, content_type="application/json").get_environ()
+    response = GraphQLEndpoint(schema, Limits()).handle(Request(environ), CrashingMembers())
+    assert response.status_code == 500
+    [error] = json.loads(response.get_data())["errors"]
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert "store.py" not in error["message"] and "key_hash" not in error["message"]
