@@ -131,7 +131,10 @@ class GraphQLEndpoint:
     def _one(self, payload, identity, calls, started) -> dict:
         """Run one operation; its response dict (data and/or errors)."""
         name = payload.get("operationName") if isinstance(payload, dict) else None
-        response, named = self._run(payload, identity, calls)
+        try:
+            response, named = self._run(payload, identity, calls)
+        except Exception as exc:  # noqa: BLE001 -- a bug of ours: a coded error, never a traceback
+            response, named = {"errors": [request_error(*code_and_message(exc))]}, None
         self._measure(self.names.label(name or named), outcome_of(response.get("errors")), started)
         return response
 
