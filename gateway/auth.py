@@ -30,6 +30,11 @@ class Identity:
         raise Forbidden(f"{action} needs a key that belongs to a member or organisation; "
                         "this key has no owner, so ask staff for one that does")
 
+    def subscriber(self, action: str) -> str | None:
+        """Who owns a new subscription: the key's owner; None for a staff key without one
+        (staff's own, as notifications allows)."""
+        return self.owner_id if self.owner_id or self.is_staff else self.owner(action)
+
     def scope(self, action: str) -> str | None:
         """The owner_id to pass to notifications: None (everything) only for staff."""
         return None if self.is_staff else self.owner(action)

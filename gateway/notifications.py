@@ -167,7 +167,7 @@ class NotificationsMutation(graphene.ObjectType):
     def resolve_create_event_subscription(root, info, input):
         ctx = info.context
         require(ctx.identity, SUBSCRIBERS, "createEventSubscription")
-        owner = ctx.identity.owner("createEventSubscription")
+        owner = ctx.identity.subscriber("createEventSubscription")
         return ctx.call("notifications", "create_subscription", owner, drop_none(input))
 
     @staticmethod

@@ -91,8 +91,17 @@ def test_a_subscription_is_refused_with_the_services_reason(gateway, keys, notif
     error = gateway.error(SUBSCRIBE, {"input": {"channel": "webhook", "url": "https://hooks.example.org/x",
                                                 "eventTypes": ["ordinance.vanished"]}}, key=keys["partner"])
     assert code(error) == "BAD_USER_INPUT" and "are not events we publish" in error["message"]
-    error = gateway.error(SUBSCRIBE, {"input": {"channel": "webhook", "url": "https://x.org/h"}}, key=keys["staff"])
-    assert code(error) == "FORBIDDEN" and "this key has no owner" in error["message"]
+    error = gateway.error(SUBSCRIBE, {"input": {"channel": "email"}}, key=keys["partner"])
+    assert code(error) == "BAD_USER_INPUT" and "email" in error["message"]
+
+
+def test_staff_subscribe_with_a_key_of_their_own_and_see_everyones(gateway, keys, subscription, receiver):
+    made = gateway.data(SUBSCRIBE, {"input": {"channel": "webhook", "url": receiver.url}},
+                        key=keys["staff"])["createEventSubscription"]
+    ids = {s["id"] for s in gateway.data("{ eventSubscriptions { id } }", key=keys["staff"])["eventSubscriptions"]}
+    assert ids == {made["subscription"]["id"], subscription["subscription"]["id"]}
+    assert gateway.data("{ eventSubscriptions { id } }", key=keys["partner"])["eventSubscriptions"] == [
+        {"id": subscription["subscription"]["id"]}]
 
 
 ASK = """mutation($input: AskInput!) { postAsk(input: $input) { id issueArea subject body postedAt

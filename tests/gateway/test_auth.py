@@ -79,3 +79,7 @@ def test_only_staff_see_every_owner_and_a_key_without_an_owner_owns_nothing():
         Identity("partner", "key_2").scope("eventSubscriptions")
     with pytest.raises(Forbidden, match="postAsk needs a key that belongs to a member"):
         Identity("staff", "key_1").owner("postAsk")
+    assert Identity("staff", "key_1").subscriber("createEventSubscription") is None
+    assert Identity("staff", "key_1", "mem_1").subscriber("createEventSubscription") == "mem_1"
+    with pytest.raises(Forbidden):
+        Identity("partner", "key_2").subscriber("createEventSubscription")
