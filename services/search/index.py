@@ -48,8 +48,10 @@ MAPPING = {
     "properties": {
         "key": _KEYWORD, "type": _KEYWORD, "id": _KEYWORD, "visible": {"type": "boolean"},
         "version": {"type": "long"},
-        "title": {"type": "text", "analyzer": "english",
-                  "fields": {"suggest": {"type": "search_as_you_type"}}},
+        "title": {"type": "text", "analyzer": "english"},
+        # names and titles again, for autocomplete (a top-level field: Elasticsearch and
+        # osmem-server both take search_as_you_type there)
+        "suggest": {"type": "search_as_you_type"},
         "body": {"type": "text", "analyzer": "english"},
         "places": {"type": "text"},
         "state": _KEYWORD, "jurisdiction": _KEYWORD, "issue_area": _KEYWORD, "status": _KEYWORD,
@@ -153,7 +155,7 @@ def document(kind: str, entity: dict | None, entity_key: str, version: int) -> d
     if not doc["visible"]:
         return {**base, "visible": False}
     doc["node"] = {**doc["node"], "type": kind}
-    return {**base, **doc}
+    return {**base, **doc, "suggest": doc["title"]}
 
 
 def version_of(kind: str, entity: dict | None, event_version: int = 0) -> int:
@@ -295,15 +297,16 @@ def search_body(q: dict, size: int) -> dict:
         "size": size, "track_total_hits": True,
         # the key breaks ties so that pages never overlap nor skip
         "sort": ([{"_score": {"order": "desc"}}] if scored else []) + [{"key": {"order": "asc"}}],
-        "aggs": {name: {"terms": {"field": name, "size": 100}} for name in FACETS},
         "highlight": {**HIGHLIGHT, "fields": {"title": {"number_of_fragments": 0},
                                               "body": {"fragment_size": 160, "number_of_fragments": 3}}},
         "_source": ["node"], "track_scores": True,
     }
     after = q["after"]
-    if after is not None and len(after) == 2 and scored:
+    if after is None:  # facets are counted once, with the first page
+        body["aggs"] = {name: {"terms": {"field": name, "size": 100}} for name in FACETS}
+    elif len(after) == 2 and scored:
         body["search_after"] = [after[0] + abs(after[0]) * _ABOVE + 1e-12, after[1]]
-    elif after is not None:
+    else:
         body["search_after"] = [after[-1]]
     return body
 
@@ -330,10 +333,10 @@ def results(response: dict, q: dict, size: int) -> dict | None:
         highlights = [s for field in ("title", "body") for s in (hit.get("highlight") or {}).get(field, [])]
         edges.append({"cursor": encode(hit["sort"]), "node": hit["_source"]["node"],
                       "highlights": highlights, "score": hit.get("_score")})
-    facets = [{"field": name,
-               "buckets": [{"value": b["key"], "count": b["doc_count"]}
-                           for b in response.get("aggregations", {}).get(name, {}).get("buckets", [])]}
-              for name in FACETS]
+    aggregations = response.get("aggregations")
+    facets = [{"field": name, "buckets": [{"value": b["key"], "count": b["doc_count"]}
+                                          for b in aggregations[name]["buckets"]]}
+              for name in FACETS] if aggregations else []
     return {"total_count": response["hits"]["total"]["value"], "edges": edges,
             "page_info": {"has_next_page": has_next, "end_cursor": edges[-1]["cursor"] if edges else None},
             "facets": facets}
@@ -347,7 +350,7 @@ def check_suggest(prefix, types=None, limit=10) -> dict:
 
 
 def suggest_body(s: dict) -> dict:
-    fields = ["title.suggest", "title.suggest._2gram", "title.suggest._3gram"]
+    fields = ["suggest", "suggest._2gram", "suggest._3gram"]
     filters = [{"term": {"visible": True}}] + ([{"terms": {"type": s["types"]}}] if s["types"] else [])
     return {"query": {"bool": {"must": [{"multi_match": {"query": s["prefix"], "type": "bool_prefix",
                                                          "fields": fields}}],

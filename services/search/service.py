@@ -51,7 +51,8 @@ class SearchService:
         tolerated) with "quoted phrases"; ``types`` from member, toolkit, ordinance, ask;
         ``filter`` keys type, state, issue_area, status, jurisdiction (a value or a list).
         Returns total_count, edges [{cursor, node, highlights, score}], page_info and
-        facets [{field, buckets [{value, count}]}] for type, state, issue_area, status.
+        facets [{field, buckets [{value, count}]}] for type, state, issue_area, status
+        (counted with the first page; a page asked with ``after`` has none).
         BadInput for unknown filters or values; Unavailable if the engine is away."""
         q = index.check_query(text, types, filter, first, after)
         size = q["first"] + 1 + index.OVERFETCH

@@ -14,7 +14,9 @@ def es(search_settings):
     """The raw engine client, for reading what the index really holds."""
     es = client(search_settings.elasticsearch_url, embedded=is_embedded(search_settings.elasticsearch_url))
     yield es
-    es.indices.delete(index=f"{search_settings.database_name('search')}*", ignore_unavailable=True)
+    # by name: Elasticsearch 8 refuses wildcard deletes by default
+    for name in es.indices.get(index=f"{search_settings.database_name('search')}*"):
+        es.indices.delete(index=name, ignore_unavailable=True)
     es.close()
 
 

@@ -104,11 +104,6 @@ def test_filters_and_types_combine_and_hidden_documents_are_always_excluded():
     assert {"terms": {"state": ["pa", "ny"]}} in filters
 
 
-def test_every_ordinance_status_of_the_toolkits_service_is_a_filter_value():
-    from services.toolkits.actions import STATUSES
-    assert set(STATUSES) <= set(index.ORDINANCE_STATUSES)
-
-
 def test_a_cursor_skips_what_sorts_at_or_before_it():
     q = index.check_query("tax", first=2, after=encode([0.5, "ordinance:b"]))
     body = index.search_body(q, 10)
@@ -126,3 +121,8 @@ def test_a_query_without_text_pages_by_key():
     q = index.check_query("", after=encode(["member:m"]))
     body = index.search_body(q, 21)
     assert body["sort"] == [{"key": {"order": "asc"}}] and body["search_after"] == ["member:m"]
+
+
+def test_facets_are_counted_with_the_first_page_only():
+    assert set(index.search_body(index.check_query("tax"), 21)["aggs"]) == set(index.FACETS)
+    assert "aggs" not in index.search_body(index.check_query("tax", after=encode([0.5, "member:m"])), 21)

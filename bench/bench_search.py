@@ -1,0 +1,262 @@
+"""Search: indexing throughput (raw bulk, the event path, a rebuild from the owners),
+event-to-searchable latency, and query latency over RPC on an index of generated
+ordinances and members, each against a baseline measured in the same run.
+
+Services run in their own processes on a throwaway vhost, an embedded MongoDB and the
+embedded osmem-server (or ELASTICSEARCH_URL's server).
+
+    .venv/bin/python bench/bench_search.py [--docs 100000] [--events 1000] [--queries 300]
+"""
+import warnings
+
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+import eventlet  # noqa: E402
+
+eventlet.monkey_patch()
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import socket  # noqa: E402
+import time  # noqa: E402
+import urllib.request  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from harness import Stack, peak_rss_mb, percentiles, wait_for  # noqa: E402
+from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
+
+from clearinghouse.config import METRICS_PORTS  # noqa: E402
+from clearinghouse.embedded import EmbeddedSearch  # noqa: E402
+from clearinghouse.issue_areas import ISSUE_AREAS  # noqa: E402
+from services.search import index  # noqa: E402
+from services.search.engine import SearchIndex  # noqa: E402
+from services.search.transport import client, is_embedded  # noqa: E402
+
+CITIES = [("pa", "pittsburgh"), ("pa", "philadelphia"), ("wa", "seattle"), ("ca", "san_francisco"),
+          ("ca", "los_angeles"), ("az", "tempe"), ("in", "terre_haute"), ("ny", "new_york"), ("il", "chicago"),
+          ("mn", "minneapolis"), ("tx", "austin"), ("co", "denver"), ("or", "portland"), ("ma", "boston"),
+          ("nm", "albuquerque"), ("mi", "detroit"), ("ga", "atlanta"), ("oh", "columbus")]
+STATUSES = ["introduced", "referred", "passed", "enacted", "effective", "struck_down", "preempted", "repealed"]
+GIVEN = ["Maria", "James", "Aisha", "Wei", "Carlos", "Deb", "Sam", "Priya", "Jordan", "Alex", "Fatima", "Casey"]
+FAMILY = ["Garcia", "Gross", "Okafor", "Nguyen", "Rivera", "Lee", "Patel", "Moreno", "Johnson", "Kim", "Smith"]
+NOTES = ["Workers accrue one hour of paid sick time for every 30 hours worked.",
+         "A real estate transfer tax on sales above five million dollars funds affordable housing.",
+         "Raises the minimum wage to fifteen dollars by 2025, indexed to inflation after.",
+         "Employers must post schedules two weeks in advance and pay for last-minute changes.",
+         "Tenants facing eviction get a right to counsel paid by the city.",
+         "Developers set aside fifteen percent of new units as affordable housing."]
+QUERIES = [("paid sick leave", None), ('"transfer tax"', None), ("minimum wgae", None),
+           ("affordable housing", {"state": "ca"}), ("tenant counsel", {"status": "passed"}),
+           ("maria garcia", None), ("fair scheduling seattle", {"type": "ordinance"}),
+           ("inclusionary zoning", {"issue_area": "inclusionary-zoning", "state": ["pa", "ny"]})]
+
+
+def division(state, place):
+    return f"ocd-division/country:us/state:{state}/place:{place}"
+
+
+def generated(n, rng):
+    """n documents, half ordinances and half members, as the event path would build them."""
+    areas = list(ISSUE_AREAS)
+    for i in range(n):
+        state, place = rng.choice(CITIES)
+        area = rng.choice(areas)
+        if i % 2:
+            entity = {"id": f"ord_{i:016x}", "title": f"{ISSUE_AREAS[area]} ordinance {i}",
+                      "jurisdiction": division(state, place), "state": state, "issue_area": area,
+                      "status": rng.choice(STATUSES), "notes": rng.choice(NOTES),
+                      "actions": [{"type": "introduced", "note": rng.choice(NOTES)}], "version": 1}
+            yield index.document("ordinance", entity, entity["id"], 1), 1
+        else:
+            entity = {"id": f"mem_{i:016x}", "name": f"{rng.choice(GIVEN)} {rng.choice(FAMILY)} {i}",
+                      "status": "active", "bio": f"Works on {ISSUE_AREAS[area].lower()}. {rng.choice(NOTES)}",
+                      "issue_areas": [area], "version": 1,
+                      "offices": [{"role": "Councilmember", "body": "City Council",
+                                   "jurisdiction": division(state, place)}]}
+            yield index.document("member", entity, entity["id"], 1), 1
+
+
+def until(predicate, timeout=60):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not true within {timeout}s: {predicate.__doc__ or predicate}")
+        time.sleep(0.05)
+
+
+def port_free(port):
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the metrics server binds
+        try:
+            s.bind(("0.0.0.0", port))
+            return True
+        except OSError:
+            return False
+
+
+def histogram(port, name):
+    """Buckets, sum and count of a histogram (all labels) scraped from /metrics."""
+    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+    buckets, total, count = {}, 0.0, 0
+    for line in text.splitlines():
+        if line.startswith(f"{name}_bucket"):
+            le = float(line.split('le="')[1].split('"')[0])
+            buckets[le] = buckets.get(le, 0) + float(line.rsplit(" ", 1)[1])
+        elif line.startswith(f"{name}_sum"):
+            total += float(line.rsplit(" ", 1)[1])
+        elif line.startswith(f"{name}_count"):
+            count += int(float(line.rsplit(" ", 1)[1]))
+    return buckets, total, count
+
+
+def bucket_quantile(buckets, count, q):
+    for le in sorted(buckets):
+        if buckets[le] >= q * count:
+            return le
+    return float("inf")
+
+
+def timed(call, n):
+    latencies = []
+    for i in range(n):
+        started = time.perf_counter()
+        call(i)
+        latencies.append(time.perf_counter() - started)
+    return latencies
+
+
+def concurrently(config, call, calls, clients=10):
+    per = calls // clients
+
+    def client_loop(c):
+        with ClusterRpcProxy(config, timeout=60) as rpc:
+            for i in range(per):
+                call(rpc, c * per + i)
+    pool = eventlet.GreenPool(clients)
+    for c in range(clients):
+        pool.spawn(client_loop, c)
+    pool.waitall()
+    return per * clients
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--queries", type=int, default=300)
+    args = parser.parse_args()
+    rng = random.Random(7)
+    stack = Stack()
+    server = None
+    try:
+        url = os.environ.get("ELASTICSEARCH_URL")
+        if not url:
+            server = EmbeddedSearch(Path(stack.tmp.name) / "search").start()
+            url = server.url
+        stack.env["ELASTICSEARCH_URL"] = url
+        metrics_port = METRICS_PORTS["search"]
+        scrape = port_free(metrics_port)
+        members = stack.spawn("-m", "clearinghouse.serve", "members")
+        toolkits = stack.spawn("-m", "clearinghouse.serve", "toolkits")
+        if scrape:  # the search process serves its freshness histogram
+            stack.env.pop("CLEARINGHOUSE_NO_METRICS")
+        search = stack.spawn("-m", "clearinghouse.serve", "search")
+        stack.env["CLEARINGHOUSE_NO_METRICS"] = "1"
+        config = stack.config()
+        es = client(url, embedded=is_embedded(url), timeout=120)
+        engine = SearchIndex(es, "clearinghouse_search")
+        print(f"engine: {'osmem-server (embedded)' if server else url}; metrics scraped: {scrape}")
+
+        with ClusterRpcProxy(config, timeout=60) as rpc:
+            wait_for(lambda: rpc.members.list_members(first=0))
+            wait_for(lambda: rpc.toolkits.list_toolkits(first=0))
+            wait_for(lambda: rpc.search.rebuild_status())
+            until(lambda: rpc.search.rebuild_status()["state"] == "done")
+
+            # 1. the event path: owners write, events flow, search fetches and indexes
+            half = args.events // 2
+            started = time.perf_counter()
+            concurrently(config, lambda r, i: r.members.create_member(
+                {"name": f"Event Member {i}", "status": "active", "bio": rng.choice(NOTES)}), half)
+            concurrently(config, lambda r, i: r.toolkits.record_ordinance(
+                {"title": f"Event ordinance {i}", "jurisdiction": division(*rng.choice(CITIES)),
+                 "issue_area": rng.choice(list(ISSUE_AREAS))}), half)
+            until(lambda: rpc.search.query("", first=0)["total_count"] >= 2 * half, timeout=600)
+            event_rate = 2 * half / (time.perf_counter() - started)
+
+            # 2. write -> searchable, one at a time (the owner's write and outbox included)
+            def write_then_find(i):
+                name = f"Fresh Person{i:04d}x"
+                rpc.members.create_member({"name": name, "status": "active"})
+                while not rpc.search.query(f'"{name}"', first=1)["edges"]:
+                    eventlet.sleep(0.002)
+            fresh = percentiles(timed(write_then_find, 50))
+
+            # 3. rebuild from the owners over RPC
+            rebuilt = rpc.search.rebuild()
+            rebuild_docs = sum(rebuilt["indexed"].values())
+            rebuild_rate = rebuild_docs / rebuilt["seconds"]
+
+            # 4. raw bulk of generated documents straight into the live index (baseline)
+            live = engine.indices(engine.alias)[0]
+            started = time.perf_counter()
+            engine.bulk(live, generated(args.docs, rng))
+            bulk_seconds = time.perf_counter() - started
+            bulk_rate = args.docs / bulk_seconds
+            total = rpc.search.query("", first=0)["total_count"]
+
+            # 5. queries over RPC on the full index, against match-all browsing as baseline
+            browse = percentiles(timed(lambda i: rpc.search.query("", first=20), args.queries))
+            text = percentiles(timed(lambda i: rpc.search.query(QUERIES[i % len(QUERIES)][0],
+                                                                filter=QUERIES[i % len(QUERIES)][1], first=20),
+                                     args.queries))
+
+            def next_page(i):
+                page = rpc.search.query("paid sick leave", first=20)
+                rpc.search.query("paid sick leave", first=20, after=page["page_info"]["end_cursor"])
+            paged = percentiles(timed(next_page, args.queries // 3))
+            suggest = percentiles(timed(lambda i: rpc.search.suggest(["pai", "mar", "tra", "min"][i % 4]),
+                                        args.queries))
+            engine_browse = percentiles(timed(lambda i: es.search(index=engine.alias, size=20,
+                                                                  query={"match_all": {}}), args.queries))
+
+            # 6. event -> searchable on the full index
+            after_big = percentiles(timed(lambda i: write_then_find(1000 + i), 50))
+
+        print(f"\nindex: {total} searchable documents ({args.docs} generated + {2 * half} through events)")
+        print(f"{'indexing':44} {'docs/s':>9} {'vs bulk':>8}")
+        print(f"{'raw bulk (baseline), generated docs':44} {bulk_rate:9.0f} {1.0:8.2f}   ({bulk_seconds:.1f}s)")
+        print(f"{'event path (write, event, fetch, index)':44} {event_rate:9.0f} {event_rate / bulk_rate:8.3f}")
+        print(f"{'rebuild from owners over RPC':44} {rebuild_rate:9.0f} {rebuild_rate / bulk_rate:8.3f}"
+              f"   ({rebuild_docs} docs in {rebuilt['seconds']:.2f}s)")
+        print(f"\n{'latency':44} {'p50 ms':>9} {'p99 ms':>8} {'p50 vs browse':>14}")
+        rows = [("query: match-all browse over RPC (baseline)", browse),
+                ("query: text/phrase/typo/filters over RPC", text),
+                ("query: first page + next page over RPC", paged),
+                ("suggest over RPC", suggest),
+                ("engine match_all, no RPC", engine_browse),
+                ("write -> searchable, small index", fresh),
+                (f"write -> searchable, {total} docs", after_big)]
+        for name, q in rows:
+            print(f"{name:44} {q['p50']:9.2f} {q['p99']:8.2f} {q['p50'] / browse['p50']:14.2f}")
+        if scrape:
+            buckets, seconds, count = histogram(metrics_port, "clearinghouse_search_event_to_searchable_seconds")
+            print(f"\nevent -> searchable (search's histogram, {count} events): mean {1000 * seconds / count:.1f} ms,"
+                  f" p50 <= {1000 * bucket_quantile(buckets, count, .5):.0f} ms,"
+                  f" p99 <= {1000 * bucket_quantile(buckets, count, .99):.0f} ms (bucket bounds)")
+        else:
+            print(f"\nport {metrics_port} is taken (a running platform?): search's histogram not scraped")
+        rss = {"search": peak_rss_mb(search.pid), "members": peak_rss_mb(members.pid),
+               "toolkits": peak_rss_mb(toolkits.pid), "bench client": peak_rss_mb()}
+        if server:
+            rss["osmem-server"] = peak_rss_mb(server.proc.pid)
+        print("peak RSS MiB: " + ", ".join(f"{k} {v:.0f}" for k, v in rss.items()))
+        es.close()
+    finally:
+        if server:
+            server.stop()
+        stack.close()
+
+
+if __name__ == "__main__":
+    main()
