@@ -150,16 +150,17 @@ class Courier(DependencyProvider):
 
     def deliver_due(self, now: float) -> int:
         self._finished.clear()
-        due = self.repo.due_deliveries(now, "realtime", BATCH)
+        waiting = self.repo.waiting_heads(now)
+        # Left out of the read: subscriptions whose head waits for a retry or is in flight
+        # here, so a partner who is down with thousands queued cannot starve the others.
+        due = self.repo.due_deliveries(now, "realtime", BATCH, skip=waiting | self._in_flight)
         if not due:
             return 0
-        waiting = self.repo.waiting_heads(now)
         chains: dict[str, list[dict]] = {}
         for d in due:
             sub_id = d["subscription_id"]
-            # a chain that ended while we read is read again on the sweep its end wakes
-            busy = sub_id in self._in_flight or sub_id in self._finished
-            if busy or (sub_id in waiting and d["seq"] > waiting[sub_id]):
+            # a chain that ended (or started) while we read is read again on the next sweep
+            if sub_id in self._in_flight or sub_id in self._finished:
                 continue
             chains.setdefault(sub_id, []).append(d)
         if not chains:

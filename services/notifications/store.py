@@ -109,18 +109,18 @@ class NotificationsStore(Repository):
     def delivery(self, delivery_id: str) -> dict | None:
         return self.db.deliveries.find_one({"_id": delivery_id})
 
-    def due_deliveries(self, now: float, mode: str, limit: int) -> list[dict]:
-        return list(self.db.deliveries.find({"status": {"$in": list(QUEUED)}, "mode": mode, "due_at": {"$lte": now}})
-                    .sort([("seq", 1), ("_id", 1)]).limit(limit))
+    def due_deliveries(self, now: float, mode: str, limit: int, skip=()) -> list[dict]:
+        """Queued deliveries due by ``now`` in arrival order, leaving out subscriptions in ``skip``."""
+        query = {"status": {"$in": list(QUEUED)}, "mode": mode, "due_at": {"$lte": now}}
+        if skip:
+            query["subscription_id"] = {"$nin": sorted(skip)}
+        return list(self.db.deliveries.find(query).sort([("seq", 1), ("_id", 1)]).limit(limit))
 
-    def waiting_heads(self, now: float) -> dict:
-        """Per subscription, the earliest place of a delivery waiting for a later retry:
-        nothing after it may be attempted first."""
-        heads = {}
-        for d in self.db.deliveries.find({"status": "retrying", "mode": "realtime", "due_at": {"$gt": now}},
-                                         {"subscription_id": 1, "seq": 1}):
-            heads[d["subscription_id"]] = min(d["seq"], heads.get(d["subscription_id"], d["seq"]))
-        return heads
+    def waiting_heads(self, now: float) -> set:
+        """Subscriptions with a delivery waiting for a later retry: nothing queued behind
+        it may be attempted first."""
+        return set(self.db.deliveries.distinct(
+            "subscription_id", {"status": "retrying", "mode": "realtime", "due_at": {"$gt": now}}))
 
     def claim(self, delivery_id: str, now: float, lease: float) -> bool:
         """Take a delivery for one attempt; False if another worker holds it."""

@@ -366,3 +366,18 @@ def test_operators_replay_from_the_command_line(notifications, rpc, receiver, pu
     wait_until(lambda: len(receiver.received()) == 2, message="the replayed webhook")
     assert {r["headers"]["webhook-id"] for r in receiver.received()} == {event["id"]}
     assert deliveries_replay(notifications_settings, argparse.Namespace(subscription="sub_x", since="x")) == 2
+
+
+def test_a_partner_down_with_a_backlog_does_not_hold_up_the_others(notifications, rpc, receiver, publish, monkeypatch):
+    from services.notifications import courier as courier_module
+    monkeypatch.setattr(courier_module, "BATCH", 5)  # a backlog longer than one read
+    down = subscribe(rpc, receiver, "/down", event_types=["ordinance.status_changed"])["subscription"]["id"]
+    receiver.script("/down", (429, {"Retry-After": "3600"}))
+    for v in range(12):
+        publish(ordinance_event(version=v))
+    only = wait_until(lambda: deliveries(rpc, down, status="retrying"), message="the head retrying")
+    assert len(only) == 1 and rpc.notifications.list_deliveries(down)["total_count"] == 12
+    up = subscribe(rpc, receiver, "/up", event_types=["toolkit.published"])["subscription"]["id"]
+    publish(toolkit_event())
+    only_delivery(rpc, up, status="succeeded")
+    assert len(receiver.received("/down")) == 1
