@@ -1,0 +1,1 @@
+"""Notifications: subscriptions, signed webhook and email deliveries with retries, network asks."""
