@@ -27,7 +27,9 @@ def search(start, gateway_settings, search_server, members, toolkits, notificati
                message="the start-up rebuild")
     yield container
     es = client(search_server, embedded=is_embedded(search_server))
-    es.indices.delete(index=f"{settings.database_name('search')}*", ignore_unavailable=True)
+    # by name: Elasticsearch 8 refuses wildcard deletes by default
+    for name in es.indices.get(index=f"{settings.database_name('search')}*"):
+        es.indices.delete(index=name, ignore_unavailable=True)
     es.close()
 
 
