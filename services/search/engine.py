@@ -69,7 +69,9 @@ class SearchIndex:
         return name
 
     def ensure(self) -> bool:
-        """Create the live index if there is none; True if it is empty (wants a rebuild)."""
+        """Create the live index if there is none; True if it is empty (wants a rebuild).
+        A rebuild left half done by a stopped process is dropped (the next one redoes it)."""
+        self.drop_building()
         if not self.es.indices.exists_alias(name=self.alias):
             self.new_index(self.alias)
             return True
@@ -136,6 +138,11 @@ class SearchIndex:
 
     def abandon(self, new: str):
         self.es.indices.delete(index=new, ignore_unavailable=True)
+
+    def drop_building(self):
+        for name in self.indices(self.building):
+            if name not in self.indices(self.alias):
+                self.abandon(name)
 
     # -- reads --------------------------------------------------------------------------------
     def search(self, body: dict, what: str = "query") -> dict:

@@ -52,6 +52,7 @@ class Rebuild:
 
     def run(self):
         try:
+            self.index.drop_building()
             new = self.index.new_index(self.index.building)
             try:
                 with self.rpc_factory() as rpc:

@@ -84,3 +84,13 @@ def test_the_command_line_rebuild_shows_progress(members, search, rpc, search_se
     assert code == 0
     assert "member" in err and "100%" in err
     assert "indexed: member 1" in out and "skipped: toolkit" in out
+
+
+def test_a_rebuild_left_half_done_is_dropped_by_the_next(members, search, raw_index, rpc, es):
+    stray = raw_index.new_index(raw_index.building)  # as if a search process died mid-rebuild
+    rpc.members.create_member({"name": "After Crash", "status": "active"})
+    result = rpc.search.rebuild()
+    assert result["indexed"]["member"] == 1
+    assert not es.indices.exists(index=stray)
+    assert raw_index.indices(raw_index.building) == []
+    assert rpc.search.query("after crash")["total_count"] == 1
