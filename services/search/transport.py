@@ -49,5 +49,7 @@ def is_embedded(url: str, timeout: float = 3.0) -> bool:
 
 def client(url: str, *, embedded: bool, timeout: float = 10.0) -> Elasticsearch:
     """The official client for ``url``; ``embedded`` chooses the osmem-server node."""
+    # the client logs every request at INFO: noise beside the service's own log
+    logging.getLogger("elastic_transport.transport").setLevel(logging.WARNING)
     options = {"node_class": PlainJsonNode} if embedded else {}
     return Elasticsearch(url, request_timeout=timeout, max_retries=1, retry_on_timeout=False, **options)
