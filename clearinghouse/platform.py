@@ -90,15 +90,21 @@ class Platform:
                     say(f"{name} exited with {proc.returncode}; restarting it")
                     self.spawn(name)
 
-    def stop(self):
+    def stop(self, grace: float = 20.0):
+        # A second Ctrl-C must not leave the stores or a service behind.
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
         for proc in self.procs.values():
             if proc.poll() is None:
                 proc.terminate()
-        for proc in self.procs.values():
+        deadline = time.monotonic() + grace  # services kill their own stragglers after 10 s
+        for name, proc in self.procs.items():
             try:
-                proc.wait(15)
+                proc.wait(max(deadline - time.monotonic(), 0.1))
             except subprocess.TimeoutExpired:
+                say(f"{name} did not stop; killing it")
                 proc.kill()
+                proc.wait()
         for store in reversed(self.embedded):
             store.stop()
 

@@ -29,6 +29,23 @@ def service_class(name: str):
     return getattr(importlib.import_module(module), cls)
 
 
+STOP_GRACE = 10.0  # seconds for in-flight work to finish before the process is killed
+
+
+def stop_within(runner, grace: float):
+    """Stop gracefully; kill what is still running after ``grace`` seconds.
+
+    A graceful stop can wait forever: a consumer whose event keeps going back on the
+    queue (its owner already stopped) never drains. What was not acknowledged is
+    redelivered after the restart, so killing it loses nothing.
+    """
+    with eventlet.Timeout(grace, False):
+        runner.stop()
+        return
+    logging.getLogger(__name__).warning("services did not stop within %.0fs; killing them", grace)
+    runner.kill()
+
+
 def main(argv=None):
     names = (argv if argv is not None else sys.argv[1:]) or list(SERVICES)
     logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {'+'.join(names)} %(levelname)s %(name)s: %(message)s")
@@ -38,7 +55,7 @@ def main(argv=None):
         runner.add_service(service_class(name))
 
     def shutdown(signum, frame):
-        eventlet.spawn_n(runner.stop)
+        eventlet.spawn_n(stop_within, runner, STOP_GRACE)
 
     signal.signal(signal.SIGTERM, shutdown)
     signal.signal(signal.SIGINT, shutdown)
