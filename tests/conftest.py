@@ -76,7 +76,7 @@ def database(settings):
     client.close()
 
 
-def wait_until(predicate, timeout=10.0, interval=0.02, message="condition"):
+def wait_until(predicate, timeout=30.0, interval=0.02, message="condition"):
     """Poll ``predicate`` until it returns a truthy value (returned) or fail at the deadline."""
     deadline = time.monotonic() + timeout
     while True:
