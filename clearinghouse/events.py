@@ -46,9 +46,9 @@ CATALOG = {e.type: e for e in [
               "A state's preemption of an issue area was recorded or changed.",
               ("state", "issue_area", "scope")),
     EventType("ask.posted", "notifications", "ask/<id>", "A member asked the network a question.",
-              ("issue_area", "subject", "author_id")),
+              ("issue_area", "subject", "body", "author_id", "posted_at")),
     EventType("ask.answered", "notifications", "ask/<id>", "An ask got an answer.",
-              ("issue_area", "answer_count")),
+              ("issue_area", "subject", "answer_count", "answer")),
 ]}
 
 EXCHANGES = sorted({f"{e.service}.events" for e in CATALOG.values()})

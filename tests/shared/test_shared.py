@@ -67,3 +67,14 @@ def test_cursors_round_trip_and_garbage_is_refused():
 def test_dates_must_be_iso_calendar_dates(value):
     with pytest.raises(BadInput, match="ISO 8601"):
         v.date(value, "date")
+
+
+def test_the_published_asyncapi_document_is_the_catalog():
+    from pathlib import Path
+
+    import yaml
+
+    from clearinghouse.asyncapi import document
+    published = yaml.safe_load((Path(__file__).resolve().parents[2] / "docs" / "asyncapi.yaml").read_text())
+    assert published == yaml.safe_load(yaml.safe_dump(document())), \
+        "docs/asyncapi.yaml is stale: run `clearinghouse docs asyncapi`"
