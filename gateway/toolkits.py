@@ -12,6 +12,9 @@ from .relay import connection, drop_none, page_args
 from .scalars import JSON, Date, DateTime
 
 
+STAFF = ("staff",)
+
+
 def published_for(ctx, toolkit):
     """A toolkit as the caller may see it: drafts (never published) are for STAFF only."""
     if toolkit is not None and toolkit.get("status") == "draft" and not ctx.identity.is_staff:
@@ -283,7 +286,8 @@ def _ordinance_filter(filter) -> dict:
 class ToolkitsQuery(graphene.ObjectType):
     status_definitions = graphene.List(graphene.NonNull(StatusDefinition), required=True)
     toolkit = graphene.Field(Toolkit, slug=graphene.String(required=True),
-                             version=graphene.Int(description="a published version; latest when omitted"))
+                             version=graphene.Int(description="a published version; latest when omitted"),
+                             draft=graphene.Boolean(description="the pending draft (STAFF)"))
     toolkits = graphene.Field(ToolkitConnection, required=True,
                               **page_args(issue_area=graphene.String(), status=ToolkitStatus()),
                               description="Published toolkits (STAFF also sees drafts; archived ones on request).")
@@ -305,7 +309,10 @@ class ToolkitsQuery(graphene.ObjectType):
         return info.context.call("toolkits", "status_definitions")
 
     @staticmethod
-    def resolve_toolkit(root, info, slug, version=None):
+    def resolve_toolkit(root, info, slug, version=None, draft=False):
+        if draft:
+            require(info.context.identity, STAFF, "toolkit(draft: true)")
+            return info.context.call("toolkits", "get_toolkit", slug, draft=True)
         if version is not None:
             return info.context.call("toolkits", "get_toolkit", slug, version=version)
         return load_toolkit(info.context, slug)
@@ -356,8 +363,6 @@ class ToolkitsQuery(graphene.ObjectType):
             validation.identifier(ordinance_id, f"ordinanceIds[{i}]", "ord")
         return info.context.call("toolkits", "compare_provisions", issue_area, ordinance_ids=ordinance_ids)
 
-
-STAFF = ("staff",)
 
 
 class ToolkitsMutation(graphene.ObjectType):

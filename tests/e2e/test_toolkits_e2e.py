@@ -49,6 +49,10 @@ def test_staff_draft_revise_publish_and_archive_a_toolkit(gateway, keys, toolkit
                          'v1: toolkit(slug: "fair-week", version: 1) { summary } }')
     assert shown == {"toolkit": {"summary": "Predictable schedules.", "version": 1, "draftVersion": 2},
                      "v1": {"summary": "Predictable schedules."}}
+    pending = '{ toolkit(slug: "fair-week", draft: true) { summary status version } }'
+    assert gateway.data(pending, key=staff) == {"toolkit": {"summary": "Two weeks notice.", "status": "draft",
+                                                            "version": 2}}
+    assert code(gateway.error(pending, key=keys["member"])) == "FORBIDDEN"
     listed = gateway.data('{ toolkits(issueArea: "fair-scheduling") { totalCount edges { node { slug } } } }')
     assert listed["toolkits"]["totalCount"] == 1
     archived = gateway.data('mutation { archiveToolkit(slug: "fair-week") { status } }', key=staff)
