@@ -2,14 +2,15 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+# Reinstall when the dependencies or the set of packages change (the editable install maps packages once).
+STAMP := $(VENV)/.installed-$(shell { cat pyproject.toml; ls -d */__init__.py services/*/__init__.py; } | sha1sum | cut -c1-12)
 
 .PHONY: run test bench chaos broker setup clean rebuild-index
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet 'pip==26.3'
 	$(BIN)/pip install --quiet -e '.[test]'
 	rm -f $(VENV)/.installed-* && touch $@
 
