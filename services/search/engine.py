@@ -86,12 +86,14 @@ class SearchIndex:
         """Index ``doc`` at ``version`` in the live index (and a building one); False if a
         version at least as new is there already."""
         with engine_errors("write"):
-            applied = self._write(self.alias, doc, version, refresh=True)
+            # The building index first: if the rebuild swaps between the two writes, the
+            # document is already in the index that just went live (the other way round
+            # it would land only in the old index, which the swap deletes).
             try:
                 self._write(self.building, doc, version, refresh=False)
             except NotFoundError:
                 pass  # no rebuild under way
-        return applied
+            return self._write(self.alias, doc, version, refresh=True)
 
     def _write(self, alias, doc, version, refresh) -> bool:
         try:

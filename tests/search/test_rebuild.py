@@ -94,3 +94,24 @@ def test_a_rebuild_left_half_done_is_dropped_by_the_next(members, search, raw_in
     assert not es.indices.exists(index=stray)
     assert raw_index.indices(raw_index.building) == []
     assert rpc.search.query("after crash")["total_count"] == 1
+
+
+def test_an_event_written_while_the_rebuild_swaps_is_in_the_new_index(search, raw_index, rpc):
+    # The rebuild read its owners before this member existed; its event arrives just as the
+    # rebuild swaps, between the event's two writes.
+    new = raw_index.new_index(raw_index.building)
+    doc = index.document("member", {"id": "mem_00000000000000bb", "name": "Late Arrival", "status": "active",
+                                    "version": 1}, "mem_00000000000000bb", 1)
+    write_once = raw_index._write
+    swapped = []
+
+    def write_then_swap(alias, *args, **kwargs):
+        applied = write_once(alias, *args, **kwargs)
+        if not swapped:
+            swapped.append(raw_index.swap(new))
+        return applied
+
+    raw_index._write = write_then_swap
+    raw_index.write(doc, 1)
+    assert swapped
+    assert ids(rpc.search.query("late arrival")) == ["mem_00000000000000bb"]
