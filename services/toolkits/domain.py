@@ -148,6 +148,33 @@ def ordinance_query(filters) -> dict:
     return dict(checks[key](value) for key, value in f.items() if value is not None)
 
 
+def ordinances_of_query(key, values) -> tuple[str, list[str]]:
+    """The stored field and the checked, de-duplicated values for ordinances_of."""
+    checks = {"sponsor_id": ("sponsor_ids", lambda x: v.identifier(x, "values[]", "mem")),
+              "toolkit_slug": ("toolkit_slug", lambda x: check_slug(x, "values[]"))}
+    if key not in checks:
+        raise BadInput(f"key {key!r} is not allowed; use one of: {', '.join(checks)}")
+    field, check = checks[key]
+    return field, list(dict.fromkeys(check(x) for x in v.list_of(values, "values", max_items=500)))
+
+
+
+def group_ordinances(docs, field: str, wanted: list[str], limit: int) -> dict:
+    """Up to ``limit`` ordinances per wanted value, in the order ``docs`` come; stops
+    reading as soon as every value has its fill."""
+    found = {value: [] for value in wanted}
+    open_values = {value for value in wanted if limit > 0}
+    for doc in docs:
+        if not open_values:
+            break
+        for value in (doc.get(field) or []) if field == "sponsor_ids" else [doc.get(field)]:
+            if value in open_values:
+                found[value].append(doc)
+                if len(found[value]) == limit:
+                    open_values.discard(value)
+    return found
+
+
 # -- toolkits --------------------------------------------------------------------------------
 
 def _toolkit_event(event_type: str, doc: dict) -> dict:

@@ -128,6 +128,16 @@ class ToolkitsService:
             edge["node"] = domain.ordinance_view(edge["node"])
         return page
 
+    @rpc
+    def ordinances_of(self, key, values, limit=100):
+        """For each sponsor id (key "sponsor_id") or toolkit slug (key "toolkit_slug") in
+        ``values``, its ordinances ordered by jurisdiction, up to ``limit`` each, in the
+        order asked (one call for a whole list of members or toolkits)."""
+        field, wanted = domain.ordinances_of_query(key, values)
+        limit = check_first(limit, "limit")
+        found = domain.group_ordinances(self.store.ordinances_where({field: {"$in": wanted}}), field, wanted, limit)
+        return [[domain.ordinance_view(doc) for doc in found[value]] for value in wanted]
+
     # -- preemption --------------------------------------------------------------------------------
     @rpc
     def set_preemption(self, data):

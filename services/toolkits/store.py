@@ -53,6 +53,10 @@ class ToolkitsStore(Repository):
     def ordinances_on(self, issue_area: str) -> list[dict]:
         return list(self.db.ordinances.find({"issue_area": issue_area}).limit(ISSUE_AREA_LIMIT))
 
+    def ordinances_where(self, query: dict):
+        """A cursor over the matching ordinances by jurisdiction (read lazily)."""
+        return self.db.ordinances.find(query).sort([("jurisdiction", 1), ("_id", 1)])
+
     def ordinance_by_measure(self, key: str):
         return self.db.ordinances.find_one({"measure_key": key}, {"_id": 1})
 

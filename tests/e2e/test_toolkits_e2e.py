@@ -240,3 +240,24 @@ def test_drafts_are_for_staff_only(gateway, keys, toolkits, rpc):
         "ordinance": {"title": "Rent law", "toolkit": {"slug": "rent-draft"}}}
     error = gateway.error("{ toolkits(status: DRAFT) { totalCount } }", key=keys["member"])
     assert code(error) == "FORBIDDEN" and "STAFF keys only" in error["message"]
+
+
+MEMBERS_SPONSORED = """query($n: Int!) { members(first: $n, filter: {namePrefix: "Sponsor"}) {
+  edges { node { name sponsored { title } } } } }"""
+
+
+def test_nested_ordinance_lists_are_one_call_for_the_whole_list(gateway, rpc, sick_days, gateway_calls):
+    sponsors = [rpc.members.create_member({"name": f"Sponsor {i:02d}"})["id"] for i in range(12)]
+    for i in range(12):
+        rpc.toolkits.record_ordinance({"title": f"Sick days {i:02d}", "issue_area": "paid-sick-leave",
+                                       "jurisdiction": f"ocd-division/country:us/state:pa/place:town_{i:02d}",
+                                       "toolkit_slug": sick_days, "sponsor_ids": [sponsors[i]]})
+    counts = {}
+    for n in (3, 12):
+        response = {}
+        counts[n] = gateway_calls.during(lambda: response.update(gateway.data(MEMBERS_SPONSORED, {"n": n})))
+        nodes = [e["node"] for e in response["members"]["edges"]]
+        assert [node["sponsored"] for node in nodes] == [[{"title": f"Sick days {i:02d}"}] for i in range(n)]
+    assert counts[3]["toolkits.ordinances_of"] == counts[12]["toolkits.ordinances_of"] == 1
+    toolkit = gateway.data(f'{{ toolkit(slug: "{sick_days}") {{ ordinances {{ title }} }} }}')["toolkit"]
+    assert [o["title"] for o in toolkit["ordinances"]] == [f"Sick days {i:02d}" for i in range(12)]

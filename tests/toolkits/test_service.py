@@ -219,6 +219,20 @@ def test_list_ordinances_filters_and_pages_without_gaps(toolkits, rpc):
         rpc.toolkits.list_ordinances(after="garbage")
 
 
+def test_ordinances_of_many_sponsors_come_back_in_one_call_in_the_order_asked(toolkits, rpc):
+    ann, bob, cy = "mem_000000000000000a", "mem_000000000000000b", "mem_000000000000000c"
+    made = [rpc.toolkits.record_ordinance(ordinance_data(
+        f"ocd-division/country:us/state:pa/place:town_{i:02d}", sponsor_ids=sponsors))
+        for i, sponsors in enumerate([[ann], [ann, bob], [bob], [ann]])]
+    jurisdictions = lambda ordinances: [o["jurisdiction"][-7:] for o in ordinances]  # noqa: E731
+    by_sponsor = rpc.toolkits.ordinances_of("sponsor_id", [bob, cy, ann])
+    assert [jurisdictions(group) for group in by_sponsor] == [
+        ["town_01", "town_02"], [], ["town_00", "town_01", "town_03"]]
+    assert rpc.toolkits.ordinances_of("sponsor_id", [ann], limit=2)[0] == [made[0], made[1]]
+    with pytest.raises(BadInput, match="key 'state' is not allowed"):
+        rpc.toolkits.ordinances_of("state", ["pa"])
+
+
 def test_compare_provisions_side_by_side(toolkits, rpc):
     sea = rpc.toolkits.record_ordinance(ordinance_data(SEATTLE, "minimum-wage", "Minimum wage ordinance",
                                                        provisions={"wage_usd": 15, "phase_in_year": 2021}))
