@@ -1,30 +1,21 @@
 """Kill -9 the members service in the middle of a burst of writes: every member that
 reached the store gets its member.joined event once the service is back."""
-import os
 import signal
-import subprocess
-import sys
 
 import eventlet
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from tests.chaos.process import answers, start_service
 from tests.conftest import wait_until
 from tests.events_tap import EventTap
 
 pytestmark = pytest.mark.chaos
 
 
-def start_members(settings):
-    env = {**os.environ, "AMQP_URI": settings.amqp_uri, "MONGO_URI": settings.mongo_uri,
-           "CLEARINGHOUSE_DB_PREFIX": settings.db_prefix, "CLEARINGHOUSE_NO_METRICS": "1"}
-    return subprocess.Popen([sys.executable, "-m", "clearinghouse.serve", "members"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
 def test_killing_the_service_mid_burst_loses_no_event(settings, config, database, amqp_uri):
     tap = EventTap(amqp_uri, "members.events", "member.joined")
-    proc = start_members(settings)
+    proc = start_service("members", settings)
     members = database("members").members
     outcomes = []
 
@@ -37,7 +28,8 @@ def test_killing_the_service_mid_burst_loses_no_event(settings, config, database
 
     try:
         with ClusterRpcProxy(config, timeout=30) as rpc:
-            wait_until(lambda: _answers(rpc), timeout=30, message="members service up")
+            wait_until(lambda: answers(lambda: rpc.members.list_members(first=0)),
+                       timeout=30, message="members service up")
         pool = eventlet.GreenPool(10)
         for i in range(150):
             pool.spawn_n(create, i)
@@ -46,7 +38,7 @@ def test_killing_the_service_mid_burst_loses_no_event(settings, config, database
         proc.wait()
         pool.waitall()
         stored_before_restart = members.count_documents({})
-        proc = start_members(settings)
+        proc = start_service("members", settings)
         stored = wait_until(lambda: _all_published(members, tap), timeout=60,
                             message="an event for every stored member")
     finally:
@@ -55,14 +47,6 @@ def test_killing_the_service_mid_burst_loses_no_event(settings, config, database
         tap.close()
     assert stored >= stored_before_restart >= 40
     assert any(isinstance(o, Exception) for o in outcomes), "the kill should have hit requests in flight"
-
-
-def _answers(rpc):
-    try:
-        rpc.members.list_members(first=0)
-        return True
-    except Exception:
-        return False
 
 
 def _all_published(members, tap):

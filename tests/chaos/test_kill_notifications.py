@@ -1,17 +1,17 @@
 """Kill -9 the notifications service in the middle of a burst of webhook deliveries:
 after a restart every matched event reaches every subscription (at least once), and no
 delivery is left queued or parked."""
-import os
 import signal
-import subprocess
-import sys
 
 import pytest
 from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from tests.chaos.process import answers, start_service
 from tests.conftest import wait_until
 from tests.notifications.conftest import Receiver, ordinance_event
+
+LOCAL_RECEIVER = {"WEBHOOK_ALLOW_HTTP": "1", "WEBHOOK_ALLOW_NETWORKS": "127.0.0.0/8"}
 
 pytestmark = pytest.mark.chaos
 
@@ -19,29 +19,14 @@ SUBSCRIPTIONS = 5
 EVENTS = 200
 
 
-def start_notifications(settings):
-    env = {**os.environ, "AMQP_URI": settings.amqp_uri, "MONGO_URI": settings.mongo_uri,
-           "CLEARINGHOUSE_DB_PREFIX": settings.db_prefix, "CLEARINGHOUSE_NO_METRICS": "1",
-           "WEBHOOK_ALLOW_HTTP": "1", "WEBHOOK_ALLOW_NETWORKS": "127.0.0.0/8"}
-    return subprocess.Popen([sys.executable, "-m", "clearinghouse.serve", "notifications"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def _answers(rpc):
-    try:
-        rpc.notifications.list_subscriptions()
-        return True
-    except Exception:
-        return False
-
-
 def test_killing_the_service_mid_burst_loses_no_delivery(settings, config, database):
     receiver = Receiver()
-    proc = start_notifications(settings)
+    proc = start_service("notifications", settings, **LOCAL_RECEIVER)
     deliveries = database("notifications").deliveries
     try:
         with ClusterRpcProxy(config, timeout=30) as rpc:
-            wait_until(lambda: _answers(rpc), timeout=30, message="notifications up")
+            wait_until(lambda: answers(lambda: rpc.notifications.list_subscriptions()),
+                       timeout=30, message="notifications up")
             for i in range(SUBSCRIPTIONS):
                 rpc.notifications.create_subscription(
                     f"org_{i:016x}", {"channel": "webhook", "url": receiver.url(f"/s/{i}")})
@@ -53,7 +38,7 @@ def test_killing_the_service_mid_burst_loses_no_delivery(settings, config, datab
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         arrived_before_restart = len(receiver.requests)
-        proc = start_notifications(settings)
+        proc = start_service("notifications", settings, **LOCAL_RECEIVER)
         expected = {(f"/s/{i}", e["id"]) for i in range(SUBSCRIPTIONS) for e in events}
 
         def everything_arrived():

@@ -1,28 +1,19 @@
 """Kill -9 the toolkits service in the middle of a burst of ordinance actions: every status
 change that reached the store gets its ordinance.status_changed event once the service is
 back, with the version the store holds."""
-import os
 import signal
-import subprocess
-import sys
 
 import eventlet
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from tests.chaos.process import answers, start_service
 from tests.conftest import wait_until
 from tests.events_tap import EventTap
 
 pytestmark = pytest.mark.chaos
 
 ORDINANCES = 240
-
-
-def start_toolkits(settings):
-    env = {**os.environ, "AMQP_URI": settings.amqp_uri, "MONGO_URI": settings.mongo_uri,
-           "CLEARINGHOUSE_DB_PREFIX": settings.db_prefix, "CLEARINGHOUSE_NO_METRICS": "1"}
-    return subprocess.Popen([sys.executable, "-m", "clearinghouse.serve", "toolkits"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _spawn_all(config, call, count, outcomes):
@@ -40,12 +31,13 @@ def _spawn_all(config, call, count, outcomes):
 
 
 def test_killing_the_service_mid_burst_loses_no_status_change(settings, config, database, amqp_uri):
-    proc = start_toolkits(settings)
+    proc = start_service("toolkits", settings)
     ordinances = database("toolkits").ordinances
     tap = EventTap(amqp_uri, "toolkits.events", "ordinance.status_changed")
     try:
         with ClusterRpcProxy(config, timeout=30) as rpc:
-            wait_until(lambda: _answers(rpc), timeout=30, message="toolkits service up")
+            wait_until(lambda: answers(lambda: rpc.toolkits.status_definitions()),
+                       timeout=30, message="toolkits service up")
         seeded = []
         _spawn_all(config, lambda rpc, i: rpc.toolkits.record_ordinance({
             "title": "Paid Sick Days Act", "issue_area": "paid-sick-leave",
@@ -63,7 +55,7 @@ def test_killing_the_service_mid_burst_loses_no_status_change(settings, config, 
         proc.wait()
         pool.waitall()
         passed_before_restart = ordinances.count_documents({"status": "passed"})
-        proc = start_toolkits(settings)
+        proc = start_service("toolkits", settings)
         passed = wait_until(lambda: _all_published(ordinances, tap), timeout=60,
                             message="a status_changed event for every stored change")
     finally:
@@ -72,14 +64,6 @@ def test_killing_the_service_mid_burst_loses_no_status_change(settings, config, 
         tap.close()
     assert passed >= passed_before_restart >= 30
     assert any(isinstance(o, Exception) for o in outcomes), "the kill should have hit requests in flight"
-
-
-def _answers(rpc):
-    try:
-        rpc.toolkits.status_definitions()
-        return True
-    except Exception:
-        return False
 
 
 def _all_published(ordinances, tap):

@@ -1,0 +1,20 @@
+"""A service in its own process, as `make run` starts it, so a test can kill -9 it."""
+import os
+import subprocess
+import sys
+
+
+def start_service(name, settings, **env):
+    env = {**os.environ, "AMQP_URI": settings.amqp_uri, "MONGO_URI": settings.mongo_uri,
+           "CLEARINGHOUSE_DB_PREFIX": settings.db_prefix, "CLEARINGHOUSE_NO_METRICS": "1", **env}
+    return subprocess.Popen([sys.executable, "-m", "clearinghouse.serve", name], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def answers(call) -> bool:
+    """True once ``call()`` returns: the service is up and consuming."""
+    try:
+        call()
+        return True
+    except Exception:
+        return False
