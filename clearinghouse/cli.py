@@ -23,22 +23,29 @@ def _rpc(settings, timeout=30):
     return ClusterRpcProxy(settings.nameko_config(), timeout=timeout)
 
 
-def keys_create(settings, args):
+def _on_service(settings, service, action):
+    """``action(rpc)``'s exit code; a service that is not running, or that refuses the
+    call, is said on stderr with what to do."""
     from nameko.exceptions import UnknownService
 
     from .errors import ClearinghouseError
     try:
         with _rpc(settings) as rpc:
-            key = rpc.members.create_api_key(args.role, args.owner)
+            return action(rpc)
     except ClearinghouseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except UnknownService:
-        print(f"error: no members service answers on {settings.amqp_uri}; start the platform with `make run`",
+        print(f"error: no {service} service answers on {settings.amqp_uri}; start the platform with `make run`",
               file=sys.stderr)
         return 1
-    print(key["key"])
-    return 0
+
+
+def keys_create(settings, args):
+    def create(rpc):
+        print(rpc.members.create_api_key(args.role, args.owner)["key"])
+        return 0
+    return _on_service(settings, "members", create)
 
 
 def sample_load(settings, args):
@@ -74,49 +81,29 @@ def search_rebuild(settings, args):
     """Start a rebuild on the running search service and draw its progress until done."""
     import time
 
-    from nameko.exceptions import UnknownService
-
-    from .errors import ClearinghouseError
-    try:
-        with _rpc(settings) as rpc:
-            status = rpc.search.start_rebuild()
-            while status["state"] == "running":
-                print(_rebuild_bar(status), end="", file=sys.stderr, flush=True)
-                time.sleep(0.2)
-                status = rpc.search.rebuild_status()
-    except UnknownService:
-        print(f"error: no search service answers on {settings.amqp_uri}; start the platform with `make run`",
-              file=sys.stderr)
-        return 1
-    except ClearinghouseError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(_rebuild_bar(status), file=sys.stderr)
-    if status["state"] != "done":
-        print(f"error: the rebuild failed ({status.get('error')}); the old index still answers", file=sys.stderr)
-        return 1
-    print("indexed: " + ", ".join(f"{k} {n}" for k, n in status["indexed"].items()))
-    for kind, why in status["skipped"].items():
-        print(f"skipped: {kind} ({why}); kept {status['kept'].get(kind, 0)} from the old index")
-    return 0
+    def rebuild(rpc):
+        status = rpc.search.start_rebuild()
+        while status["state"] == "running":
+            print(_rebuild_bar(status), end="", file=sys.stderr, flush=True)
+            time.sleep(0.2)
+            status = rpc.search.rebuild_status()
+        print(_rebuild_bar(status), file=sys.stderr)
+        if status["state"] != "done":
+            print(f"error: the rebuild failed ({status.get('error')}); the old index still answers", file=sys.stderr)
+            return 1
+        print("indexed: " + ", ".join(f"{k} {n}" for k, n in status["indexed"].items()))
+        for kind, why in status["skipped"].items():
+            print(f"skipped: {kind} ({why}); kept {status['kept'].get(kind, 0)} from the old index")
+        return 0
+    return _on_service(settings, "search", rebuild)
 
 
 def deliveries_replay(settings, args):
-    from nameko.exceptions import UnknownService
-
-    from .errors import ClearinghouseError
-    try:
-        with _rpc(settings) as rpc:
-            queued = rpc.notifications.replay_deliveries(args.subscription, args.since)
-    except ClearinghouseError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except UnknownService:
-        print(f"error: no notifications service answers on {settings.amqp_uri}; start the platform with `make run`",
-              file=sys.stderr)
-        return 1
-    print(f"queued {queued} deliveries of {args.subscription} since {args.since}")
-    return 0
+    def replay(rpc):
+        queued = rpc.notifications.replay_deliveries(args.subscription, args.since)
+        print(f"queued {queued} deliveries of {args.subscription} since {args.since}")
+        return 0
+    return _on_service(settings, "notifications", replay)
 
 
 def run(settings, args):
