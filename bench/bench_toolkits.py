@@ -13,8 +13,7 @@ eventlet.monkey_patch()
 
 import argparse  # noqa: E402
 
-from bench_members import measure  # noqa: E402
-from harness import Stack, peak_rss_mb, percentiles, wait_for  # noqa: E402
+from harness import Stack, peak_rss_mb, rpc_table, wait_for  # noqa: E402
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 
 STATES = ["pa", "wa", "ca", "ny", "il", "or", "mn", "nj", "ma", "co"]
@@ -66,14 +65,7 @@ def main():
             f"toolkits.can_pass ({args.ordinances} peers)": lambda rpc, i: rpc.toolkits.can_pass(pgh, "minimum-wage"),
             f"toolkits.spread ({args.ordinances})": lambda rpc, i: rpc.toolkits.spread("minimum-wage"),
         }
-        print(f"{'call':34} {'clients':>7} {'calls/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs noop':>8}")
-        for concurrency in (1, 20):
-            baseline = None
-            for name, call in cases.items():
-                latencies, rate = measure(config, call, args.calls, concurrency)
-                baseline = baseline or rate
-                q = percentiles(latencies)
-                print(f"{name:34} {concurrency:7} {rate:9.0f} {q['p50']:8.2f} {q['p99']:8.2f} {rate / baseline:8.2f}")
+        rpc_table(config, cases, args.calls)
         print(f"peak RSS MiB: toolkits {peak_rss_mb(toolkits.pid):.0f}, noop {peak_rss_mb(noop.pid):.0f}, "
               f"bench client {peak_rss_mb():.0f}")
     finally:

@@ -79,3 +79,39 @@ def peak_rss_mb(pid=None) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def measure_rpc(config, call, calls, concurrency):
+    """Run ``calls`` calls of ``call(rpc, i)`` from ``concurrency`` clients (green threads,
+    each with its own proxy); returns latencies and calls/second."""
+    import eventlet
+    from nameko.standalone.rpc import ClusterRpcProxy
+    latencies = []
+    per_client = calls // concurrency
+
+    def client(index):
+        with ClusterRpcProxy(config, timeout=30) as rpc:
+            for i in range(per_client):
+                started = time.perf_counter()
+                call(rpc, index * per_client + i)
+                latencies.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    pool = eventlet.GreenPool(concurrency)
+    for index in range(concurrency):
+        pool.spawn(client, index)
+    pool.waitall()
+    return latencies, len(latencies) / (time.perf_counter() - started)
+
+
+def rpc_table(config, cases: dict, calls: int, concurrencies=(1, 20)):
+    """Print each case's rate and latency, sequential and concurrent, with its rate as a
+    fraction of the first case's (the baseline) at the same concurrency."""
+    print(f"{'call':34} {'clients':>7} {'calls/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs noop':>8}")
+    for concurrency in concurrencies:
+        baseline = None
+        for name, call in cases.items():
+            latencies, rate = measure_rpc(config, call, calls, concurrency)
+            baseline = baseline or rate
+            q = percentiles(latencies)
+            print(f"{name:34} {concurrency:7} {rate:9.0f} {q['p50']:8.2f} {q['p99']:8.2f} {rate / baseline:8.2f}")
