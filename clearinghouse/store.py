@@ -11,8 +11,9 @@ import pymongo
 from nameko.extensions import DependencyProvider
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
+from . import paging
 from .config import Settings
-from .errors import Conflict, NotFound
+from .errors import BadInput, Conflict, NotFound
 
 OUTBOX = "outbox"
 PENDING = "outbox_pending"
@@ -63,6 +64,24 @@ class Repository:
                 "read it again and retry"
             )
         return new
+
+    def get_many(self, collection: str, ids: list[str]) -> dict:
+        """The documents with these ids, by id (missing ones are absent)."""
+        return {d["_id"]: d for d in self.db[collection].find({"_id": {"$in": list(ids)}})}
+
+    def page(self, collection: str, query: dict, first: int, after, field: str):
+        """A page ordered by ``field`` (never changed after insert), then id: no gaps or
+        duplicates while others write. Returns edges, page_info and total_count."""
+        position = paging.decode(after)
+        find = dict(query)
+        if position is not None:
+            if not (isinstance(position, list) and len(position) == 2):
+                raise BadInput(f"after {after!r} is not a cursor from this list; pass an end_cursor you were given")
+            value, last_id = position
+            find["$or"] = [{field: {"$gt": value}}, {field: value, "_id": {"$gt": last_id}}]
+        rows = list(self.db[collection].find(find).sort([(field, 1), ("_id", 1)]).limit(first + 1))
+        total = self.db[collection].count_documents(query)
+        return paging.page(rows, first, total, lambda d: [d[field], d["_id"]])
 
     def modify(self, collection: str, entity_id: str, change, attempts: int = 3):
         """Read an entity, apply ``change(doc) -> (new_doc, events, *extra)``, store it.

@@ -57,7 +57,7 @@ class MembersService:
         """A page of members by name: filter keys state, jurisdiction, body, role,
         issue_area, status, name_prefix. Returns edges, page_info, total_count."""
         v.role(caller_role)
-        page = self.store.page_by_name("members", domain.member_query(filter), check_first(first), after)
+        page = self.store.page("members", domain.member_query(filter), check_first(first), after, "name_key")
         for edge in page["edges"]:
             edge["node"] = domain.member_view(edge["node"], caller_role)
         return page
@@ -110,7 +110,7 @@ class MembersService:
 
     @rpc
     def list_organizations(self, first=20, after=None):
-        page = self.store.page_by_name("organizations", {}, check_first(first), after)
+        page = self.store.page("organizations", {}, check_first(first), after, "name_key")
         for edge in page["edges"]:
             edge["node"] = domain.organization_view(edge["node"])
         return page

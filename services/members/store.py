@@ -1,7 +1,6 @@
 """The members repository over pymongo."""
 from pymongo import ASCENDING
 
-from clearinghouse import paging
 from clearinghouse.errors import NotFound
 from clearinghouse.store import Repository
 
@@ -21,23 +20,8 @@ class MembersStore(Repository):
             raise NotFound(f"no {collection[:-1]} with id {entity_id!r}")
         return doc
 
-    def get_many(self, collection: str, ids: list[str]) -> dict:
-        return {d["_id"]: d for d in self.db[collection].find({"_id": {"$in": list(ids)}})}
-
     def exists(self, collection: str, entity_id: str) -> bool:
         return self.db[collection].find_one({"_id": entity_id}, {"_id": 1}) is not None
-
-    def page_by_name(self, collection: str, query: dict, first: int, after):
-        """A page ordered by name, then id: stable under inserts, no duplicates or gaps."""
-        position = paging.decode(after)
-        find = dict(query)
-        if position is not None:
-            name_key, last_id = position
-            find["$or"] = [{"name_key": {"$gt": name_key}},
-                           {"name_key": name_key, "_id": {"$gt": last_id}}]
-        rows = list(self.db[collection].find(find).sort([("name_key", 1), ("_id", 1)]).limit(first + 1))
-        total = self.db[collection].count_documents(query)
-        return paging.page(rows, first, total, lambda d: [d["name_key"], d["_id"]])
 
     def find_key(self, key_hash: str):
         return self.db.api_keys.find_one({"hash": key_hash, "revoked_at": None})

@@ -2,8 +2,7 @@
 (by state/issue_area). Only plain finds, sorts, counts and single-document writes."""
 from pymongo import ASCENDING
 
-from clearinghouse import paging
-from clearinghouse.errors import BadInput, Conflict, NotFound
+from clearinghouse.errors import Conflict, NotFound
 from clearinghouse.store import Repository
 
 # spread, compare and peers read a whole issue area at once; more than this is a data error
@@ -32,23 +31,6 @@ class ToolkitsStore(Repository):
 
     def find(self, collection: str, key: str):
         return self.db[collection].find_one({"_id": key})
-
-    def get_many(self, collection: str, keys: list[str]) -> dict:
-        return {d["_id"]: d for d in self.db[collection].find({"_id": {"$in": list(keys)}})}
-
-    def page(self, collection: str, query: dict, first: int, after, field: str):
-        """A page ordered by ``field`` (never changed after insert), then id: no gaps or
-        duplicates while others write."""
-        position = paging.decode(after)
-        find = dict(query)
-        if position is not None:
-            if not (isinstance(position, list) and len(position) == 2):
-                raise BadInput(f"after {after!r} is not a cursor from this list; pass an end_cursor you were given")
-            value, last_id = position
-            find["$or"] = [{field: {"$gt": value}}, {field: value, "_id": {"$gt": last_id}}]
-        rows = list(self.db[collection].find(find).sort([(field, 1), ("_id", 1)]).limit(first + 1))
-        total = self.db[collection].count_documents(query)
-        return paging.page(rows, first, total, lambda d: [d[field], d["_id"]])
 
     def ordinances_on(self, issue_area: str) -> list[dict]:
         return list(self.db.ordinances.find({"issue_area": issue_area}).limit(ISSUE_AREA_LIMIT))
