@@ -22,6 +22,11 @@ class Identity:
     def is_staff(self) -> bool:
         return self.role == "staff"
 
+    @property
+    def caller(self) -> dict:
+        """What the services are told of this caller (clearinghouse.caller.Caller on the wire)."""
+        return {"role": self.role, "owner_id": self.owner_id, "owner_kind": self.owner_kind}
+
     def owner(self, action: str) -> str:
         """The member or organisation whose records this caller's subscriptions and asks
         are. Forbidden for a key that belongs to neither (notifications keeps records by owner)."""
