@@ -4,7 +4,10 @@ import re
 
 from .errors import BadInput
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# Control characters (C0, DEL, C1) and the Unicode line/paragraph separators: any of them
+# breaks a one-line value (a mail header, a log line, a CSV cell).
+_NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 ROLES = ("public", "member", "partner", "staff")
 
 
@@ -21,6 +24,16 @@ def text(value, field, *, required=True, max_len=10_000):
     if len(value) > max_len:
         raise BadInput(f"{field} is {len(value)} characters long; the limit is {max_len}")
     return value or None
+
+
+def line(value, field, max_len=300, *, required=True):
+    """Text that must stay on one line: no newline, tab, CR or other control character."""
+    # Checked before text() strips, so a trailing newline is refused rather than hidden.
+    bad = _NOT_ONE_LINE.search(value) if isinstance(value, str) else None
+    if bad:
+        raise BadInput(f"{field} contains the control character {bad.group()!r} at position {bad.start()}; "
+                       "it must be one line of text without newlines, tabs or other control characters")
+    return text(value, field, required=required, max_len=max_len)
 
 
 def choice(value, field, options, *, required=True):
@@ -60,14 +73,14 @@ def datetime(value, field):
 
 def email(value, field="email", *, required=False):
     value = text(value, field, required=required, max_len=320)
-    if value is not None and not _EMAIL.match(value):
+    if value is not None and not _EMAIL.fullmatch(value):
         raise BadInput(f"{field} {value!r} is not an email address")
     return value
 
 
 def url(value, field, *, required=False):
-    value = text(value, field, required=required, max_len=2048)
-    if value is not None and not re.match(r"^https?://[^\s/]+", value):
+    value = line(value, field, 2048, required=required)
+    if value is not None and not re.fullmatch(r"https?://[^\s/]+\S*", value):
         raise BadInput(f"{field} {value!r} is not an http(s) URL")
     return value
 
@@ -106,7 +119,7 @@ def role(value, field="caller_role"):
 
 
 def identifier(value, field, prefix):
-    if not isinstance(value, str) or not re.match(rf"^{prefix}_[0-9a-f]{{16}}$", value):
+    if not isinstance(value, str) or not re.fullmatch(rf"{prefix}_[0-9a-f]{{16}}", value):
         raise BadInput(f"{field} {value!r} is not a valid id; ids look like {prefix}_0123456789abcdef")
     return value
 

@@ -69,6 +69,44 @@ def test_dates_must_be_iso_calendar_dates(value):
         v.date(value, "date")
 
 
+@pytest.mark.parametrize("bad", ["Paid\nsick days", "Paid sick days\n", "tab\there", "cr\rhere",
+                                 "nul\x00", "del\x7f", "c1\x85", "sep\u2028"])
+def test_a_line_refuses_control_characters_with_where_they_are(bad):
+    with pytest.raises(BadInput, match="title contains the control character .* one line"):
+        v.line(bad, "title")
+
+
+def test_a_line_is_trimmed_text_with_a_length_limit():
+    assert v.line("  Paid sick days — a model  ", "title") == "Paid sick days — a model"
+    assert v.line(None, "title", required=False) is None
+    with pytest.raises(BadInput, match="limit is 5"):
+        v.line("abcdef", "title", 5)
+    with pytest.raises(BadInput, match="must be a string"):
+        v.line(["a"], "title")
+
+
+@pytest.mark.parametrize("bad", ["mem_0123456789abcdef\n", "mem_0123456789abcdef\r", " mem_0123456789abcdef",
+                                 "mem_0123456789abcdefX", "MEM_0123456789abcdef", {"$ne": None}])
+def test_identifiers_match_in_full(bad):
+    assert v.identifier("mem_0123456789abcdef", "id", "mem") == "mem_0123456789abcdef"
+    with pytest.raises(BadInput, match="not a valid id"):
+        v.identifier(bad, "id", "mem")
+
+
+@pytest.mark.parametrize("bad", ["https://example.org/a\nb", "https://example.org/\x00", "https://exa mple.org",
+                                 "javascript:alert(1)", "https://"])
+def test_urls_are_one_line_http_urls_in_full(bad):
+    assert v.url("https://example.org/a?b=c", "sourceUrl") == "https://example.org/a?b=c"
+    with pytest.raises(BadInput):
+        v.url(bad, "sourceUrl")
+
+
+def test_emails_match_in_full():
+    assert v.email("ann@example.org") == "ann@example.org"
+    with pytest.raises(BadInput):
+        v.email("ann@example.org\nBcc: x@y.z")
+
+
 def test_the_published_asyncapi_document_is_the_catalog():
     from pathlib import Path
 
