@@ -19,6 +19,15 @@ def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _per_minute(value: str | None, default: int) -> int:
+    if value is None or not value.strip():
+        return default
+    if not value.strip().isdigit():
+        raise ValueError(f"GATEWAY_RATE_LIMIT must be a whole number of requests a minute (0 turns "
+                         f"limits off), got {value!r}")
+    return int(value)
+
+
 @dataclasses.dataclass(frozen=True)
 class Settings:
     amqp_uri: str = DEFAULT_AMQP_URI
@@ -35,6 +44,9 @@ class Settings:
     # Gateway: GraphiQL and introspection (turn off in production), RPC timeout in seconds.
     gateway_graphiql: bool = True
     gateway_rpc_timeout: float = 10.0
+    # Requests a minute per API key, or per client address without one; 0 turns limits off.
+    gateway_rate_limit: int = 600
+    log_format: str = "text"  # or json: one JSON object a line (clearinghouse.logs)
 
     @classmethod
     def from_env(cls, env=None) -> "Settings":
@@ -52,6 +64,8 @@ class Settings:
             metrics=not _flag(env.get("CLEARINGHOUSE_NO_METRICS")),
             gateway_graphiql=_flag(env.get("GATEWAY_GRAPHIQL") or "on"),
             gateway_rpc_timeout=float(env.get("GATEWAY_RPC_TIMEOUT") or 10.0),
+            gateway_rate_limit=_per_minute(env.get("GATEWAY_RATE_LIMIT"), default=600),
+            log_format="json" if (env.get("LOG_FORMAT") or "").strip().lower() == "json" else "text",
         )
 
     def replace(self, **changes) -> "Settings":

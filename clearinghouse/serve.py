@@ -13,6 +13,7 @@ import sys
 
 from nameko.runners import ServiceRunner
 
+from . import logs
 from .config import Settings
 
 SERVICES = {
@@ -48,8 +49,8 @@ def stop_within(runner, grace: float):
 
 def main(argv=None):
     names = (argv if argv is not None else sys.argv[1:]) or list(SERVICES)
-    logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {'+'.join(names)} %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env()
+    logs.configure("+".join(names), settings.log_format)
     runner = ServiceRunner(settings.nameko_config())
     for name in names:
         runner.add_service(service_class(name))

@@ -42,6 +42,14 @@ def code_and_message(exc: BaseException) -> tuple[str, str]:
     return INTERNAL, f"the gateway failed ({type(exc).__name__}); this is a bug on our side, not in your request"
 
 
+def log_answer(code: str, message: str):
+    """A client's mistake is one INFO line (repeats summarised by clearinghouse.logs), an
+    unavailable service a WARNING; INTERNAL was logged with its cause where it was made."""
+    if code in CLIENT_CODES or code == UNAVAILABLE:
+        log.log(logging.INFO if code in CLIENT_CODES else logging.WARNING, "gateway.graphql rejected %s: %s",
+                code, message, extra={"service": "gateway", "method": "graphql", "code": code})
+
+
 def format_error(error: GraphQLError) -> dict:
     """graphql-core's formatted error with our code (and our message for wrapped errors)."""
     formatted = error.formatted
@@ -54,11 +62,13 @@ def format_error(error: GraphQLError) -> dict:
         code, message = code_and_message(original)
         formatted["message"] = message
     formatted["extensions"] = {**(formatted.get("extensions") or {}), "code": code}
+    log_answer(code, formatted["message"])
     return formatted
 
 
 def request_error(code: str, message: str) -> dict:
     """An error about the whole request (body, limits, auth), before execution."""
+    log_answer(code, message)
     return {"message": message, "extensions": {"code": code}}
 
 
