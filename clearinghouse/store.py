@@ -7,13 +7,18 @@ what makes the outbox safe without transactions.
 """
 from __future__ import annotations
 
+import logging
+
+import eventlet
 import pymongo
 from nameko.extensions import DependencyProvider
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from . import paging
 from .config import Settings
-from .errors import BadInput, Conflict, NotFound
+from .errors import BadInput, Conflict, NotFound, Unavailable
+
+log = logging.getLogger(__name__)
 
 OUTBOX = "outbox"
 PENDING = "outbox_pending"
@@ -112,8 +117,23 @@ def public(doc: dict | None) -> dict | None:
     return out
 
 
+class NotReady:
+    """A worker's repository before the indexes exist: every use answers Unavailable, so
+    nothing is written without its unique indexes."""
+
+    def __init__(self, service_name: str):
+        self.service_name = service_name
+
+    def __getattr__(self, name):
+        raise Unavailable(f"the {self.service_name} store is not ready yet (creating its indexes); "
+                          "try again shortly")
+
+
 class Store(DependencyProvider):
-    """Gives each worker the service's repository over its own database."""
+    """Gives each worker the service's repository over its own database, once its indexes
+    exist; ``ready`` says whether they do."""
+
+    ready = False
 
     def __init__(self, repository_cls):
         self.repository_cls = repository_cls
@@ -124,11 +144,27 @@ class Store(DependencyProvider):
         self.repository = self.repository_cls(self.client[settings.database_name(self.container.service_name)])
 
     def start(self):
+        # Usually the store answers at once; if not, keep trying without holding up the
+        # container, which answers Unavailable meanwhile.
+        if not self._ensure_indexes():
+            self.container.spawn_managed_thread(self._retry_indexes)
+
+    def _ensure_indexes(self) -> bool:
         try:
             self.repository.ensure_indexes()
-        except PyMongoError:
-            # The store may come up after us; indexes are retried on the next start.
-            pass
+        except PyMongoError as exc:
+            log.warning("%s store not answering (%s: %s); indexes will be retried",
+                        self.container.service_name, type(exc).__name__, exc)
+            return False
+        self.ready = True
+        return True
+
+    def _retry_indexes(self):
+        delay = 0.5
+        while not self._ensure_indexes():
+            eventlet.sleep(delay)
+            delay = min(delay * 2, 10.0)
+        log.info("%s store answered; indexes exist, ready", self.container.service_name)
 
     def stop(self):
         self.client.close()
@@ -137,4 +173,4 @@ class Store(DependencyProvider):
         self.client.close()
 
     def get_dependency(self, worker_ctx):
-        return self.repository
+        return self.repository if self.ready else NotReady(self.container.service_name)

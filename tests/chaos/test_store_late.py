@@ -1,0 +1,49 @@
+"""A service that starts before its store: it answers UNAVAILABLE (never writes without its
+unique indexes) until the store answers, then creates the indexes and is ready."""
+import pytest
+from pymongo import ASCENDING
+
+from clearinghouse.embedded import EmbeddedMongo, free_port
+from clearinghouse.errors import Conflict, Unavailable
+from clearinghouse.rpc import rpc
+from clearinghouse.store import Repository, Store
+from tests.conftest import wait_until
+
+pytestmark = pytest.mark.chaos
+
+
+class Badges(Repository):
+    def ensure_indexes(self):
+        self.db.badges.create_index([("number", ASCENDING)], unique=True)
+
+
+class BadgeDesk:
+    name = "badges"
+    store = Store(Badges)
+
+    @rpc
+    def issue(self, badge_id, number):
+        return self.store.insert("badges", {"_id": badge_id, "number": number})["_id"]
+
+
+def test_a_service_waits_for_its_store_before_serving_and_then_has_its_unique_indexes(
+        container_factory, settings, rpc, tmp_path):
+    port = free_port()
+    config = settings.replace(mongo_uri=f"mongodb://127.0.0.1:{port}/").nameko_config()
+    container = container_factory(BadgeDesk, config)
+    container.start()  # nothing listens on the port yet
+    store = next(d for d in container.dependencies if isinstance(d, Store))
+    mongo = None
+    try:
+        assert store.ready is False
+        with pytest.raises(Unavailable):
+            rpc.badges.issue("bdg_1", 7)
+        mongo = EmbeddedMongo(tmp_path / "mongo", port=port).start()
+        wait_until(lambda: store.ready, message="indexes created once the store answers")
+        assert rpc.badges.issue("bdg_1", 7) == "bdg_1"
+        with pytest.raises(Conflict):  # the unique index is there
+            rpc.badges.issue("bdg_2", 7)
+    finally:
+        container.stop()
+        if mongo is not None:
+            mongo.stop()
