@@ -16,7 +16,7 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from . import paging
 from .config import Settings
-from .errors import BadInput, Conflict, NotFound, Unavailable
+from .errors import Conflict, NotFound, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -74,19 +74,20 @@ class Repository:
         """The documents with these ids, by id (missing ones are absent)."""
         return {d["_id"]: d for d in self.db[collection].find({"_id": {"$in": list(ids)}})}
 
-    def page(self, collection: str, query: dict, first: int, after, field: str):
-        """A page ordered by ``field`` (never changed after insert), then id: no gaps or
-        duplicates while others write. Returns edges, page_info and total_count."""
-        position = paging.decode(after)
+    def page(self, collection: str, query: dict, first: int, after, field: str, field_type=str):
+        """A page ordered by ``field`` (never changed after insert; its values of
+        ``field_type``), then id: no gaps or duplicates while others write. Returns edges,
+        page_info and total_count. The cursor is checked to hold a value of that type and
+        an id, so nothing a client sends reaches the query as an operator."""
+        kind = f"{collection}.{field}"
+        position = paging.decode(after, kind, (field_type, str))
         find = dict(query)
         if position is not None:
-            if not (isinstance(position, list) and len(position) == 2):
-                raise BadInput(f"after {after!r} is not a cursor from this list; pass an end_cursor you were given")
             value, last_id = position
             find["$or"] = [{field: {"$gt": value}}, {field: value, "_id": {"$gt": last_id}}]
         rows = list(self.db[collection].find(find).sort([(field, 1), ("_id", 1)]).limit(first + 1))
         total = self.db[collection].count_documents(query)
-        return paging.page(rows, first, total, lambda d: [d[field], d["_id"]])
+        return paging.page(rows, first, total, lambda d: [d[field], d["_id"]], kind)
 
     def modify(self, collection: str, entity_id: str, change, attempts: int = 3):
         """Read an entity, apply ``change(doc) -> (new_doc, events, *extra)``, store it.

@@ -17,7 +17,7 @@ import re
 from clearinghouse import ocd, validation as v
 from clearinghouse.errors import BadInput
 from clearinghouse.issue_areas import check_issue_area
-from clearinghouse.paging import check_first, decode, encode
+from clearinghouse.paging import check_first, decode, encode, refused
 
 TYPES = ("member", "toolkit", "ordinance", "ask")
 
@@ -39,6 +39,7 @@ STATUSES = tuple(dict.fromkeys(MEMBER_STATUSES + TOOLKIT_STATUSES + ORDINANCE_ST
 FILTER_KEYS = ("type", "state", "issue_area", "status", "jurisdiction")
 FACETS = ("type", "state", "issue_area", "status")
 MAX_TEXT = 500
+CURSOR = "search"  # the list name in search cursors: another list's cursor is refused
 HIGHLIGHT = {"pre_tags": ["<em>"], "post_tags": ["</em>"]}
 
 _KEYWORD = {"type": "keyword"}
@@ -238,13 +239,19 @@ def check_filter(filters) -> dict:
 
 
 def check_cursor(after) -> list | None:
-    position = decode(after)
+    """A search cursor: (score, key) from a query with text, (key,) from one without."""
+    position = decode(after, kind=CURSOR)
     if position is None:
         return None
-    scored = len(position) == 2 and isinstance(position[0], (int, float)) if isinstance(position, list) else False
-    if not (isinstance(position, list) and (scored or len(position) == 1) and isinstance(position[-1], str)):
-        raise BadInput(f"after {after!r} is not a search cursor; pass an end_cursor from a search result")
-    return position
+    scored = len(position) == 2 and isinstance(position[0], float)
+    if not ((scored or len(position) == 1) and isinstance(position[-1], str)):
+        raise refused()
+    return list(position)
+
+
+def _cursor(sort: list) -> str:
+    # the engine may give a whole score as an int; a cursor always holds it as a number
+    return encode([float(sort[0]), sort[1]] if len(sort) == 2 else sort, CURSOR)
 
 
 def check_query(text, types=None, filters=None, first=20, after=None) -> dict:
@@ -331,7 +338,7 @@ def results(response: dict, q: dict, size: int) -> dict | None:
     edges = []
     for hit in hits[:first]:
         highlights = [s for field in ("title", "body") for s in (hit.get("highlight") or {}).get(field, [])]
-        edges.append({"cursor": encode(hit["sort"]), "node": hit["_source"]["node"],
+        edges.append({"cursor": _cursor(hit["sort"]), "node": hit["_source"]["node"],
                       "highlights": highlights, "score": hit.get("_score")})
     aggregations = response.get("aggregations")
     facets = [{"field": name, "buckets": [{"value": b["key"], "count": b["doc_count"]}

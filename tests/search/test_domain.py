@@ -86,8 +86,12 @@ def test_bad_filters_are_refused_with_what_is_allowed(filters, fragment):
 @pytest.mark.parametrize("kwargs, fragment", [
     ({"types": ["person"]}, "types[] 'person' is not allowed"),
     ({"first": 101}, "first must be a whole number from 0 to 100"),
-    ({"after": "bm90IGEgY3Vyc29y"}, "not a cursor"),
-    ({"after": encode({"a": 1})}, "not a search cursor"),
+    ({"after": "bm90IGEgY3Vyc29y"}, "not a cursor this server gave"),
+    ({"after": encode(["member:m"], "members.name_key")}, "not a cursor this server gave"),  # another list's
+    ({"after": encode([1, "member:m"], "search")}, "not a cursor this server gave"),  # a score not held as a number
+    ({"after": encode([0.5, 0.5], "search")}, "not a cursor this server gave"),
+    ({"after": encode([0.5, "a", "b"], "search")}, "not a cursor this server gave"),
+    ({"after": {"$gt": ""}}, "not a cursor this server gave"),
     ({"text": "x" * 501}, "the limit is 500"),
 ])
 def test_bad_query_arguments_are_refused(kwargs, fragment):
@@ -105,7 +109,7 @@ def test_filters_and_types_combine_and_hidden_documents_are_always_excluded():
 
 
 def test_a_cursor_skips_what_sorts_at_or_before_it():
-    q = index.check_query("tax", first=2, after=encode([0.5, "ordinance:b"]))
+    q = index.check_query("tax", first=2, after=encode([0.5, "ordinance:b"], "search"))
     body = index.search_body(q, 10)
     assert body["search_after"][0] > 0.5  # asks from just above the rounded score
     hits = [{"sort": s, "_source": {"node": {"id": s[1]}}} for s in
@@ -117,12 +121,20 @@ def test_a_cursor_skips_what_sorts_at_or_before_it():
     assert index.results({"hits": {"hits": hits, "total": {"value": 9}}}, q, 5) is None
 
 
+def test_a_whole_number_score_from_the_engine_still_gives_a_cursor_that_works():
+    q = index.check_query("tax", first=1)
+    hits = [{"sort": [1, "ordinance:a"], "_source": {"node": {"id": "a"}}},
+            {"sort": [1, "ordinance:b"], "_source": {"node": {"id": "b"}}}]
+    page = index.results({"hits": {"hits": hits, "total": {"value": 2}}}, q, 10)
+    assert index.check_query("tax", after=page["page_info"]["end_cursor"])["after"] == [1.0, "ordinance:a"]
+
+
 def test_a_query_without_text_pages_by_key():
-    q = index.check_query("", after=encode(["member:m"]))
+    q = index.check_query("", after=encode(["member:m"], "search"))
     body = index.search_body(q, 21)
     assert body["sort"] == [{"key": {"order": "asc"}}] and body["search_after"] == ["member:m"]
 
 
 def test_facets_are_counted_with_the_first_page_only():
     assert set(index.search_body(index.check_query("tax"), 21)["aggs"]) == set(index.FACETS)
-    assert "aggs" not in index.search_body(index.check_query("tax", after=encode([0.5, "member:m"])), 21)
+    assert "aggs" not in index.search_body(index.check_query("tax", after=encode([0.5, "member:m"], "search")), 21)

@@ -1,4 +1,8 @@
 """The shared pieces' pure logic: configuration, OCD ids, the event envelope, cursors."""
+import base64
+import datetime
+import json
+
 import pytest
 
 from clearinghouse import ocd, paging, validation as v
@@ -55,12 +59,54 @@ def test_every_catalogued_event_is_a_cloudevent_with_a_version():
 
 
 def test_cursors_round_trip_and_garbage_is_refused():
-    assert paging.decode(paging.encode(["ann", "mem_1"])) == ["ann", "mem_1"]
-    with pytest.raises(BadInput, match="not a cursor"):
+    assert paging.decode(paging.encode(["ann", "mem_1"])) == ("ann", "mem_1")
+    with pytest.raises(BadInput, match="after is not a cursor this server gave; start again without after"):
         paging.decode("%%%")
     for bad in (-1, 101, "10", True):
         with pytest.raises(BadInput):
             paging.check_first(bad)
+
+
+def test_cursors_carry_their_types_and_list():
+    when = datetime.datetime(2026, 1, 31, 9, tzinfo=datetime.timezone.utc)
+    cursor = paging.encode([when, 7, 0.5, "mem_1"], "deliveries")
+    assert paging.decode(cursor, "deliveries", (datetime.datetime, int, float, str)) == (when, 7, 0.5, "mem_1")
+    with pytest.raises(BadInput, match="start again without after"):
+        paging.decode(cursor, "asks")  # another list's cursor
+    with pytest.raises(BadInput, match="start again without after"):
+        paging.decode(cursor, "deliveries", (str, int, float, str))  # another shape
+
+
+def _forged(token):
+    return base64.urlsafe_b64encode(json.dumps(token).encode()).decode()
+
+
+@pytest.mark.parametrize("token", [
+    ["ann", "mem_1"],  # the old untagged shape
+    {"v": 1, "k": "members.name_key", "t": "ss", "p": [{"$gt": ""}, "mem_1"]},  # an operator
+    {"v": 1, "k": "members.name_key", "t": "ss", "p": [{"$regex": ".*"}, {"$ne": None}]},
+    {"v": 1, "k": "members.name_key", "t": "ss", "p": [["a"], "mem_1"]},
+    {"v": 1, "k": "members.name_key", "t": "ss", "p": [1, "mem_1"]},  # a number said to be text
+    {"v": 1, "k": "members.name_key", "t": "ii", "p": [True, 2 ** 70]},  # a bool; too large for a store
+    {"v": 1, "k": "members.name_key", "t": "f", "p": ["NaN"]},
+    {"v": 1, "k": "members.name_key", "t": "d", "p": ["2026-01-31T09:00:00"]},  # a timestamp without zone
+    {"v": 1, "k": "members.name_key", "t": "x", "p": [1]},  # an unknown type
+    {"v": 1, "k": "members.name_key", "t": "ss", "p": ["ann"]},  # types and values disagree
+    {"v": 1, "k": "members.name_key", "t": "", "p": []},
+    {"v": 2, "k": "members.name_key", "t": "ss", "p": ["ann", "mem_1"]},  # another version
+    {"v": 1, "k": {"$ne": 1}, "t": "ss", "p": ["ann", "mem_1"]},
+    {"v": 1, "k": "members.name_key", "t": "ss", "p": ["ann", "mem_1"], "extra": 1},
+])
+def test_tampered_cursors_are_refused_before_any_query(token):
+    with pytest.raises(BadInput, match="after is not a cursor this server gave; start again without after"):
+        paging.decode(_forged(token))
+
+
+@pytest.mark.parametrize("bad", [17, ["x"], {"$gt": ""}, "x" * 5000, "é", "\ud800",
+                                 _forged({"v": 1, "k": "l", "t": "s", "p": ["\ud800"]})])
+def test_cursors_that_are_not_text_or_not_ours_are_refused(bad):
+    with pytest.raises(BadInput, match="start again without first_after"):
+        paging.decode(bad, field="first_after")
 
 
 @pytest.mark.parametrize("value", ["2019-02-30", "2019-2-3", "yesterday", 20190203, "2019-02-03T00:00:00"])
