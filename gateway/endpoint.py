@@ -30,10 +30,12 @@ STATUS_OF_CODE = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "BAD_USER_INPUT": 40
 
 class DocumentCache:
     """Parsed and validated documents by query text (LRU), so a repeated query is neither
-    parsed nor validated again."""
+    parsed nor validated again; parsing and validation each stop at their budget."""
 
-    def __init__(self, schema, size=500, max_query_chars=20_000):
+    def __init__(self, schema, size=500, max_query_chars=20_000, limits: query_limits.Limits | None = None):
         self.schema = schema
+        self.limits = limits or query_limits.Limits()
+        self.rules = query_limits.validation_rules(self.limits)
         self.size = size
         self.max_query_chars = max_query_chars  # longer ones are checked each time, not kept
         self._entries: OrderedDict[str, tuple] = OrderedDict()
@@ -45,10 +47,10 @@ class DocumentCache:
             self._entries.move_to_end(query)
             return hit
         try:
-            document = parse(query)
-            entry = (document, validate(self.schema, document))
+            document = parse(query, max_tokens=self.limits.max_tokens)
+            entry = (document, query_limits.document_errors(validate(self.schema, document, self.rules), self.limits))
         except GraphQLError as error:
-            entry = (None, [error])
+            entry = (None, query_limits.document_errors([error], self.limits))
         if len(query) > self.max_query_chars:
             return entry
         self._entries[query] = entry
@@ -80,10 +82,11 @@ def json_response(payload, status=200) -> Response:
 
 
 class GraphQLEndpoint:
-    def __init__(self, schema, limits: query_limits.Limits, key_cache: KeyCache | None = None):
+    def __init__(self, schema, limits: query_limits.Limits, key_cache: KeyCache | None = None, rate_limit=None):
         self.schema = schema
         self.limits = limits
-        self.documents = DocumentCache(schema.graphql_schema)
+        self.rate_limit = rate_limit  # gateway.ratelimit.RateLimit, or None when GATEWAY_RATE_LIMIT is 0
+        self.documents = DocumentCache(schema.graphql_schema, limits=limits)
         self.keys = key_cache or KeyCache()
         self.names = OperationNames()
 
@@ -99,8 +102,15 @@ class GraphQLEndpoint:
                                           lambda key: calls.call("members", "authenticate", key))
         except Exception as exc:  # noqa: BLE001 -- a bad key, members away, or a crash there
             code, message = code_and_message(exc)
+            # A key that did not authenticate counts against the address: guessing keys is throttled too.
+            limited = self._rate_limited(request, None, started)
+            if limited is not None:
+                return limited
             self._measure("auth", outcome_of([request_error(code, message)]), started)
             return json_response({"errors": [request_error(code, message)]}, STATUS_OF_CODE.get(code, 500))
+        limited = self._rate_limited(request, identity, started)
+        if limited is not None:
+            return limited
         if isinstance(payload, list):
             return json_response([self._one(item, identity, calls, time.perf_counter()) for item in payload])
         return json_response(self._one(payload, identity, calls, started))
@@ -118,6 +128,9 @@ class GraphQLEndpoint:
             payload = json.loads(body or b"null")
         except ValueError:
             return None, (400, BAD_USER_INPUT, 'the body must be JSON: {"query": "...", "variables": {...}}')
+        except RecursionError:  # brackets nested deeper than the JSON parser's stack
+            return None, (400, BAD_USER_INPUT, "the body nests arrays or objects too deeply to read; send "
+                                               '{"query": "...", "variables": {...}} with flat variables')
         if isinstance(payload, list):
             if not payload:
                 return None, (400, BAD_USER_INPUT, "an empty batch: send one or more operations")
@@ -148,6 +161,9 @@ class GraphQLEndpoint:
             return {"errors": [request_error(BAD_USER_INPUT, 'no query given: send {"query": "{ viewer { role } }"}')]}, None
         if not isinstance(variables, dict):
             return {"errors": [request_error(BAD_USER_INPUT, "variables must be a JSON object")]}, None
+        problem = query_limits.variables_problem(variables, self.limits)
+        if problem:
+            return {"errors": [request_error(BAD_USER_INPUT, problem)]}, None
         document, errors = self.documents.get(query)
         if errors:
             return {"errors": [format_error(e) for e in errors]}, None
@@ -171,6 +187,13 @@ class GraphQLEndpoint:
         if result.errors:
             response["errors"] = [format_error(e) for e in result.errors]
         return response, named
+
+    def _rate_limited(self, request, identity, started) -> Response | None:
+        """The 429 when this caller is over GATEWAY_RATE_LIMIT, else None."""
+        refusal = self.rate_limit.refusal(request, identity) if self.rate_limit is not None else None
+        if refusal is not None:
+            self._measure("rate_limited", "rejected", started)
+        return refusal
 
     def _measure(self, operation, outcome, started):
         REQUESTS.labels(operation, outcome).inc()

@@ -1,14 +1,15 @@
 """The gateway: one GraphQL API over every service, on WEB_SERVER_ADDRESS (GATEWAY_PORT).
 Entrypoints only; the work is in endpoint.py and the schema modules."""
 from nameko.extensions import DependencyProvider
+from nameko.timer import timer
 from nameko.web.handlers import http
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from werkzeug.wrappers import Response
 
 from clearinghouse.config import Settings
 
+from . import graphiql, ratelimit
 from .endpoint import GraphQLEndpoint, json_response
-from .graphiql import PAGE
 from .limits import Limits
 from .rpc import Services
 from .schema import schema
@@ -19,10 +20,27 @@ class Endpoint(DependencyProvider):
 
     def setup(self):
         settings = Settings.from_nameko(self.container.config)
-        self.endpoint = GraphQLEndpoint(schema, Limits(introspection=settings.gateway_graphiql))
+        self.client, rate_limit = None, None
+        if settings.gateway_rate_limit > 0:
+            # The gateway owns no domain data; its own database holds only the shared rate-limit counts.
+            self.client, rate_limit = ratelimit.connect(settings.mongo_uri, settings.database_name("gateway"),
+                                                        settings.gateway_rate_limit)
+        self.endpoint = GraphQLEndpoint(schema, Limits(introspection=settings.gateway_graphiql),
+                                        rate_limit=rate_limit)
+
+    def stop(self):
+        if self.client is not None:
+            self.client.close()
+
+    kill = stop
 
     def get_dependency(self, worker_ctx):
         return self.endpoint
+
+
+def graphiql_off():
+    return json_response({"errors": [{"message": "GraphiQL is turned off on this server; POST queries "
+                                                 "to /graphql", "extensions": {"code": "FORBIDDEN"}}]}, 404)
 
 
 class GatewayService:
@@ -40,9 +58,21 @@ class GatewayService:
     def graphiql(self, request):
         """GraphiQL, when introspection is on (GATEWAY_GRAPHIQL, on by default)."""
         if not self.graphql_endpoint.limits.introspection:
-            return json_response({"errors": [{"message": "GraphiQL is turned off on this server; POST queries "
-                                                         "to /graphql", "extensions": {"code": "FORBIDDEN"}}]}, 404)
-        return Response(PAGE, mimetype="text/html")
+            return graphiql_off()
+        return graphiql.page()
+
+    @http("GET", "/graphiql/<asset>")
+    def graphiql_asset(self, request, asset):
+        """GraphiQL's scripts, stylesheet and licences, served from this project (no CDN)."""
+        if not self.graphql_endpoint.limits.introspection:
+            return graphiql_off()
+        return graphiql.asset(asset)
+
+    @timer(interval=600)
+    def sweep_rate_limits(self):
+        """Drop ended rate-limit windows, so the store keeps only callers seen this minute."""
+        if self.graphql_endpoint.rate_limit is not None:
+            self.graphql_endpoint.rate_limit.sweep()
 
     @http("GET", "/metrics")
     def metrics(self, request):
