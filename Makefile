@@ -14,7 +14,31 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	rm -f $(VENV)/.installed-* && touch $@
 
-setup: $(STAMP)
+# GraphiQL's assets: pinned npm packages, checked against these digests, with their licences;
+# the gateway serves them so no page of ours loads a third-party CDN. Not committed (.gitignore).
+GRAPHIQL_DIR := gateway/static/graphiql
+GRAPHIQL_PACKAGES := graphiql@3.8.3 react@18.3.1 react-dom@18.3.1
+GRAPHIQL_STAMP := $(GRAPHIQL_DIR)/.fetched-$(shell echo '$(GRAPHIQL_PACKAGES)' | sha1sum | cut -c1-12)
+
+$(GRAPHIQL_STAMP):
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js (npm) so make setup can fetch GraphiQL's assets"; exit 1; }
+	rm -rf $(GRAPHIQL_DIR).tmp && mkdir -p $(GRAPHIQL_DIR).tmp/out
+	cd $(GRAPHIQL_DIR).tmp && npm pack --silent $(GRAPHIQL_PACKAGES) >/dev/null && printf '%s  %s\n' \
+	  1cadb1c2ca0dc51ea71fb4bb2680e6185e83fe400c9a62ca5fb9dfb922472bbd graphiql-3.8.3.tgz \
+	  8d9bed01a672e7eaf387942d781ad47c6a43089a30a0306060f9fd5ac7870347 react-18.3.1.tgz \
+	  031d4427a99f2f3f6cac18bbbf308594a67e4f47d10f4896fdec446505b040e0 react-dom-18.3.1.tgz | sha256sum --quiet -c -
+	cd $(GRAPHIQL_DIR).tmp \
+	  && tar -xzf graphiql-3.8.3.tgz -O package/graphiql.min.js > out/graphiql.min.js \
+	  && tar -xzf graphiql-3.8.3.tgz -O package/graphiql.min.css > out/graphiql.min.css \
+	  && tar -xzf graphiql-3.8.3.tgz -O package/LICENSE > out/LICENSE.graphiql.txt \
+	  && tar -xzf react-18.3.1.tgz -O package/umd/react.production.min.js > out/react.production.min.js \
+	  && tar -xzf react-18.3.1.tgz -O package/LICENSE > out/LICENSE.react.txt \
+	  && tar -xzf react-dom-18.3.1.tgz -O package/umd/react-dom.production.min.js > out/react-dom.production.min.js \
+	  && tar -xzf react-dom-18.3.1.tgz -O package/LICENSE > out/LICENSE.react-dom.txt
+	rm -rf $(GRAPHIQL_DIR) && mv $(GRAPHIQL_DIR).tmp/out $(GRAPHIQL_DIR) && rm -rf $(GRAPHIQL_DIR).tmp
+	touch $@
+
+setup: $(STAMP) $(GRAPHIQL_STAMP)
 
 # `make test` runs every test, the chaos ones included; `make chaos` runs only those.
 # Starts a local RabbitMQ when AMQP_URI is unset and one is installed but stopped.
