@@ -30,10 +30,12 @@ STATUS_OF_CODE = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "BAD_USER_INPUT": 40
 
 class DocumentCache:
     """Parsed and validated documents by query text (LRU), so a repeated query is neither
-    parsed nor validated again."""
+    parsed nor validated again; parsing and validation each stop at their budget."""
 
-    def __init__(self, schema, size=500, max_query_chars=20_000):
+    def __init__(self, schema, size=500, max_query_chars=20_000, limits: query_limits.Limits | None = None):
         self.schema = schema
+        self.limits = limits or query_limits.Limits()
+        self.rules = query_limits.validation_rules(self.limits)
         self.size = size
         self.max_query_chars = max_query_chars  # longer ones are checked each time, not kept
         self._entries: OrderedDict[str, tuple] = OrderedDict()
@@ -45,10 +47,10 @@ class DocumentCache:
             self._entries.move_to_end(query)
             return hit
         try:
-            document = parse(query)
-            entry = (document, validate(self.schema, document))
+            document = parse(query, max_tokens=self.limits.max_tokens)
+            entry = (document, query_limits.document_errors(validate(self.schema, document, self.rules), self.limits))
         except GraphQLError as error:
-            entry = (None, [error])
+            entry = (None, query_limits.document_errors([error], self.limits))
         if len(query) > self.max_query_chars:
             return entry
         self._entries[query] = entry
@@ -84,7 +86,7 @@ class GraphQLEndpoint:
         self.schema = schema
         self.limits = limits
         self.rate_limit = rate_limit  # gateway.ratelimit.RateLimit, or None when GATEWAY_RATE_LIMIT is 0
-        self.documents = DocumentCache(schema.graphql_schema)
+        self.documents = DocumentCache(schema.graphql_schema, limits=limits)
         self.keys = key_cache or KeyCache()
         self.names = OperationNames()
 
@@ -126,6 +128,9 @@ class GraphQLEndpoint:
             payload = json.loads(body or b"null")
         except ValueError:
             return None, (400, BAD_USER_INPUT, 'the body must be JSON: {"query": "...", "variables": {...}}')
+        except RecursionError:  # brackets nested deeper than the JSON parser's stack
+            return None, (400, BAD_USER_INPUT, "the body nests arrays or objects too deeply to read; send "
+                                               '{"query": "...", "variables": {...}} with flat variables')
         if isinstance(payload, list):
             if not payload:
                 return None, (400, BAD_USER_INPUT, "an empty batch: send one or more operations")
@@ -156,6 +161,9 @@ class GraphQLEndpoint:
             return {"errors": [request_error(BAD_USER_INPUT, 'no query given: send {"query": "{ viewer { role } }"}')]}, None
         if not isinstance(variables, dict):
             return {"errors": [request_error(BAD_USER_INPUT, "variables must be a JSON object")]}, None
+        problem = query_limits.variables_problem(variables, self.limits)
+        if problem:
+            return {"errors": [request_error(BAD_USER_INPUT, problem)]}, None
         document, errors = self.documents.get(query)
         if errors:
             return {"errors": [format_error(e) for e in errors]}, None

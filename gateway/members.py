@@ -5,6 +5,7 @@ from clearinghouse import ocd, validation
 from clearinghouse.issue_areas import ISSUE_AREAS, check_issue_area
 
 from .auth import require
+from .limits import first_argument
 from .relay import connection, drop_none, page_args
 from .scalars import Date
 
@@ -65,14 +66,14 @@ class Member(graphene.ObjectType):
     joined_on = Date()
     issue_areas = graphene.List(graphene.NonNull(graphene.String), required=True)
     offices = graphene.List(graphene.NonNull(Office), required=True, description="current and past, newest first")
-    sponsored = graphene.List(graphene.NonNull(lambda: _ordinance()), required=True)
+    sponsored = graphene.List(graphene.NonNull(lambda: _ordinance()), required=True, first=first_argument())
     email = graphene.String(description="(private) null for PUBLIC and PARTNER callers")
     phone = graphene.String(description="(private) null for PUBLIC and PARTNER callers")
     version = graphene.Int(required=True)
 
     @staticmethod
-    def resolve_sponsored(member, info):
-        return info.context.sponsored.load(member["id"])
+    def resolve_sponsored(member, info, first):
+        return info.context.sponsored.load(member["id"]).then(lambda ordinances: ordinances[:first])
 
     # members already blanks these for the caller_role we pass; this keeps it so if a
     # member reached us by another path (a search hit, a batch).

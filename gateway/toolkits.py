@@ -6,6 +6,7 @@ from clearinghouse.errors import Forbidden
 from clearinghouse.issue_areas import check_issue_area
 
 from .auth import require
+from .limits import first_argument
 from .loaders import Pending
 from .members import Jurisdiction, Member, jurisdiction_of
 from .relay import connection, drop_none, page_args
@@ -70,8 +71,8 @@ class Toolkit(graphene.ObjectType):
     talking_points = graphene.List(graphene.NonNull(graphene.String), required=True)
     resources = graphene.List(graphene.NonNull(Link), required=True)
     experts = graphene.List(graphene.NonNull(Member), required=True)
-    ordinances = graphene.List(graphene.NonNull(lambda: Ordinance), required=True)
-    versions = graphene.List(graphene.NonNull(ToolkitVersion), required=True)
+    ordinances = graphene.List(graphene.NonNull(lambda: Ordinance), required=True, first=first_argument())
+    versions = graphene.List(graphene.NonNull(ToolkitVersion), required=True, first=first_argument())
     change_note = graphene.String(description="what changed in the version shown")
     draft_version = graphene.Int(description="the number of a pending draft, if one is being written")
 
@@ -80,8 +81,8 @@ class Toolkit(graphene.ObjectType):
         return present(info.context.members.load_many(toolkit.get("expert_ids") or []))
 
     @staticmethod
-    def resolve_ordinances(toolkit, info):
-        return info.context.toolkit_ordinances.load(toolkit["slug"])
+    def resolve_ordinances(toolkit, info, first):
+        return info.context.toolkit_ordinances.load(toolkit["slug"]).then(lambda ordinances: ordinances[:first])
 
     @staticmethod
     def resolve_talking_points(toolkit, info):
@@ -92,8 +93,8 @@ class Toolkit(graphene.ObjectType):
         return toolkit.get("resources") or []
 
     @staticmethod
-    def resolve_versions(toolkit, info):
-        return toolkit.get("versions") or []
+    def resolve_versions(toolkit, info, first):
+        return (toolkit.get("versions") or [])[:first]
 
 
 class Ordinance(graphene.ObjectType):
@@ -104,7 +105,8 @@ class Ordinance(graphene.ObjectType):
     toolkit = graphene.Field(Toolkit)
     sponsors = graphene.List(graphene.NonNull(Member), required=True)
     status = graphene.String(required=True, description="derived from the latest action")
-    actions = graphene.List(graphene.NonNull(Action), required=True, description="oldest first")
+    actions = graphene.List(graphene.NonNull(Action), required=True, description="oldest first",
+                            first=first_argument())
     provisions = JSON(description='coded features for comparison, e.g. {"wage_usd": 15}')
     source_url = graphene.String()
     version = graphene.Int(required=True)
@@ -127,8 +129,8 @@ class Ordinance(graphene.ObjectType):
         return present(info.context.members.load_many(ordinance.get("sponsor_ids") or []))
 
     @staticmethod
-    def resolve_actions(ordinance, info):
-        return ordinance.get("actions") or []
+    def resolve_actions(ordinance, info, first):
+        return (ordinance.get("actions") or [])[:first]
 
     @staticmethod
     def resolve_first_action(ordinance, info):
@@ -200,7 +202,11 @@ class ProvisionComparison(graphene.ObjectType):
     issue_area = graphene.String(required=True)
     fields = graphene.List(graphene.NonNull(graphene.String), required=True)
     definitions = graphene.List(graphene.NonNull(ProvisionField), description="what each field means")
-    rows = graphene.List(graphene.NonNull(ProvisionRow), required=True)
+    rows = graphene.List(graphene.NonNull(ProvisionRow), required=True, first=first_argument())
+
+    @staticmethod
+    def resolve_rows(comparison, info, first):
+        return (comparison.get("rows") or [])[:first]
 
 
 ToolkitConnection = connection(Toolkit, "Toolkit")
@@ -299,7 +305,7 @@ class ToolkitsQuery(graphene.ObjectType):
                               issue_area=graphene.String(required=True),
                               description="Can this jurisdiction pass a law on this issue, and who already has?")
     spread = graphene.List(graphene.NonNull(Ordinance), required=True, issue_area=graphene.String(required=True),
-                           description="Where an issue's ordinances have spread, oldest first.")
+                           first=first_argument(), description="Where an issue's ordinances have spread, oldest first.")
     compare_provisions = graphene.Field(ProvisionComparison, required=True,
                                         issue_area=graphene.String(required=True),
                                         ordinance_ids=graphene.List(graphene.NonNull(graphene.ID)))
@@ -353,8 +359,9 @@ class ToolkitsQuery(graphene.ObjectType):
         return info.context.call("toolkits", "can_pass", jurisdiction, issue_area)
 
     @staticmethod
-    def resolve_spread(root, info, issue_area):
-        return info.context.call("toolkits", "spread", check_issue_area(issue_area))
+    def resolve_spread(root, info, issue_area, first):
+        # toolkits answers the whole list; the first are kept, as the query's cost counted
+        return info.context.call("toolkits", "spread", check_issue_area(issue_area)).then(lambda spread: spread[:first])
 
     @staticmethod
     def resolve_compare_provisions(root, info, issue_area, ordinance_ids=None):
