@@ -134,15 +134,16 @@ def rpc(gateway_config):
 def keys(members, rpc):
     """API keys by role: staff (no owner), member (owned by a member), partner (owned by an
     organisation), and the owners' ids."""
+    staff = {"role": "staff"}  # seeding is an operator's act
     member = rpc.members.create_member({"name": "Deb Gross", "status": "active", "email": "deb@example.org",
-                                        "phone": "555-0100"})
-    org = rpc.members.create_organization({"name": "Working Families", "kind": "advocacy"})
-    other_org = rpc.members.create_organization({"name": "Other Partner", "kind": "union"})
+                                        "phone": "555-0100"}, caller=staff)
+    org = rpc.members.create_organization({"name": "Working Families", "kind": "advocacy"}, caller=staff)
+    other_org = rpc.members.create_organization({"name": "Other Partner", "kind": "union"}, caller=staff)
     return {
-        "staff": rpc.members.create_api_key("staff")["key"],
-        "member": rpc.members.create_api_key("member", owner_id=member["id"])["key"],
-        "partner": rpc.members.create_api_key("partner", owner_id=org["id"])["key"],
-        "other_partner": rpc.members.create_api_key("partner", owner_id=other_org["id"])["key"],
+        "staff": rpc.members.create_api_key("staff", caller=staff)["key"],
+        "member": rpc.members.create_api_key("member", owner_id=member["id"], caller=staff)["key"],
+        "partner": rpc.members.create_api_key("partner", owner_id=org["id"], caller=staff)["key"],
+        "other_partner": rpc.members.create_api_key("partner", owner_id=other_org["id"], caller=staff)["key"],
         "member_id": member["id"], "org_id": org["id"], "other_org_id": other_org["id"],
     }
 
@@ -180,3 +181,92 @@ class GatewayCalls:
 @pytest.fixture
 def gateway_calls(gateway):
     return GatewayCalls(gateway.url.replace("/graphql", "/metrics"))
+
+
+def call_as(caller, rpc_method, service_cls, method_name, *args, **kwargs):
+    """An RPC made for ``caller`` ({"role", "owner_id", "owner_kind"}), whichever way the
+    method takes its caller today (``caller`` dict, ``caller_role``, or none), so seeding
+    survives the move of the rules into the services."""
+    import inspect
+    parameters = inspect.signature(getattr(service_cls, method_name)).parameters
+    if "caller" in parameters:
+        kwargs["caller"] = caller
+    elif "caller_role" in parameters:
+        kwargs["caller_role"] = caller["role"]
+    return rpc_method(*args, **kwargs)
+
+
+class Platform:
+    """Every service and the gateway on one vhost for a whole test module."""
+
+    def __init__(self, settings, rpc, gateway):
+        self.settings = settings
+        self.rpc = rpc
+        self.gateway = gateway
+
+    def staff_key(self) -> str:
+        """A STAFF key with no owner, as `clearinghouse keys create --role staff` makes."""
+        from services.members.service import MembersService
+        return call_as({"role": "staff"}, self.rpc.members.create_api_key, MembersService, "create_api_key",
+                       "staff")["key"]
+
+
+@pytest.fixture(scope="module")
+def platform(mongo_server, search_server):
+    """Members, toolkits, notifications, search and the gateway, started once per module on
+    a vhost of its own (rate limits off where GATEWAY_RATE_LIMIT exists); torn down after."""
+    import dataclasses
+    import urllib.parse
+    import uuid
+
+    from nameko.containers import get_container_cls
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    from clearinghouse import broker
+    from clearinghouse.config import Settings
+    from gateway.service import GatewayService
+    from services.members.service import MembersService
+    from services.notifications.service import NotificationsService
+    from services.search.service import SearchService
+    from services.search.transport import client, is_embedded
+    from services.toolkits.service import ToolkitsService
+    from tests.conftest import BASE_AMQP_URI, wait_until
+
+    vhost = f"test-{uuid.uuid4().hex[:10]}"
+    quoted = urllib.parse.quote(vhost, safe="")
+    user = urllib.parse.urlparse(BASE_AMQP_URI).username or "guest"
+    broker.management_request(BASE_AMQP_URI, "PUT", f"vhosts/{quoted}")
+    broker.management_request(BASE_AMQP_URI, "PUT", f"permissions/{quoted}/{user}",
+                              {"configure": ".*", "write": ".*", "read": ".*"})
+    parsed = urllib.parse.urlparse(BASE_AMQP_URI)
+    amqp_uri = f"{parsed.scheme}://{parsed.netloc}/{quoted}"
+    broker.ensure_definitions(amqp_uri)
+    changes = {"gateway_rate_limit": 0} if "gateway_rate_limit" in {f.name for f in dataclasses.fields(Settings)} \
+        else {}
+    settings = Settings(amqp_uri=amqp_uri, mongo_uri=mongo_server, elasticsearch_url=search_server,
+                        db_prefix=f"t{uuid.uuid4().hex[:10]}_", metrics=False, gateway_port=free_port(),
+                        gateway_rpc_timeout=5.0, webhook_allow_http=True, webhook_allow_networks="127.0.0.0/8",
+                        **changes)
+    config = settings.nameko_config()
+    config["WEB_SERVER_ADDRESS"] = f"127.0.0.1:{settings.gateway_port}"
+    containers = []
+    try:
+        for cls in (MembersService, ToolkitsService, NotificationsService, SearchService, GatewayService):
+            container = get_container_cls(config)(cls, config)
+            containers.append(container)
+            container.start()
+        with ClusterRpcProxy(config, timeout=20) as rpc:
+            wait_until(lambda: rpc.search.rebuild_status()["state"] in ("done", "failed"), timeout=60,
+                       message="the search service's start-up rebuild")
+            yield Platform(settings, rpc, GraphQLClient(f"http://127.0.0.1:{settings.gateway_port}/graphql"))
+    finally:
+        for container in reversed(containers):
+            try:
+                container.kill()
+            except Exception:  # noqa: BLE001 -- tear down the rest regardless
+                pass
+        es = client(search_server, embedded=is_embedded(search_server))
+        for name in es.indices.get(index=f"{settings.database_name('search')}*"):
+            es.indices.delete(index=name, ignore_unavailable=True)
+        es.close()
+        broker.management_request(BASE_AMQP_URI, "DELETE", f"vhosts/{quoted}")
