@@ -2,13 +2,34 @@
 speak the same wire protocol, so the same clients and code paths are used."""
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+_PR_SET_PDEATHSIG = 1
+
+
+def dies_with_parent():
+    """``preexec_fn`` for every child the platform starts: the kernel sends it SIGTERM when
+    the process that started it dies, however it dies (kill -9 included)."""
+    parent = os.getppid()
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def command_line(pid: int) -> list[str]:
+    """A live process's arguments, or [] if there is no such process."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return []
 
 
 def free_port() -> int:
@@ -44,6 +65,8 @@ def stop_process(proc: subprocess.Popen | None, grace: float = 10.0):
 class EmbeddedMongo:
     """nx-27017 (MongoDB wire protocol over SQLite), persistent under ``data_dir``."""
 
+    name = "nx-27017 (embedded MongoDB)"
+
     def __init__(self, data_dir: Path, port: int | None = None):
         self.data_dir = Path(data_dir)
         self.port = port or free_port()
@@ -53,16 +76,38 @@ class EmbeddedMongo:
     def uri(self) -> str:
         return f"mongodb://127.0.0.1:{self.port}/"
 
+    @property
+    def pid_file(self) -> Path:
+        return self.data_dir / "nx-27017.pid"
+
+    @property
+    def log_file(self) -> Path:
+        return self.data_dir / "nx-27017.out"
+
+    def leftover_pid(self) -> int | None:
+        """The pid of an nx-27017 still serving this folder, from the pid file; a pid file
+        naming a dead or unrelated process is removed (nx-27017 would refuse to start)."""
+        try:
+            pid = int(self.pid_file.read_text().strip())
+        except (OSError, ValueError):
+            pid = None
+        args = command_line(pid) if pid else []
+        if pid and any("nx-27017" in a for a in args) and str(self.data_dir) in args:
+            return pid
+        self.pid_file.unlink(missing_ok=True)
+        return None
+
     def start(self) -> "EmbeddedMongo":
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.leftover_pid()
         exe = shutil.which("nx-27017", path=os.path.dirname(sys.executable)) or "nx-27017"
-        log = open(self.data_dir / "nx-27017.out", "ab")
+        log = open(self.log_file, "ab")
         self.proc = subprocess.Popen(
             [exe, "--data-dir", str(self.data_dir), "--host", "127.0.0.1", "-p", str(self.port),
-             "--log-file", str(self.data_dir / "nx-27017.log"),
-             "--pid-file", str(self.data_dir / "nx-27017.pid")],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        wait_for_port(self.port, self.proc, "nx-27017 (embedded MongoDB)")
+             "--log-file", str(self.data_dir / "nx-27017.log"), "--pid-file", str(self.pid_file)],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=dies_with_parent)
+        log.close()
+        wait_for_port(self.port, self.proc, self.name)
         return self
 
     def stop(self):
@@ -76,6 +121,8 @@ class EmbeddedSearch:
     services when it finds it empty. ``data_dir`` holds only the server's log.
     """
 
+    name = "osmem-server (embedded search)"
+
     def __init__(self, data_dir: Path, port: int | None = None):
         self.data_dir = Path(data_dir)
         self.port = port or free_port()
@@ -85,15 +132,21 @@ class EmbeddedSearch:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def log_file(self) -> Path:
+        return self.data_dir / "osmem-server.log"
+
     def start(self) -> "EmbeddedSearch":
         from osmem_server import resolve_binary
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.data_dir / "osmem-server.log", "ab")
+        log = open(self.log_file, "ab")
         self.proc = subprocess.Popen(
             [resolve_binary(), "--addr", f"127.0.0.1:{self.port}", "--no-ja", "--no-stdin-watch",
              "--parent-pid", str(os.getpid())],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        wait_for_port(self.port, self.proc, "osmem-server (embedded search)")
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            preexec_fn=dies_with_parent)
+        log.close()
+        wait_for_port(self.port, self.proc, self.name)
         return self
 
     def stop(self):

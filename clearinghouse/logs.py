@@ -79,7 +79,9 @@ class WorkerErrors(logging.Filter):
         record.__dict__.update(fields)
         where = f"{fields['service']}.{fields['method']}"
         if isinstance(exc, ClearinghouseError):
-            record.levelno, record.levelname = logging.INFO, "INFO"
+            # a store or service away is worth an operator's look; the rest is the client's
+            level = logging.WARNING if exc.code == "UNAVAILABLE" else logging.INFO
+            record.levelno, record.levelname = level, logging.getLevelName(level)
             record.code = exc.code
             record.msg, record.args = "%s rejected %s: %s", (where, exc.code, exc.message)
             record.exc_info = record.exc_text = None

@@ -1,7 +1,15 @@
 """`make run`: the embedded stores, every service in its own process, sample data on first
-start; in the foreground until Ctrl-C, restarting a service process that dies."""
+start; in the foreground until Ctrl-C.
+
+The runner supervises every child it starts, stores and services alike: one that dies is
+restarted (a store on the same data folder and port) with back-off, and one that keeps
+dying is reported with where its log is. Every child dies with the runner however the
+runner dies (embedded.dies_with_parent), and a lock on DATA_DIR that the kernel drops with
+the runner keeps two runners off one folder without ever going stale.
+"""
 from __future__ import annotations
 
+import fcntl
 import importlib.util
 import json
 import os
@@ -9,10 +17,11 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from . import broker
 from .config import METRICS_PORTS, Settings
-from .embedded import EmbeddedMongo
+from .embedded import EmbeddedMongo, command_line, dies_with_parent
 from .serve import SERVICES
 
 ORDER = ["members", "toolkits", "notifications", "search", "gateway"]
@@ -33,32 +42,124 @@ def say(message: str):
     print(f"clearinghouse: {message}", flush=True)
 
 
+class DataDirInUse(Exception):
+    pass
+
+
+def lock_data_dir(path: Path):
+    """Hold DATA_DIR for this runner (an flock the kernel releases when the runner dies, so
+    a runner killed hard leaves no stale lock). DataDirInUse if another runner holds it."""
+    held = open(path / "platform.lock", "a+")
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        held.seek(0)
+        other = held.read().strip() or "?"
+        held.close()
+        raise DataDirInUse(f"another `clearinghouse run` (pid {other}) uses {path}; stop it or set DATA_DIR")
+    held.seek(0)
+    held.truncate()
+    held.write(f"{os.getpid()}\n")
+    held.flush()
+    return held
+
+
+def stop_leftover(pid: int, what: str, grace: float = 10.0):
+    """Stop a process a dead runner left behind (not our child: we cannot wait for it)."""
+    say(f"{what} (pid {pid}) was left running by a runner that died; stopping it")
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while command_line(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if command_line(pid):
+        os.kill(pid, signal.SIGKILL)
+
+
+class Restarts:
+    """Back-off for one child: the first restart at once, then 1, 2, 4 ... 30 s while it
+    keeps dying. Deaths in the last minute are counted, so a crash loop is reported."""
+
+    PERIOD = 60.0
+
+    def __init__(self):
+        self.deaths: list[float] = []
+
+    def died(self, now: float) -> float:
+        """Record a death; the delay before the next start."""
+        self.deaths = [t for t in self.deaths if now - t < self.PERIOD] + [now]
+        return 0.0 if len(self.deaths) == 1 else min(2.0 ** (len(self.deaths) - 2), 30.0)
+
+    @property
+    def often(self) -> bool:
+        return len(self.deaths) >= 3
+
+
+class Child:
+    """A store or a service process the runner keeps running."""
+
+    def __init__(self, name: str, start, log: str, after_restart=None):
+        self.name = name
+        self._start = start  # () -> Popen
+        self.log = log
+        self.after_restart = after_restart
+        self.proc: subprocess.Popen | None = None
+        self.restarts = Restarts()
+        self.due: float | None = None  # when to start it again, while it is down
+
+    def start(self):
+        self.proc = self._start()
+
+
 class Platform:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.embedded = []
-        self.procs: dict[str, subprocess.Popen] = {}
+        self.stores: list[Child] = []
+        self.procs: dict[str, Child] = {}
         self.env = dict(os.environ)
 
     def start_stores(self):
         data = self.settings.data_path
         if not self.settings.mongo_uri:
-            mongo = EmbeddedMongo(data / "mongo").start()
-            self.embedded.append(mongo)
+            mongo = EmbeddedMongo(data / "mongo")
+            leftover = mongo.leftover_pid()
+            if leftover:
+                stop_leftover(leftover, mongo.name)
+            self._supervise_store(mongo)
             self.settings = self.settings.replace(mongo_uri=mongo.uri)
             say(f"embedded MongoDB (nx-27017) at {mongo.uri}, data in {data / 'mongo'}")
         if not self.settings.elasticsearch_url and "search" in available_services():
             from .embedded import EmbeddedSearch  # added with the search service
-            search = EmbeddedSearch(data / "search").start()
-            self.embedded.append(search)
+            search = EmbeddedSearch(data / "search")
+            # it keeps nothing on disk: after a restart, search refills it from the owners
+            self._supervise_store(search, after_restart=self.rebuild_search)
             self.settings = self.settings.replace(elasticsearch_url=search.url)
             say(f"embedded search (osmem-server) at {search.url}")
         self.env.update(MONGO_URI=self.settings.mongo_uri, AMQP_URI=self.settings.amqp_uri)
         if self.settings.elasticsearch_url:
             self.env["ELASTICSEARCH_URL"] = self.settings.elasticsearch_url
 
+    def _supervise_store(self, store, after_restart=None):
+        child = Child(store.name, lambda: store.start().proc, str(store.log_file), after_restart)
+        child.start()
+        self.embedded.append(store)
+        self.stores.append(child)
+
     def spawn(self, name: str):
-        self.procs[name] = subprocess.Popen([sys.executable, "-m", "clearinghouse.serve", name], env=self.env)
+        child = Child(name, lambda: subprocess.Popen([sys.executable, "-m", "clearinghouse.serve", name],
+                                                     env=self.env, preexec_fn=dies_with_parent),
+                      "this output")
+        child.start()
+        self.procs[name] = child
+
+    def rebuild_search(self):
+        from nameko.standalone.rpc import ClusterRpcProxy
+        try:
+            with ClusterRpcProxy(self.settings.nameko_config(), timeout=10) as rpc:
+                rpc.search.start_rebuild()  # returns at once; the rebuild runs in the service
+            say("asked search to rebuild its index from the owners")
+        except Exception as exc:  # noqa: BLE001 -- the operator can still do it by hand
+            say(f"warning: could not ask search to rebuild ({exc}); run `clearinghouse search rebuild`")
 
     def wait_ready(self, timeout=60.0):
         from nameko.standalone.rpc import ClusterRpcProxy
@@ -84,21 +185,47 @@ class Platform:
 
     def supervise(self):
         while True:
-            time.sleep(1)
-            for name, proc in list(self.procs.items()):
-                if proc.poll() is not None:
-                    say(f"{name} exited with {proc.returncode}; restarting it")
-                    self.spawn(name)
+            time.sleep(0.5)
+            self.check(time.monotonic())
+
+    def check(self, now: float):
+        """Restart what died, stores first (services reconnect to them by themselves)."""
+        for child in [*self.stores, *self.procs.values()]:
+            if child.due is None and child.proc.poll() is not None:
+                delay = child.restarts.died(now)
+                child.due = now + delay
+                self.report(child, delay)
+            if child.due is not None and now >= child.due:
+                child.due = None
+                try:
+                    child.start()
+                except RuntimeError as exc:  # a store that would not come up: it died again
+                    say(str(exc))
+                    continue
+                say(f"{child.name} restarted (pid {child.proc.pid})")
+                if child.after_restart:
+                    child.after_restart()
+
+    @staticmethod
+    def report(child: Child, delay: float):
+        code = child.proc.returncode
+        later = f" in {delay:.0f} s" if delay else ""
+        if child.restarts.often:
+            say(f"{child.name} keeps dying: {len(child.restarts.deaths)} times in the last minute, "
+                f"last exit code {code}; its log: {child.log}; restarting it{later}")
+        else:
+            say(f"{child.name} exited with {code}; restarting it{later}")
 
     def stop(self, grace: float = 20.0):
         # A second Ctrl-C must not leave the stores or a service behind.
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, signal.SIG_IGN)
-        for proc in self.procs.values():
+        procs = {name: child.proc for name, child in self.procs.items() if child.proc}
+        for proc in procs.values():
             if proc.poll() is None:
                 proc.terminate()
         deadline = time.monotonic() + grace  # services kill their own stragglers after 10 s
-        for name, proc in self.procs.items():
+        for name, proc in procs.items():
             try:
                 proc.wait(max(deadline - time.monotonic(), 0.1))
             except subprocess.TimeoutExpired:
@@ -121,6 +248,11 @@ def run(settings: Settings | None = None) -> int:
     except broker.BrokerUnavailable as exc:
         say(f"warning: {exc}")
     settings.data_path.mkdir(parents=True, exist_ok=True)
+    try:
+        lock = lock_data_dir(settings.data_path)  # noqa: F841 -- held while we run
+    except DataDirInUse as exc:
+        print(f"clearinghouse: {exc}", file=sys.stderr)
+        return 1
     platform = Platform(settings)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:

@@ -1,0 +1,98 @@
+"""The platform runner under kill -9: nothing it started outlives it and a new run on the
+same data starts; a store killed under it comes back by itself, with nothing lost."""
+import os
+import signal
+
+import pytest
+
+from tests.chaos.platform import Platform, alive, children
+from tests.conftest import wait_until
+
+pytestmark = pytest.mark.chaos
+
+CREATE = "mutation($input: MemberInput!) { createMember(input: $input) { id name } }"
+READ = "query($id: ID!) { member(id: $id) { id name } }"
+SEARCH = 'query($q: String!) { search(query: $q, types: [MEMBER], first: 50) { totalCount } }'
+
+
+def _kill_leftovers(pids):
+    for pid in pids:
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_nothing_outlives_a_killed_runner_and_a_new_run_on_the_same_data_starts(amqp_uri, tmp_path):
+    first = Platform(tmp_path / "data", amqp_uri, tmp_path / "run.log").start()
+    started = {}
+    try:
+        first.wait_running()
+        started = children(first.proc.pid)
+        assert any("nx-27017" in cmd for cmd in started.values())
+        assert sum("clearinghouse.serve" in cmd for cmd in started.values()) >= 4
+        first.proc.send_signal(signal.SIGKILL)
+        first.proc.wait()
+        wait_until(lambda: not any(alive(pid) for pid in started), timeout=60, interval=0.2,
+                   message=f"every child of the killed runner gone: {started}")
+        second = Platform(tmp_path / "data", amqp_uri, tmp_path / "run.log")
+        second.env["GATEWAY_PORT"] = first.env["GATEWAY_PORT"]  # the same port is free again
+        second.start()
+        try:
+            second.wait_running(runs=2)
+            assert "sample data loaded" not in second.output().split("clearinghouse: running:")[1]
+        finally:
+            second.stop()
+        assert second.proc.returncode == 0
+    finally:
+        first.stop()
+        _kill_leftovers(started)
+
+
+def test_a_second_runner_on_the_same_data_is_refused_plainly(amqp_uri, tmp_path):
+    first = Platform(tmp_path / "data", amqp_uri, tmp_path / "first.log").start()
+    try:
+        first.wait_running()
+        second = Platform(tmp_path / "data", amqp_uri, tmp_path / "second.log").start()
+        assert second.proc.wait(60) == 1
+        assert f"(pid {first.proc.pid}) uses" in second.output()
+        assert first.proc.poll() is None
+    finally:
+        first.stop()
+
+
+def test_killed_stores_come_back_under_a_running_platform_with_nothing_lost(amqp_uri, tmp_path):
+    platform = Platform(tmp_path / "data", amqp_uri, tmp_path / "run.log").start()
+    try:
+        platform.wait_running()
+        key = platform.staff_key()
+
+        def create(name):
+            answer = platform.graphql(CREATE, {"input": {"name": name}}, key)
+            return None if answer.get("errors") else answer["data"]["createMember"]["id"]
+
+        before = [create(f"Quill Before {i}") for i in range(5)]
+        assert all(before)
+
+        mongo = platform.child("nx-27017")
+        os.kill(mongo, signal.SIGKILL)
+        wait_until(lambda: create("Quill After Mongo"), timeout=60, interval=0.5,
+                   message="a write through the gateway after nx-27017 was killed")
+        assert platform.child("nx-27017") != mongo
+        for member_id in before:
+            assert platform.graphql(READ, {"id": member_id})["data"]["member"]["id"] == member_id
+
+        search = platform.child("osmem-server")
+        os.kill(search, signal.SIGKILL)
+        wait_until(lambda: create("Quill After Search"), timeout=60, interval=0.5,
+                   message="a write through the gateway after osmem-server was killed")
+
+        def everyone_found():
+            answer = platform.graphql(SEARCH, {"q": "Quill"})
+            return not answer.get("errors") and answer["data"]["search"]["totalCount"] == 7
+        # osmem-server keeps nothing: the runner has search rebuild it from the owners
+        wait_until(everyone_found, timeout=60, interval=0.5, message="every member found by search again")
+        assert platform.child("osmem-server") != search
+        out = platform.output()
+        assert "nx-27017 (embedded MongoDB) restarted" in out and "osmem-server (embedded search) restarted" in out
+    finally:
+        platform.stop()
+    assert platform.proc.returncode == 0
