@@ -2,6 +2,8 @@
 
   clearinghouse run                          the platform in the foreground (make run)
   clearinghouse keys create --role staff     print a new API key (and nothing else)
+  clearinghouse keys list                    every key: id, role, owner, created, revoked
+  clearinghouse keys revoke KEY_ID           revoke a key (gateways refuse it within seconds)
   clearinghouse sample load                  load the sample data set
   clearinghouse broker setup                 apply the broker definitions to AMQP_URI
   clearinghouse docs asyncapi                write docs/asyncapi.yaml from the event catalog
@@ -41,11 +43,38 @@ def _on_service(settings, service, action):
         return 1
 
 
+# The CLI is the operators' tool: it acts as staff.
+STAFF = {"role": "staff"}
+
+
 def keys_create(settings, args):
     def create(rpc):
-        print(rpc.members.create_api_key(args.role, args.owner)["key"])
+        print(rpc.members.create_api_key(args.role, args.owner, caller=STAFF)["key"])
         return 0
     return _on_service(settings, "members", create)
+
+
+def keys_list(settings, args):
+    def list_keys(rpc):
+        after = None
+        print("id\trole\towner\tcreated\trevoked")
+        while True:
+            page = rpc.members.list_api_keys(first=100, after=after, caller=STAFF)
+            for key in (edge["node"] for edge in page["edges"]):
+                print("\t".join([key["id"], key["role"], key["owner_id"] or "-", key["created_at"],
+                                 key["revoked_at"] or "-"]))
+            if not page["page_info"]["has_next_page"]:
+                return 0
+            after = page["page_info"]["end_cursor"]
+    return _on_service(settings, "members", list_keys)
+
+
+def keys_revoke(settings, args):
+    def revoke(rpc):
+        key = rpc.members.revoke_api_key(args.key_id, caller=STAFF)
+        print(f"revoked {key['id']} at {key['revoked_at']}")
+        return 0
+    return _on_service(settings, "members", revoke)
 
 
 def sample_load(settings, args):
@@ -121,6 +150,10 @@ def parser():
     create.add_argument("--role", required=True, choices=["member", "partner", "staff"])
     create.add_argument("--owner", help="member or organisation id that owns the key")
     create.set_defaults(func=keys_create)
+    keys.add_parser("list", help="list every key (never the key itself)").set_defaults(func=keys_list)
+    revoke = keys.add_parser("revoke", help="revoke a key")
+    revoke.add_argument("key_id", help="key id (key_...), as `keys list` shows it")
+    revoke.set_defaults(func=keys_revoke)
     sample = sub.add_parser("sample", help="sample data").add_subparsers(dest="action", required=True)
     sample.add_parser("load", help="load the sample data set").set_defaults(func=sample_load)
     brk = sub.add_parser("broker", help="RabbitMQ").add_subparsers(dest="action", required=True)

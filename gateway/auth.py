@@ -58,11 +58,16 @@ def bearer_key(header: str | None) -> str | None:
     return key.strip()
 
 
-class KeyCache:
-    """Identities by key hash for ``ttl`` seconds, so most requests need no RPC. A revoked
-    key keeps working for at most ``ttl`` seconds in this process."""
+# How long this process trusts what members said of a key. A revoked key, or the key of
+# a member who lapsed or left, keeps working here for at most this long; one RPC per key
+# every few seconds is a small price for that.
+KEY_TTL_SECONDS = 5.0
 
-    def __init__(self, ttl: float = 30.0, max_entries: int = 10_000, clock=time.monotonic):
+
+class KeyCache:
+    """Identities by key hash for ``ttl`` seconds, so most requests need no RPC."""
+
+    def __init__(self, ttl: float = KEY_TTL_SECONDS, max_entries: int = 10_000, clock=time.monotonic):
         self.ttl = ttl
         self.max_entries = max_entries
         self.clock = clock

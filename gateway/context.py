@@ -13,9 +13,8 @@ class RequestContext:
         self.identity = identity
         self.calls = calls
         self.scheduler = Scheduler()
-        role = identity.role
         self.members = self.scheduler.loader(
-            lambda ids: calls.call("members", "get_members", ids, caller_role=role))
+            lambda ids: calls.call("members", "get_members", ids, caller=identity.caller))
         self.organizations = self.scheduler.loader(
             lambda ids: calls.call("members", "get_organizations", ids))
         self.toolkits = self.scheduler.loader(lambda slugs: calls.call("toolkits", "get_toolkits", slugs))

@@ -4,12 +4,9 @@ import graphene
 from clearinghouse import ocd, validation
 from clearinghouse.issue_areas import ISSUE_AREAS, check_issue_area
 
-from .auth import require
 from .limits import first_argument
 from .relay import connection, drop_none, page_args
-from .scalars import Date
-
-SEES_PRIVATE = ("member", "staff")
+from .scalars import Date, DateTime
 
 
 class Role(graphene.Enum):
@@ -67,6 +64,7 @@ class Member(graphene.ObjectType):
     issue_areas = graphene.List(graphene.NonNull(graphene.String), required=True)
     offices = graphene.List(graphene.NonNull(Office), required=True, description="current and past, newest first")
     sponsored = graphene.List(graphene.NonNull(lambda: _ordinance()), required=True, first=first_argument())
+    # the members service blanks these for callers who may not see them
     email = graphene.String(description="(private) null for PUBLIC and PARTNER callers")
     phone = graphene.String(description="(private) null for PUBLIC and PARTNER callers")
     version = graphene.Int(required=True)
@@ -74,16 +72,6 @@ class Member(graphene.ObjectType):
     @staticmethod
     def resolve_sponsored(member, info, first):
         return info.context.sponsored.load(member["id"]).then(lambda ordinances: ordinances[:first])
-
-    # members already blanks these for the caller_role we pass; this keeps it so if a
-    # member reached us by another path (a search hit, a batch).
-    @staticmethod
-    def resolve_email(member, info):
-        return member.get("email") if info.context.role in SEES_PRIVATE else None
-
-    @staticmethod
-    def resolve_phone(member, info):
-        return member.get("phone") if info.context.role in SEES_PRIVATE else None
 
 
 def _ordinance():
@@ -127,8 +115,19 @@ class ApiKey(graphene.ObjectType):
     key = graphene.String(required=True, description="shown once; store it now")
 
 
+class ApiKeyRecord(graphene.ObjectType):
+    """A key as it is listed: never the key itself."""
+    id = graphene.ID(required=True)
+    role = graphene.Field(Role, required=True)
+    owner_id = graphene.ID(description="the member or organisation the key belongs to; null for a staff key of no one")
+    owner_kind = graphene.String(description="member | organization")
+    created_at = DateTime(required=True)
+    revoked_at = DateTime(description="null while the key works")
+
+
 MemberConnection = connection(Member, "Member")
 OrganizationConnection = connection(Organization, "Organization")
+ApiKeyRecordConnection = connection(ApiKeyRecord, "ApiKeyRecord")
 
 
 class MemberFilter(graphene.InputObjectType):
@@ -188,6 +187,8 @@ class MembersQuery(graphene.ObjectType):
     members = graphene.Field(MemberConnection, required=True, **page_args(filter=MemberFilter()))
     organization = graphene.Field(Organization, id=graphene.ID(required=True))
     organizations = graphene.Field(OrganizationConnection, required=True, **page_args())
+    api_keys = graphene.Field(ApiKeyRecordConnection, required=True, **page_args(),
+                              description="STAFF: every key; a member or partner: their own keys")
 
     @staticmethod
     def resolve_viewer(root, info):
@@ -205,7 +206,7 @@ class MembersQuery(graphene.ObjectType):
     def resolve_members(root, info, first, after=None, filter=None):
         ctx = info.context
         return ctx.call("members", "list_members", _member_filter(filter), first=first, after=after,
-                        caller_role=ctx.role)
+                        caller=ctx.identity.caller)
 
     @staticmethod
     def resolve_organization(root, info, id):
@@ -213,10 +214,16 @@ class MembersQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_organizations(root, info, first, after=None):
-        return info.context.call("members", "list_organizations", first=first, after=after)
+        ctx = info.context
+        return ctx.call("members", "list_organizations", first=first, after=after, caller=ctx.identity.caller)
+
+    @staticmethod
+    def resolve_api_keys(root, info, first, after=None):
+        ctx = info.context
+        return ctx.call("members", "list_api_keys", first=first, after=after, caller=ctx.identity.caller)
 
 
-STAFF = ("staff",)
+# Who may do what is the members service's decision; these resolvers pass the caller.
 
 
 class MembersMutation(graphene.ObjectType):
@@ -225,28 +232,31 @@ class MembersMutation(graphene.ObjectType):
                                    input=MemberInput(required=True))
     create_organization = graphene.Field(Organization, required=True, input=OrganizationInput(required=True))
     create_api_key = graphene.Field(ApiKey, required=True, role=Role(required=True), owner_id=graphene.ID())
+    revoke_api_key = graphene.Field(ApiKeyRecord, required=True, id=graphene.ID(required=True),
+                                    description="STAFF: any key; a member or partner: their own")
 
     @staticmethod
     def resolve_create_member(root, info, input):
         ctx = info.context
-        require(ctx.identity, STAFF, "createMember")
-        return ctx.call("members", "create_member", drop_none(input), caller_role=ctx.role)
+        return ctx.call("members", "create_member", drop_none(input), caller=ctx.identity.caller)
 
     @staticmethod
     def resolve_update_member(root, info, id, input):
         ctx = info.context
-        require(ctx.identity, STAFF, "updateMember")
-        validation.identifier(id, "id", "mem")
-        return ctx.call("members", "update_member", id, drop_none(input), caller_role=ctx.role)
+        return ctx.call("members", "update_member", id, drop_none(input), caller=ctx.identity.caller)
 
     @staticmethod
     def resolve_create_organization(root, info, input):
         ctx = info.context
-        require(ctx.identity, STAFF, "createOrganization")
-        return ctx.call("members", "create_organization", drop_none(input))
+        return ctx.call("members", "create_organization", drop_none(input), caller=ctx.identity.caller)
 
     @staticmethod
     def resolve_create_api_key(root, info, role, owner_id=None):
         ctx = info.context
-        require(ctx.identity, STAFF, "createApiKey")
-        return ctx.call("members", "create_api_key", role_value(role), owner_id=owner_id)
+        return ctx.call("members", "create_api_key", role_value(role), owner_id=owner_id,
+                        caller=ctx.identity.caller)
+
+    @staticmethod
+    def resolve_revoke_api_key(root, info, id):
+        ctx = info.context
+        return ctx.call("members", "revoke_api_key", id, caller=ctx.identity.caller)

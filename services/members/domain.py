@@ -6,10 +6,12 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+import time
 import uuid
 
 from clearinghouse import ocd, validation as v
-from clearinghouse.errors import BadInput, Conflict, Forbidden
+from clearinghouse.caller import Caller
+from clearinghouse.errors import BadInput, Conflict, Forbidden, NotFound, Unauthenticated
 from clearinghouse.events import cloudevent, now_iso
 from clearinghouse.issue_areas import check_issue_areas
 
@@ -36,10 +38,10 @@ def check_office(data, field="office") -> dict:
     v.mapping(data, field)
     v.only_keys(data, field, OFFICE_FIELDS + ("id",))
     office = {
-        "role": v.text(data.get("role"), f"{field}.role", max_len=200),
-        "body": v.text(data.get("body"), f"{field}.body", max_len=200),
+        "role": v.line(data.get("role"), f"{field}.role", max_len=200),
+        "body": v.line(data.get("body"), f"{field}.body", max_len=200),
         "jurisdiction": ocd.check_division(data.get("jurisdiction"), f"{field}.jurisdiction"),
-        "district": v.text(data.get("district"), f"{field}.district", required=False, max_len=100),
+        "district": v.line(data.get("district"), f"{field}.district", required=False, max_len=100),
         "start_date": v.date(data.get("start_date"), f"{field}.start_date", required=False),
         "end_date": v.date(data.get("end_date"), f"{field}.end_date", required=False),
     }
@@ -53,16 +55,17 @@ def check_member_fields(data, *, partial: bool) -> dict:
     v.mapping(data, "member")
     v.only_keys(data, "member", MEMBER_FIELDS)
     checks = {
-        "name": lambda x: v.text(x, "name", max_len=200),
-        "given_name": lambda x: v.text(x, "given_name", required=False, max_len=100),
-        "family_name": lambda x: v.text(x, "family_name", required=False, max_len=100),
-        "pronouns": lambda x: v.text(x, "pronouns", required=False, max_len=40),
+        # names end up in mail headers and CSV cells: one line each
+        "name": lambda x: v.line(x, "name", max_len=200),
+        "given_name": lambda x: v.line(x, "given_name", required=False, max_len=100),
+        "family_name": lambda x: v.line(x, "family_name", required=False, max_len=100),
+        "pronouns": lambda x: v.line(x, "pronouns", required=False, max_len=40),
         "bio": lambda x: v.text(x, "bio", required=False, max_len=5000),
         "status": lambda x: v.choice(x, "status", STATUSES),
         "joined_on": lambda x: v.date(x, "joined_on", required=False),
         "issue_areas": lambda x: check_issue_areas(x, "issue_areas"),
         "email": lambda x: v.email(x, "email"),
-        "phone": lambda x: v.text(x, "phone", required=False, max_len=40),
+        "phone": lambda x: v.line(x, "phone", required=False, max_len=40),
         "offices": lambda x: [check_office(o, f"offices[{i}]") for i, o in enumerate(v.list_of(x, "offices"))],
     }
     if not partial:
@@ -76,7 +79,7 @@ def check_organization_fields(data, *, partial: bool) -> dict:
     v.mapping(data, "organization")
     v.only_keys(data, "organization", ORGANIZATION_FIELDS)
     checks = {
-        "name": lambda x: v.text(x, "name", max_len=200),
+        "name": lambda x: v.line(x, "name", max_len=200),
         "kind": lambda x: v.choice(x, "kind", ORGANIZATION_KINDS),
         "website": lambda x: v.url(x, "website"),
         "issue_areas": lambda x: check_issue_areas(x, "issue_areas"),
@@ -162,14 +165,14 @@ def close_office(doc: dict, office_id: str, end_date: str) -> tuple[dict, list[d
     return _with_search_keys(new), [_member_event("member.updated", new)]
 
 
-def member_view(doc: dict, caller_role: str) -> dict:
-    """What a caller of ``caller_role`` may see: private contact details only for member/staff."""
+def member_view(doc: dict, caller: Caller) -> dict:
+    """What ``caller`` may see: private contact details only for members and staff."""
     out = {k: doc.get(k) for k in ("name", "given_name", "family_name", "pronouns", "bio", "status",
                                    "joined_on", "issue_areas", "version")}
     out["id"] = doc["_id"]
     out["offices"] = [{k: o.get(k) for k in ("id",) + OFFICE_FIELDS} for o in doc.get("offices", [])]
     for key in PRIVATE_FIELDS:
-        out[key] = doc.get(key) if caller_role in SEES_PRIVATE else None
+        out[key] = doc.get(key) if caller.role in SEES_PRIVATE else None
     return out
 
 
@@ -185,15 +188,15 @@ def member_query(filters: dict) -> dict:
     if f.get("jurisdiction") is not None:
         query["current.jurisdictions"] = ocd.check_division(f["jurisdiction"], "filter.jurisdiction")
     if f.get("body") is not None:
-        query["current.bodies"] = v.text(f["body"], "filter.body").casefold()
+        query["current.bodies"] = v.line(f["body"], "filter.body", max_len=200).casefold()
     if f.get("role") is not None:
-        query["current.roles"] = v.text(f["role"], "filter.role").casefold()
+        query["current.roles"] = v.line(f["role"], "filter.role", max_len=200).casefold()
     if f.get("issue_area") is not None:
         query["issue_areas"] = check_issue_areas([f["issue_area"]], "filter.issue_area")[0]
     if f.get("status") is not None:
         query["status"] = v.choice(f["status"], "filter.status", STATUSES)
     if f.get("name_prefix") is not None:
-        query["name_key"] = {"$regex": "^" + re.escape(v.text(f["name_prefix"], "filter.name_prefix").casefold())}
+        query["name_key"] = {"$regex": "^" + re.escape(v.line(f["name_prefix"], "filter.name_prefix", max_len=200).casefold())}
     return query
 
 
@@ -242,10 +245,61 @@ def new_api_key(role: str, owner_id: str | None, owner_kind: str | None) -> tupl
         raise BadInput(f"a {role} key must be owned by an existing {expected}; pass its id as owner_id")
     key = "chk_" + secrets.token_urlsafe(32)
     record = {"_id": new_id("key"), "role": role, "owner_id": owner_id, "owner_kind": owner_kind,
-              "hash": hash_key(key), "created_at": now_iso(), "revoked_at": None}
+              "hash": hash_key(key), "created_at": now_iso(), "created_epoch": time.time(),
+              "revoked_at": None}
     return record, key
 
 
-def check_caller_may(caller_role: str, action: str):
-    if caller_role != "staff":
-        raise Forbidden(f"only staff may {action}; use a staff API key")
+def key_view(record: dict) -> dict:
+    """A key as it is listed: never the key itself nor its hash."""
+    out = {k: record.get(k) for k in ("role", "owner_id", "owner_kind", "created_at", "revoked_at")}
+    out["id"] = record["_id"]
+    return out
+
+
+def check_key_owner_current(record: dict, owner: dict | None):
+    """A member's key signs in only while the member is in the network: a lapsed or
+    alumni member (or one no longer on record) is refused, not shown as the public, so
+    the client knows why its key stopped working."""
+    if record["owner_kind"] != "member":
+        return
+    if owner is None or owner.get("status") in DEPARTED:
+        status = owner.get("status") if owner else "no longer on record"
+        raise Unauthenticated(f"this API key's member is {status}, so the key no longer signs in; "
+                              "ask staff to renew the membership or for a new key")
+
+
+def keys_query(caller: Caller) -> dict:
+    """Whose keys ``caller`` may list: every key for staff, their own for an owner."""
+    check_signed_in(caller, "listing API keys")
+    if caller.is_staff:
+        return {}
+    if caller.owner_id is None:
+        raise Forbidden("listing API keys needs a key that belongs to a member or organisation, or a STAFF key")
+    return {"owner_id": caller.owner_id}
+
+
+def check_may_revoke(caller: Caller, record: dict | None, key_id: str):
+    """Staff revoke any key, an owner their own. Someone else's key is answered as a
+    missing one, so the answer never tells whether it exists."""
+    check_signed_in(caller, "revoking an API key")
+    if record is None or not (caller.is_staff or caller.owns(record["owner_id"])):
+        raise NotFound(f"no API key {key_id!r} that you may revoke; list your keys to see their ids")
+    if record["revoked_at"] is not None:
+        raise Conflict(f"API key {key_id} was already revoked at {record['revoked_at']}")
+
+
+# -- permissions ------------------------------------------------------------------------------
+
+def check_signed_in(caller: Caller, action: str):
+    if caller.is_public:
+        raise Unauthenticated(f"{action} needs an API key; send Authorization: Bearer <key>")
+
+
+def check_staff(caller: Caller, action: str):
+    """People, organisations and keys are changed by staff only."""
+    if caller.is_staff:
+        return
+    if caller.is_public:
+        raise Unauthenticated(f"{action} needs a STAFF API key; send Authorization: Bearer <key>")
+    raise Forbidden(f"{action} is for STAFF keys only; this key is {caller.role.upper()}")

@@ -24,12 +24,16 @@ ORGANIZATIONS = [
 ]
 
 
+# Loading samples is an operator's act: it writes as staff.
+STAFF = {"role": "staff"}
+
+
 def load(rpc):
     """Create the samples unless a sample member is already there."""
     if rpc.members.list_members(filter={"name_prefix": MEMBERS[0]["name"]}, first=1)["total_count"]:
         return
     for member in MEMBERS:
         rpc.members.create_member({**member, "bio": "Sample member for local development (fictional)."},
-                                  caller_role="staff")
+                                  caller=STAFF)
     for organization in ORGANIZATIONS:
-        rpc.members.create_organization(organization)
+        rpc.members.create_organization(organization, caller=STAFF)

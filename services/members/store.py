@@ -13,6 +13,9 @@ class MembersStore(Repository):
         self.db.members.create_index([("name_key", ASCENDING)])
         self.db.organizations.create_index([("name_key", ASCENDING)])
         self.db.api_keys.create_index([("hash", ASCENDING)], unique=True)
+        self.db.api_keys.create_index([("owner_id", ASCENDING)])
+        # keys made before keys were listed have no created_epoch: they list first
+        self.db.api_keys.update_many({"created_epoch": {"$exists": False}}, {"$set": {"created_epoch": 0.0}})
 
     def get(self, collection: str, entity_id: str) -> dict:
         doc = self.db[collection].find_one({"_id": entity_id})
@@ -23,8 +26,17 @@ class MembersStore(Repository):
     def exists(self, collection: str, entity_id: str) -> bool:
         return self.db[collection].find_one({"_id": entity_id}, {"_id": 1}) is not None
 
+    def find(self, collection: str, entity_id: str):
+        """The document, or None."""
+        return self.db[collection].find_one({"_id": entity_id})
+
     def find_key(self, key_hash: str):
         return self.db.api_keys.find_one({"hash": key_hash, "revoked_at": None})
+
+    def page_keys(self, query: dict, first: int, after):
+        # Oldest first, by a number: nx-27017 compares timestamps (and ISO strings) only to
+        # the second, so created_at would repeat or skip keys made in the same second.
+        return self.page("api_keys", query, first, after, "created_epoch", float)
 
     def insert_key(self, record: dict):
         self.db.api_keys.insert_one(record)

@@ -34,7 +34,7 @@ class Owners:
 
     def fetch(self, kind: str, entity_key: str) -> dict | None:
         """The entity as the public sees it, or None if its owner has no such entity."""
-        method, kwargs = {"member": ("get_member", {"caller_role": "public"}),
+        method, kwargs = {"member": ("get_member", {}),
                           "toolkit": ("get_toolkit", {}),
                           "ordinance": ("get_ordinance", {}),
                           "ask": ("get_ask", {})}[kind]
@@ -55,7 +55,7 @@ class Owners:
 
     def _list(self, kind, first, after):
         if kind == "member":
-            return self._call(kind, "list_members", filter=None, first=first, after=after, caller_role="public")
+            return self._call(kind, "list_members", filter=None, first=first, after=after)
         if kind == "toolkit":
             return self._call(kind, "list_toolkits", first=first, after=after)
         if kind == "ordinance":

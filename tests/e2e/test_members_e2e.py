@@ -3,7 +3,10 @@ see and do, and the HTTP surface (GraphiQL, /metrics, bad keys)."""
 import pytest
 import requests
 
+from tests.conftest import wait_until
 from tests.e2e.conftest import PGH, PHL, code
+
+STAFF = {"role": "staff"}
 
 MEMBER_FIELDS = "id name givenName familyName pronouns bio status joinedOn issueAreas email phone version " \
                 "offices { role body district startDate endDate jurisdiction { id name state } }"
@@ -19,7 +22,7 @@ def people(keys, rpc):
             office["district"] = district
         made.append(rpc.members.create_member({"name": name, "status": "active", "email": f"{name[:2]}@x.org",
                                                "phone": "555-0101", "issue_areas": ["paid-sick-leave"],
-                                               "offices": [office]}))
+                                               "offices": [office]}, caller=STAFF))
     return made
 
 
@@ -119,7 +122,7 @@ def test_only_staff_may_change_members_organizations_and_keys(gateway, keys, rpc
     for query, variables in mutations:
         error = gateway.error(query, variables, key=keys.get(role))
         assert code(error) == expected, (query, error)
-    assert rpc.members.get_member(keys["member_id"], caller_role="staff")["name"] == "Deb Gross"
+    assert rpc.members.get_member(keys["member_id"], caller=STAFF)["name"] == "Deb Gross"
     assert rpc.members.list_organizations(first=0)["total_count"] == 2
 
 
@@ -202,3 +205,65 @@ def test_introspection_and_graphiql_can_be_switched_off(start, gateway_settings,
     assert code(error) == "FORBIDDEN" and "introspection is turned off" in error["message"]
     assert client.data("{ viewer { __typename role } }") == {"viewer": {"__typename": "Viewer", "role": "PUBLIC"}}
     assert requests.get(client.url, timeout=10).status_code == 404
+
+
+def refused_within_seconds(gateway, key):
+    """True once the running gateway refuses ``key`` (its key cache lasts a few seconds)."""
+    return gateway.post({"query": "{ viewer { role } }"}, key=key).status_code == 401
+
+
+def test_a_lapsed_member_stops_signing_in_and_seeing_contact_details(gateway, keys, people):
+    query = f'{{ member(id: "{people[0]["id"]}") {{ email }} }}'
+    assert gateway.data(query, key=keys["member"])["member"]["email"] == "An@x.org"
+    gateway.data(f'mutation {{ updateMember(id: "{keys["member_id"]}", input: {{name: "Deb Gross", status: "lapsed"}}) '
+                 '{ status } }', key=keys["staff"])
+    wait_until(lambda: refused_within_seconds(gateway, keys["member"]), message="the lapsed member's key refused")
+    error = gateway.error(query, key=keys["member"])
+    assert code(error) == "UNAUTHENTICATED" and "member is lapsed" in error["message"]
+
+
+KEYS = "query($after: String) { apiKeys(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } " \
+       "edges { node { id role ownerId ownerKind createdAt revokedAt } } } }"
+
+
+def test_staff_list_every_key_and_an_owner_only_theirs(gateway, keys):
+    page = gateway.data(KEYS, key=keys["staff"])["apiKeys"]
+    rest = gateway.data(KEYS, {"after": page["pageInfo"]["endCursor"]}, key=keys["staff"])["apiKeys"]
+    nodes = [e["node"] for e in page["edges"] + rest["edges"]]
+    assert page["totalCount"] == 4 and [n["role"] for n in nodes] == ["STAFF", "MEMBER", "PARTNER", "PARTNER"]
+    assert all(n["createdAt"] and n["revokedAt"] is None for n in nodes)
+    own = gateway.data(KEYS, key=keys["member"])["apiKeys"]["edges"]
+    assert [(e["node"]["ownerId"], e["node"]["ownerKind"]) for e in own] == [(keys["member_id"], "member")]
+    assert code(gateway.error(KEYS)) == "UNAUTHENTICATED"
+    assert "Cannot query field 'key'" in gateway.error("{ apiKeys { edges { node { key } } } }",
+                                                       key=keys["staff"])["message"]
+
+
+REVOKE = "mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }"
+
+
+def test_a_revoked_key_stops_working_on_the_running_gateway_within_seconds(gateway, keys):
+    partner_keys = gateway.data(KEYS, key=keys["partner"])["apiKeys"]["edges"]
+    other_keys = gateway.data(KEYS, key=keys["other_partner"])["apiKeys"]["edges"]
+    assert gateway.data("{ viewer { role } }", key=keys["partner"]) == {"viewer": {"role": "PARTNER"}}
+
+    # another partner's key is answered as a missing one, and keeps working
+    theirs = gateway.error(REVOKE, {"id": other_keys[0]["node"]["id"]}, key=keys["partner"])
+    missing = gateway.error(REVOKE, {"id": "key_0123456789abcdef"}, key=keys["partner"])
+    assert code(theirs) == code(missing) == "NOT_FOUND"
+    assert theirs["message"].replace(other_keys[0]["node"]["id"], "ID") == \
+        missing["message"].replace("key_0123456789abcdef", "ID")
+    assert gateway.data("{ viewer { role } }", key=keys["other_partner"]) == {"viewer": {"role": "PARTNER"}}
+
+    revoked = gateway.data(REVOKE, {"id": partner_keys[0]["node"]["id"]}, key=keys["partner"])["revokeApiKey"]
+    assert revoked["id"] == partner_keys[0]["node"]["id"] and revoked["revokedAt"]
+    wait_until(lambda: refused_within_seconds(gateway, keys["partner"]), message="the revoked key refused")
+    error = gateway.error("{ viewer { role } }", key=keys["partner"])
+    assert code(error) == "UNAUTHENTICATED" and "revoked" in error["message"]
+
+
+def test_staff_revoke_any_key_and_the_public_is_told_to_sign_in(gateway, keys):
+    member_key = gateway.data(KEYS, key=keys["member"])["apiKeys"]["edges"][0]["node"]["id"]
+    assert code(gateway.error(REVOKE, {"id": member_key})) == "UNAUTHENTICATED"
+    assert gateway.data(REVOKE, {"id": member_key}, key=keys["staff"])["revokeApiKey"]["id"] == member_key
+    assert code(gateway.error(REVOKE, {"id": member_key}, key=keys["staff"])) == "CONFLICT"

@@ -83,3 +83,19 @@ def test_only_staff_see_every_owner_and_a_key_without_an_owner_owns_nothing():
     assert Identity("staff", "key_1", "mem_1").subscriber("createEventSubscription") == "mem_1"
     with pytest.raises(Forbidden):
         Identity("partner", "key_2").subscriber("createEventSubscription")
+
+
+def test_a_revoked_key_is_refused_a_few_seconds_later_by_default():
+    revoked, clock = [], Clock()
+    cache = KeyCache(clock=clock)
+
+    def authenticate(key):
+        if revoked:
+            raise Unauthenticated("this API key is not valid (unknown or revoked)")
+        return {"key_id": "key_1", "role": "member", "owner_id": "mem_1", "owner_kind": "member"}
+
+    assert cache.identity("Bearer k1", authenticate).role == "member"
+    revoked.append("key_1")
+    clock.now += 5.5
+    with pytest.raises(Unauthenticated, match="revoked"):
+        cache.identity("Bearer k1", authenticate)

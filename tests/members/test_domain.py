@@ -1,7 +1,8 @@
 """Members' rules without I/O."""
 import pytest
 
-from clearinghouse.errors import BadInput, Conflict
+from clearinghouse.caller import PUBLIC, Caller
+from clearinghouse.errors import BadInput, Conflict, Forbidden, NotFound, Unauthenticated
 from services.members import domain
 
 PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
@@ -66,7 +67,7 @@ def test_offices_are_not_overwritten_by_an_update():
 @pytest.mark.parametrize("role, private", [("public", None), ("partner", None), ("member", "a@b.org"),
                                            ("staff", "a@b.org")])
 def test_views_hide_contact_details_from_public_and_partners(role, private):
-    assert domain.member_view(member(email="a@b.org"), role)["email"] == private
+    assert domain.member_view(member(email="a@b.org"), Caller(role))["email"] == private
 
 
 def test_name_prefix_filter_is_a_literal_prefix():
@@ -78,3 +79,67 @@ def test_partner_keys_need_an_organisation_owner_and_are_stored_only_as_hashes()
         domain.new_api_key("partner", None, None)
     record, key = domain.new_api_key("partner", "org_0123456789abcdef", "organization")
     assert record["hash"] == domain.hash_key(key) and key not in record.values()
+
+
+STAFF = Caller("staff")
+DEB = Caller("member", "mem_0123456789abcdef", "member")
+PARTNER = Caller("partner", "org_0123456789abcdef", "organization")
+
+
+def test_only_staff_pass_the_staff_check_and_the_public_is_told_to_sign_in():
+    domain.check_staff(STAFF, "creating a member")
+    with pytest.raises(Unauthenticated, match="creating a member needs a STAFF API key"):
+        domain.check_staff(PUBLIC, "creating a member")
+    with pytest.raises(Forbidden, match="is for STAFF keys only; this key is PARTNER"):
+        domain.check_staff(PARTNER, "creating a member")
+
+
+@pytest.mark.parametrize("status, refused", [("prospect", False), ("active", False), ("lapsed", True),
+                                             ("alumni", True), (None, True)])
+def test_a_member_key_stops_signing_in_when_the_member_lapses_or_leaves(status, refused):
+    record, _ = domain.new_api_key("member", DEB.owner_id, "member")
+    owner = None if status is None else member(status=status)
+    if refused:
+        with pytest.raises(Unauthenticated, match="no longer signs in"):
+            domain.check_key_owner_current(record, owner)
+    else:
+        domain.check_key_owner_current(record, owner)
+
+
+def test_partner_and_staff_keys_do_not_depend_on_a_member():
+    for role, owner, kind in (("partner", PARTNER.owner_id, "organization"), ("staff", None, None)):
+        record, _ = domain.new_api_key(role, owner, kind)
+        domain.check_key_owner_current(record, None)
+
+
+def test_keys_are_listed_all_for_staff_and_own_for_an_owner():
+    assert domain.keys_query(STAFF) == {}
+    assert domain.keys_query(DEB) == {"owner_id": DEB.owner_id}
+    with pytest.raises(Unauthenticated):
+        domain.keys_query(PUBLIC)
+
+
+def test_a_listed_key_shows_neither_the_key_nor_its_hash():
+    record, key = domain.new_api_key("member", DEB.owner_id, "member")
+    view = domain.key_view(record)
+    assert "hash" not in view and key not in view.values() and record["hash"] not in view.values()
+
+
+def test_someone_elses_key_is_answered_like_a_missing_one():
+    record, _ = domain.new_api_key("partner", PARTNER.owner_id, "organization")
+    domain.check_may_revoke(PARTNER, record, record["_id"])
+    domain.check_may_revoke(STAFF, record, record["_id"])
+    with pytest.raises(NotFound) as theirs:
+        domain.check_may_revoke(DEB, record, "key_0123456789abcdef")
+    with pytest.raises(NotFound) as missing:
+        domain.check_may_revoke(DEB, None, "key_0123456789abcdef")
+    assert str(theirs.value) == str(missing.value)
+    with pytest.raises(Conflict, match="already revoked"):
+        domain.check_may_revoke(STAFF, {**record, "revoked_at": "2026-01-01T00:00:00Z"}, record["_id"])
+
+
+@pytest.mark.parametrize("fields", [{"name": "Ann\nB"}, {"pronouns": "she\r\nher"},
+                                    {"offices": [office(role="Mayor\u2028")]}])
+def test_one_line_fields_refuse_control_characters(fields):
+    with pytest.raises(BadInput, match="control character"):
+        domain.check_member_fields({"name": "Ann", **fields}, partial=False)

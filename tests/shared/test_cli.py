@@ -2,7 +2,10 @@
 else; a service that is not running or refuses the call is said plainly, with an exit code."""
 import argparse
 
+import pytest
+
 from clearinghouse import cli
+from clearinghouse.errors import Unauthenticated
 from services.members.service import MembersService
 
 
@@ -22,3 +25,31 @@ def test_a_refused_call_and_a_missing_service_say_what_to_do(container_factory, 
     container_factory(MembersService, settings.nameko_config()).start()
     assert cli.keys_create(settings, argparse.Namespace(role="staff", owner="mem_0123456789abcdef")) == 2
     assert "neither an existing member nor an organisation" in capsys.readouterr().err
+
+
+def test_keys_list_shows_every_key_without_its_secret_and_revoke_stops_it(container_factory, settings, rpc,
+                                                                           capsys):
+    container_factory(MembersService, settings.nameko_config()).start()
+    cli.keys_create(settings, argparse.Namespace(role="staff", owner=None))
+    key = capsys.readouterr().out.strip()
+    key_id = rpc.members.authenticate(key)["key_id"]
+
+    assert cli.keys_list(settings, argparse.Namespace()) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "id\trole\towner\tcreated\trevoked"
+    assert out.splitlines()[1].startswith(f"{key_id}\tstaff\t-\t") and out.splitlines()[1].endswith("\t-")
+    assert key not in out
+
+    assert cli.keys_revoke(settings, argparse.Namespace(key_id=key_id)) == 0
+    assert capsys.readouterr().out.startswith(f"revoked {key_id} at ")
+    with pytest.raises(Unauthenticated, match="revoked"):
+        rpc.members.authenticate(key)
+    assert cli.keys_revoke(settings, argparse.Namespace(key_id=key_id)) == 2
+    assert "already revoked" in capsys.readouterr().err
+    assert cli.keys_revoke(settings, argparse.Namespace(key_id="nonsense")) == 2
+    assert "not a valid id" in capsys.readouterr().err
+
+
+def test_keys_commands_are_wired_to_the_parser():
+    assert cli.parser().parse_args(["keys", "revoke", "key_0123456789abcdef"]).func is cli.keys_revoke
+    assert cli.parser().parse_args(["keys", "list"]).func is cli.keys_list
