@@ -1,20 +1,17 @@
 """Event subscriptions, deliveries and network asks: the notifications service's part.
 
-Every call for a non-staff caller carries ``owner_id``, so a partner sees and manages only
-its own subscriptions and deliveries; notifications enforces it (NotFound for others')."""
+Every call passes the caller through; notifications decides what it may see or do (a
+partner sees and manages only its own subscriptions, NotFound for others'; asks are for
+members, partners and staff). The gateway keeps no rule of its own here."""
 import graphene
 
-from clearinghouse import validation
-from clearinghouse.issue_areas import check_issue_area
+from clearinghouse import paging
 
-from .auth import require
 from .members import Member
 from .relay import connection, drop_none, page_args
 from .scalars import DateTime
 
-SUBSCRIBERS = ("partner", "member", "staff")
-ASK_READERS = ("member", "partner", "staff")
-ASKERS = ("member", "staff")
+ASK_READERS = ("member", "partner", "staff")  # what search shows asks to; notifications enforces it
 
 
 class EventSubscription(graphene.ObjectType):
@@ -68,20 +65,35 @@ class Answer(graphene.ObjectType):
     resolve_author = staticmethod(_author)
 
 
+AnswerConnection = connection(Answer, "Answer")
+
+
+def answers_page(answers: list, first: int, after) -> dict:
+    """A page of an ask's answers, oldest first; a cursor is an answer's place."""
+    position = paging.decode(after, kind="answers", types=(int,))
+    start = 0 if position is None else max(position[0] + 1, 0)
+    rows = list(enumerate(answers[start:start + first + 1], start))
+    page = paging.page(rows, first, len(answers), lambda row: [row[0]], kind="answers")
+    for edge in page["edges"]:
+        edge["node"] = edge["node"][1]
+    return page
+
+
 class Ask(graphene.ObjectType):
     id = graphene.ID(required=True)
     issue_area = graphene.String(required=True)
     subject = graphene.String(required=True)
     body = graphene.String(required=True)
     author = graphene.Field(Member)
-    answers = graphene.List(graphene.NonNull(Answer), required=True)
+    answers = graphene.Field(AnswerConnection, required=True, **page_args(),
+                             description="Oldest first; an ask keeps at most 200.")
     posted_at = DateTime(required=True)
 
     resolve_author = staticmethod(_author)
 
     @staticmethod
-    def resolve_answers(ask, info):
-        return ask.get("answers") or []
+    def resolve_answers(ask, info, first, after=None):
+        return answers_page(ask.get("answers") or [], paging.check_first(first), after)
 
 
 DeliveryConnection = connection(Delivery, "Delivery")
@@ -104,18 +116,6 @@ class AskInput(graphene.InputObjectType):
     body = graphene.String(required=True)
 
 
-def _subscription_id(value, field="id"):
-    return validation.identifier(value, field, "sub")
-
-
-def _subscriber(info, action):
-    """The request's context and the owner_id to pass for a caller who may manage
-    subscriptions (None for staff: every owner's)."""
-    ctx = info.context
-    require(ctx.identity, SUBSCRIBERS, action)
-    return ctx, ctx.identity.scope(action)
-
-
 class NotificationsQuery(graphene.ObjectType):
     event_subscriptions = graphene.List(graphene.NonNull(EventSubscription), required=True,
                                         description="The viewer's own subscriptions (STAFF sees all).")
@@ -126,28 +126,25 @@ class NotificationsQuery(graphene.ObjectType):
 
     @staticmethod
     def resolve_event_subscriptions(root, info):
-        ctx, scope = _subscriber(info, "eventSubscriptions")
-        return ctx.call("notifications", "list_subscriptions", owner_id=scope)
+        ctx = info.context
+        return ctx.call("notifications", "list_subscriptions", caller=ctx.identity.caller)
 
     @staticmethod
     def resolve_deliveries(root, info, subscription_id, first, after=None, status=None):
-        ctx, scope = _subscriber(info, "deliveries")
-        return ctx.call("notifications", "list_deliveries", _subscription_id(subscription_id, "subscriptionId"),
-                        status=getattr(status, "value", status), first=first, after=after, owner_id=scope)
+        ctx = info.context
+        return ctx.call("notifications", "list_deliveries", subscription_id, status=getattr(status, "value", status),
+                        first=first, after=after, caller=ctx.identity.caller)
 
     @staticmethod
     def resolve_asks(root, info, first, after=None, issue_area=None):
         ctx = info.context
-        require(ctx.identity, ASK_READERS, "asks")
-        if issue_area is not None:
-            check_issue_area(issue_area)
-        return ctx.call("notifications", "list_asks", issue_area=issue_area, first=first, after=after)
+        return ctx.call("notifications", "list_asks", issue_area=issue_area, first=first, after=after,
+                        caller=ctx.identity.caller)
 
     @staticmethod
     def resolve_ask(root, info, id):
         ctx = info.context
-        require(ctx.identity, ASK_READERS, "ask")
-        return ctx.asks.load(validation.identifier(id, "id", "ask"))
+        return ctx.call("notifications", "get_asks", [id], caller=ctx.identity.caller).then(lambda found: found[0])
 
 
 class NotificationsMutation(graphene.ObjectType):
@@ -166,40 +163,34 @@ class NotificationsMutation(graphene.ObjectType):
     @staticmethod
     def resolve_create_event_subscription(root, info, input):
         ctx = info.context
-        require(ctx.identity, SUBSCRIBERS, "createEventSubscription")
-        owner = ctx.identity.subscriber("createEventSubscription")
-        return ctx.call("notifications", "create_subscription", owner, drop_none(input))
+        return ctx.call("notifications", "create_subscription", None, drop_none(input), caller=ctx.identity.caller)
 
     @staticmethod
     def resolve_rotate_subscription_secret(root, info, id):
-        ctx, scope = _subscriber(info, "rotateSubscriptionSecret")
-        return ctx.call("notifications", "rotate_secret", _subscription_id(id), owner_id=scope)
+        ctx = info.context
+        return ctx.call("notifications", "rotate_secret", id, caller=ctx.identity.caller)
 
     @staticmethod
     def resolve_set_event_subscription_active(root, info, id, active):
-        ctx, scope = _subscriber(info, "setEventSubscriptionActive")
-        return ctx.call("notifications", "set_subscription_active", _subscription_id(id), active, owner_id=scope)
+        ctx = info.context
+        return ctx.call("notifications", "set_subscription_active", id, active, caller=ctx.identity.caller)
 
     @staticmethod
     def resolve_delete_event_subscription(root, info, id):
-        ctx, scope = _subscriber(info, "deleteEventSubscription")
-        return ctx.call("notifications", "delete_subscription", _subscription_id(id), owner_id=scope)
+        ctx = info.context
+        return ctx.call("notifications", "delete_subscription", id, caller=ctx.identity.caller)
 
     @staticmethod
     def resolve_replay_deliveries(root, info, subscription_id, since):
-        ctx, scope = _subscriber(info, "replayDeliveries")
-        return ctx.call("notifications", "replay_deliveries", _subscription_id(subscription_id, "subscriptionId"),
-                        since, owner_id=scope)
+        ctx = info.context
+        return ctx.call("notifications", "replay_deliveries", subscription_id, since, caller=ctx.identity.caller)
 
     @staticmethod
     def resolve_post_ask(root, info, input):
         ctx = info.context
-        require(ctx.identity, ASKERS, "postAsk")
-        return ctx.call("notifications", "post_ask", ctx.identity.owner("postAsk"), drop_none(input))
+        return ctx.call("notifications", "post_ask", None, drop_none(input), caller=ctx.identity.caller)
 
     @staticmethod
     def resolve_answer_ask(root, info, ask_id, body):
         ctx = info.context
-        require(ctx.identity, ASKERS, "answerAsk")
-        return ctx.call("notifications", "answer_ask", validation.identifier(ask_id, "askId", "ask"),
-                        ctx.identity.owner("answerAsk"), body)
+        return ctx.call("notifications", "answer_ask", ask_id, None, body, caller=ctx.identity.caller)

@@ -3,13 +3,16 @@ question; answers are kept with the ask. Pure functions; no I/O."""
 from __future__ import annotations
 
 from clearinghouse import validation as v
-from clearinghouse.errors import BadInput
+from clearinghouse.errors import BadInput, Conflict
 from clearinghouse.events import cloudevent
 from clearinghouse.issue_areas import ISSUE_AREAS, check_issue_area
 
 from .domain import iso, new_id
 
 ASK_FIELDS = ("issue_area", "subject", "body")
+SUBJECT_MAX = 200  # the subject is an email Subject header: one line
+BODY_MAX = 10_000
+MAX_ANSWERS = 200  # answers live in the ask's document; this keeps it small
 
 
 def check_ask(data) -> dict:
@@ -17,9 +20,13 @@ def check_ask(data) -> dict:
     v.only_keys(data, "ask", ASK_FIELDS)
     return {
         "issue_area": check_issue_area(data.get("issue_area"), "issue_area"),
-        "subject": v.text(data.get("subject"), "subject", max_len=200),
-        "body": v.text(data.get("body"), "body", max_len=20_000),
+        "subject": v.line(data.get("subject"), "subject", max_len=SUBJECT_MAX),
+        "body": check_body(data.get("body")),
     }
+
+
+def check_body(value) -> str:
+    return v.text(value, "body", max_len=BODY_MAX)
 
 
 def check_member_id(value, field) -> str:
@@ -35,7 +42,10 @@ def new_ask(author_id: str, fields: dict, now: float) -> tuple[dict, list[dict]]
 
 
 def answer(doc: dict, author_id: str, body: str, now: float) -> tuple[dict, list[dict]]:
-    body = v.text(body, "body", max_len=20_000)
+    if len(doc["answers"]) >= MAX_ANSWERS:
+        raise Conflict(f"ask {doc['_id']} already has {MAX_ANSWERS} answers, the most one ask keeps; "
+                       "post a new ask to go on with the conversation")
+    body = check_body(body)
     entry = {"author_id": author_id, "body": body, "posted_at": iso(now)}
     new = {**doc, "answers": doc["answers"] + [entry], "version": doc["version"] + 1}
     data = {"id": doc["_id"], "version": new["version"], "issue_area": doc["issue_area"],

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 
 from clearinghouse import ocd, validation as v
-from clearinghouse.errors import BadInput, Conflict, NotFound
+from clearinghouse.errors import BadInput, Conflict
 from clearinghouse.events import CATALOG
 from clearinghouse.issue_areas import check_issue_areas
 
@@ -28,6 +28,7 @@ DISABLE_AFTER = 5 * 24 * 3600  # an endpoint failing this long without a success
 ROTATION_OVERLAP = 24 * 3600  # the old secret keeps signing this long after a rotation
 TIMEOUT = 15.0
 MAX_ERROR = 500
+MAX_SUBSCRIPTIONS = 50  # per owner: each one is a stream of requests or mail to someone
 
 
 def new_id(prefix: str) -> str:
@@ -105,12 +106,10 @@ def subscription_view(doc: dict) -> dict:
     return out
 
 
-def check_access(doc: dict | None, subscription_id: str, owner_id: str | None) -> dict:
-    """The subscription if ``owner_id`` (None: staff) may see it; NotFound otherwise, so
-    one owner cannot learn another's subscription ids."""
-    if doc is None or (owner_id is not None and doc["owner_id"] != owner_id):
-        raise NotFound(f"no subscription {subscription_id!r}" + (" of yours" if owner_id else ""))
-    return doc
+def check_room_for_one_more(owner_id: str | None, count: int):
+    if count >= MAX_SUBSCRIPTIONS:
+        raise Conflict(f"{owner_id or 'staff'} already has {count} subscriptions, the most one owner may have "
+                       f"({MAX_SUBSCRIPTIONS}); delete one you no longer use, or widen an existing one's filters")
 
 
 def rotate(doc: dict, secret: str, now: float) -> dict:
@@ -196,6 +195,7 @@ class Outcome:
     status_code: int | None = None
     error: str | None = None
     retry_after: float | None = None  # seconds, from a 429/503's Retry-After
+    unsendable: bool = False  # the message can never be built (a bad header): retrying cannot help
 
     @property
     def ok(self) -> bool:
@@ -241,7 +241,8 @@ def backoff(failed_attempts: int, rng=random) -> float | None:
 
 def after_attempt(delivery: dict, outcome: Outcome, now: float, rng=random) -> tuple[dict, str]:
     """The delivery's changes after an attempt and the verdict: succeeded, retrying,
-    parked (schedule exhausted) or gone (410: the endpoint asked to be dropped)."""
+    parked (schedule exhausted), gone (410: the endpoint asked to be dropped) or
+    unsendable (parked at once: the message itself is bad, not the endpoint)."""
     attempts = delivery["attempts"] + 1
     changes = {"attempts": attempts, "last_attempt_at": iso(now), "last_status_code": outcome.status_code,
                "last_error": outcome.describe(), "lease_until": 0.0}
@@ -249,6 +250,8 @@ def after_attempt(delivery: dict, outcome: Outcome, now: float, rng=random) -> t
         return {**changes, "status": "succeeded", "due_at": None}, "succeeded"
     if outcome.gone:
         return {**changes, "status": "parked", "due_at": None}, "gone"
+    if outcome.unsendable:
+        return {**changes, "status": "parked", "due_at": None}, "unsendable"
     delay = backoff(attempts, rng)
     if delay is None:
         return {**changes, "status": "parked", "due_at": None}, "parked"
@@ -261,6 +264,8 @@ def subscription_after(sub: dict, verdict: str, now: float) -> dict | None:
     """The subscription's changes after an attempt's verdict, or None for none."""
     if verdict == "succeeded":
         return {"failing_since": None} if sub.get("failing_since") is not None else None
+    if verdict == "unsendable":  # says nothing about the endpoint
+        return None
     if verdict == "gone":
         return {"active": False, "failing_since": None,
                 "disabled_reason": f"the endpoint answered 410 Gone at {iso(now)}; "

@@ -59,9 +59,13 @@ class NotificationsStore(Repository):
     def subscription(self, subscription_id: str) -> dict | None:
         return self.db.subscriptions.find_one({"_id": subscription_id})
 
-    def subscriptions(self, owner_id: str | None) -> list[dict]:
-        query = {} if owner_id is None else {"owner_id": owner_id}
+    def subscriptions(self, filtered: bool, owner_id: str | None = None) -> list[dict]:
+        """Every subscription, or (``filtered``) those of one owner; None is staff's own."""
+        query = {"owner_id": owner_id} if filtered else {}
         return list(self.db.subscriptions.find(query).sort([("created_ts", 1), ("_id", 1)]))
+
+    def count_subscriptions(self, owner_id: str | None) -> int:
+        return self.db.subscriptions.count_documents({"owner_id": owner_id})
 
     def active_subscriptions(self) -> list[dict]:
         return list(self.db.subscriptions.find({"active": True}, {"secrets": 0}))
@@ -109,9 +113,11 @@ class NotificationsStore(Repository):
     def delivery(self, delivery_id: str) -> dict | None:
         return self.db.deliveries.find_one({"_id": delivery_id})
 
-    def due_deliveries(self, now: float, mode: str, limit: int, skip=()) -> list[dict]:
-        """Queued deliveries due by ``now`` in arrival order, leaving out subscriptions in ``skip``."""
-        query = {"status": {"$in": list(QUEUED)}, "mode": mode, "due_at": {"$lte": now}}
+    def due_deliveries(self, now: float, mode: str, limit: int, skip=(), channel: str | None = None) -> list[dict]:
+        """Queued deliveries due by ``now`` in arrival order (of one channel if given),
+        leaving out subscriptions in ``skip``."""
+        query = {"status": {"$in": list(QUEUED)}, "mode": mode, "due_at": {"$lte": now},
+                 **({"channel": channel} if channel else {})}
         if skip:
             query["subscription_id"] = {"$nin": sorted(skip)}
         return list(self.db.deliveries.find(query).sort([("seq", 1), ("_id", 1)]).limit(limit))
@@ -169,13 +175,14 @@ class NotificationsStore(Repository):
         """Newest first, by arrival order, then id."""
         query = {"subscription_id": subscription_id, **({"status": status} if status else {})}
         find = dict(query)
-        position = paging.decode(after)
+        # checked: only an int and a string come out of a client's cursor
+        position = paging.decode(after, kind="deliveries", types=(int, str))
         if position is not None:
             seq, last_id = position
             find["$or"] = [{"seq": {"$lt": seq}}, {"seq": seq, "_id": {"$lt": last_id}}]
         rows = list(self.db.deliveries.find(find).sort([("seq", -1), ("_id", -1)]).limit(first + 1))
         total = self.db.deliveries.count_documents(query)
-        return paging.page(rows, first, total, lambda d: [d["seq"], d["_id"]])
+        return paging.page(rows, first, total, lambda d: [int(d["seq"]), d["_id"]], kind="deliveries")
 
     # -- asks ------------------------------------------------------------------------------
     def ask(self, ask_id: str) -> dict:
@@ -191,13 +198,13 @@ class NotificationsStore(Repository):
         """Newest first."""
         query = {"issue_area": issue_area} if issue_area else {}
         find = dict(query)
-        position = paging.decode(after)
+        position = paging.decode(after, kind="asks", types=(float, str))
         if position is not None:
             ts, last_id = position
             find["$or"] = [{"posted_ts": {"$lt": ts}}, {"posted_ts": ts, "_id": {"$lt": last_id}}]
         rows = list(self.db.asks.find(find).sort([("posted_ts", -1), ("_id", -1)]).limit(first + 1))
         total = self.db.asks.count_documents(query)
-        return paging.page(rows, first, total, lambda d: [d["posted_ts"], d["_id"]])
+        return paging.page(rows, first, total, lambda d: [float(d["posted_ts"]), d["_id"]], kind="asks")
 
     def insert_ask_emails(self, docs: list[dict]) -> int:
         return _insert_ignoring_duplicates(self.db.ask_emails, docs)

@@ -105,7 +105,7 @@ def test_staff_subscribe_with_a_key_of_their_own_and_see_everyones(gateway, keys
 
 
 ASK = """mutation($input: AskInput!) { postAsk(input: $input) { id issueArea subject body postedAt
-  author { name } answers { body } } }"""
+  author { name } answers { totalCount edges { node { body } } } } }"""
 
 
 def test_members_ask_the_network_and_answer_and_partners_read(gateway, keys, notifications, rpc):
@@ -113,12 +113,12 @@ def test_members_ask_the_network_and_answer_and_partners_read(gateway, keys, not
     asked = gateway.data(ASK, {"input": {"issueArea": "paid-sick-leave", "subject": "Small employers?",
                                          "body": "Did anyone exempt businesses under 5 employees?"}},
                          key=member)["postAsk"]
-    assert asked["author"] == {"name": "Deb Gross"} and asked["answers"] == [] and asked["postedAt"].endswith("Z")
+    assert asked["author"] == {"name": "Deb Gross"} and asked["answers"] == {"totalCount": 0, "edges": []} and asked["postedAt"].endswith("Z")
     answered = gateway.data("mutation($id: ID!) { answerAsk(askId: $id, body: \"We did, in 2015.\") { "
-                            "answers { body author { name } postedAt } } }", {"id": asked["id"]},
+                            "answers { edges { node { body author { name } postedAt } } } } }", {"id": asked["id"]},
                             key=member)["answerAsk"]
-    assert answered["answers"][0]["body"] == "We did, in 2015."
-    assert answered["answers"][0]["author"] == {"name": "Deb Gross"}
+    [answer] = [edge["node"] for edge in answered["answers"]["edges"]]
+    assert answer["body"] == "We did, in 2015." and answer["author"] == {"name": "Deb Gross"}
     listed = gateway.data('{ asks(issueArea: "paid-sick-leave") { totalCount edges { node { subject author { name } } } } }',
                           key=keys["partner"])["asks"]
     assert listed == {"totalCount": 1, "edges": [{"node": {"subject": "Small employers?", "author": {"name": "Deb Gross"}}}]}

@@ -20,6 +20,33 @@ from services.notifications.courier import Courier
 from services.notifications.service import NotificationsService
 
 PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
+STAFF = {"role": "staff"}
+
+
+def partner(owner_id):
+    """The caller dict a partner organisation's key crosses RPC as."""
+    return {"role": "partner", "owner_id": owner_id, "owner_kind": "organization"}
+
+
+def member_caller(member_id):
+    return {"role": "member", "owner_id": member_id, "owner_kind": "member"}
+
+
+class Acting:
+    """The notifications RPC proxy with one caller on every call (a call may pass its own)."""
+
+    def __init__(self, proxy, caller):
+        self.proxy, self.caller = proxy, caller
+
+    def __getattr__(self, method):
+        def call(*args, **kwargs):
+            kwargs.setdefault("caller", self.caller)
+            return getattr(self.proxy, method)(*args, **kwargs)
+        return call
+
+
+def as_staff(rpc):
+    return Acting(rpc.notifications, STAFF)
 
 
 class Server(http.server.ThreadingHTTPServer):

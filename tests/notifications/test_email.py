@@ -2,7 +2,7 @@
 import datetime as dt
 
 from tests.conftest import wait_until
-from tests.notifications.conftest import ordinance_event, toolkit_event
+from tests.notifications.conftest import as_staff, ordinance_event, toolkit_event
 
 OWNER = "mem_00000000000000aa"
 TEMPE = "ocd-division/country:us/state:az/place:tempe"
@@ -21,7 +21,7 @@ def body_of(message):
 
 
 def test_a_realtime_email_subscription_gets_each_matching_event(notifications, rpc, smtp, publish):
-    rpc.notifications.create_subscription(OWNER, {"channel": "email", "email": "ana@example.org",
+    as_staff(rpc).create_subscription(OWNER, {"channel": "email", "email": "ana@example.org",
                                                   "issue_areas": ["paid-sick-leave"]})
     publish(toolkit_event(issue_area="minimum-wage"))  # not followed
     publish(ordinance_event(to="struck_down", title="Paid Sick Days Act"))
@@ -38,10 +38,10 @@ def test_a_daily_digest_groups_a_days_events_per_subscriber(notifications, rpc, 
     noon = to_next_noon(clock)
     day = noon.date().isoformat()
     digest = {"channel": "email", "mode": "daily_digest"}
-    rpc.notifications.create_subscription(OWNER, {**digest, "email": "ana@example.org",
+    as_staff(rpc).create_subscription(OWNER, {**digest, "email": "ana@example.org",
                                                   "issue_areas": ["paid-sick-leave"]})
-    rpc.notifications.create_subscription(OWNER, {**digest, "email": "Ana@example.org", "states": ["pa", "az"]})
-    rpc.notifications.create_subscription("mem_00000000000000bb", {**digest, "email": "bo@example.org",
+    as_staff(rpc).create_subscription(OWNER, {**digest, "email": "Ana@example.org", "states": ["pa", "az"]})
+    as_staff(rpc).create_subscription("mem_00000000000000bb", {**digest, "email": "bo@example.org",
                                                                    "event_types": ["toolkit.published"]})
     pgh = publish(ordinance_event(title="Paid Sick Days Act"))  # both of Ana's subscriptions match
     tempe = publish(ordinance_event(title="Tempe Wage Ordinance", issue_area="minimum-wage", jurisdiction=TEMPE,
@@ -77,7 +77,7 @@ def test_a_daily_digest_groups_a_days_events_per_subscriber(notifications, rpc, 
 def test_digests_wait_while_smtp_is_down_and_go_out_when_it_is_back(notifications, rpc, smtp, publish, clock,
                                                                     courier, database):
     to_next_noon(clock)
-    rpc.notifications.create_subscription(OWNER, {"channel": "email", "mode": "daily_digest",
+    as_staff(rpc).create_subscription(OWNER, {"channel": "email", "mode": "daily_digest",
                                                   "email": "ana@example.org"})
     publish(ordinance_event())
     wait_until(lambda: database("notifications").deliveries.count_documents({}) == 1)
@@ -100,6 +100,6 @@ def test_sample_data_loads_once(notifications, rpc, container_factory, notificat
     members_sample.load(rpc)
     sample.load(rpc)
     sample.load(rpc)
-    asks = rpc.notifications.list_asks()["edges"]
+    asks = as_staff(rpc).list_asks()["edges"]
     assert len(asks) == 1 and len(asks[0]["node"]["answers"]) == 1
-    assert [s["mode"] for s in rpc.notifications.list_subscriptions()] == ["daily_digest"]
+    assert [s["mode"] for s in as_staff(rpc).list_subscriptions()] == ["daily_digest"]

@@ -11,17 +11,17 @@ from clearinghouse.errors import BadInput, Conflict, NotFound
 from clearinghouse.events import cloudevent
 from services.notifications import domain
 from tests.conftest import wait_until
-from tests.notifications.conftest import ordinance_event, toolkit_event
+from tests.notifications.conftest import as_staff, ordinance_event, partner, toolkit_event
 
 OWNER = "org_00000000000000aa"
 
 
 def subscribe(rpc, receiver, path="/hook", owner=OWNER, **filters):
-    return rpc.notifications.create_subscription(owner, {"channel": "webhook", "url": receiver.url(path), **filters})
+    return as_staff(rpc).create_subscription(owner, {"channel": "webhook", "url": receiver.url(path), **filters})
 
 
 def deliveries(rpc, sub_id, **kw):
-    return [e["node"] for e in rpc.notifications.list_deliveries(sub_id, first=100, **kw)["edges"]]
+    return [e["node"] for e in as_staff(rpc).list_deliveries(sub_id, first=100, **kw)["edges"]]
 
 
 def ts(value):
@@ -54,7 +54,7 @@ def test_delivered_webhook_verifies_with_the_standard_webhooks_library(notificat
     assert headers["content-type"] == "application/json"
     assert Webhook(created["secret"]).verify(request["body"], headers) == event
     with pytest.raises(WebhookVerificationError):
-        Webhook(rpc.notifications.create_subscription(OWNER, {"channel": "webhook", "url": receiver.url("/x")})
+        Webhook(as_staff(rpc).create_subscription(OWNER, {"channel": "webhook", "url": receiver.url("/x")})
                 ["secret"]).verify(request["body"], headers)
     wait_until(lambda: REGISTRY.get_sample_value("clearinghouse_deliveries_total",
                                                  {"channel": "webhook", "outcome": "succeeded"}) == succeeded + 1,
@@ -65,7 +65,7 @@ def test_delivered_webhook_verifies_with_the_standard_webhooks_library(notificat
 def test_during_a_rotation_both_secrets_sign_then_only_the_new_one(notifications, rpc, receiver, publish, clock):
     created = subscribe(rpc, receiver)
     old = created["secret"]
-    new = rpc.notifications.rotate_secret(created["subscription"]["id"], owner_id=OWNER)["secret"]
+    new = as_staff(rpc).rotate_secret(created["subscription"]["id"])["secret"]
     assert new != old
     publish(ordinance_event())
     first = wait_until(lambda: receiver.received(), message="a webhook")[0]
@@ -99,7 +99,7 @@ def test_a_duplicated_event_is_delivered_once_per_subscription(notifications, rp
     for sub, path in ((a, "/a"), (b, "/b")):
         ids = [r["headers"]["webhook-id"] for r in receiver.received(path)]
         assert ids.count(event["id"]) == 1
-        assert rpc.notifications.list_deliveries(sub)["total_count"] == 2
+        assert as_staff(rpc).list_deliveries(sub)["total_count"] == 2
 
 
 def test_filters_on_event_type_issue_area_and_state(notifications, rpc, receiver, publish):
@@ -174,8 +174,8 @@ def test_410_gone_disables_the_subscription_and_parks_what_was_queued(notificati
     sub = subscribe(rpc, receiver, "/gone")["subscription"]["id"]
     receiver.script("/gone", 410)
     first = publish(ordinance_event())
-    wait_until(lambda: rpc.notifications.get_subscription(sub)["active"] is False, message="disabled")
-    got = rpc.notifications.get_subscription(sub)
+    wait_until(lambda: as_staff(rpc).get_subscription(sub)["active"] is False, message="disabled")
+    got = as_staff(rpc).get_subscription(sub)
     assert "410" in got["disabled_reason"]
     publish(ordinance_event(version=2))  # not matched while disabled
     marker_sub = subscribe(rpc, receiver, "/marker")["subscription"]["id"]
@@ -235,29 +235,29 @@ def test_exhausted_schedule_parks_and_days_of_failure_disable_then_replay_delive
         later(clock, courier, ts(d["next_attempt_at"]) - clock.now() + 1)
     only_delivery(rpc, sub, attempts=len(domain.SCHEDULE) + 1, status="parked", next_attempt_at=None)
     assert clock.now() - started >= 3 * 24 * 3600
-    assert rpc.notifications.get_subscription(sub)["active"] is True  # parked, not yet disabled
+    assert as_staff(rpc).get_subscription(sub)["active"] is True  # parked, not yet disabled
 
     second = publish(ordinance_event(version=2))
-    while rpc.notifications.get_subscription(sub)["active"]:
+    while as_staff(rpc).get_subscription(sub)["active"]:
         d = wait_until(lambda: deliveries(rpc, sub, status="retrying") or
-                       not rpc.notifications.get_subscription(sub)["active"], message="a retry or the end")
+                       not as_staff(rpc).get_subscription(sub)["active"], message="a retry or the end")
         if d is True:
             break
         later(clock, courier, ts(d[0]["next_attempt_at"]) - clock.now() + 1)
         wait_until(lambda: deliveries(rpc, sub)[0]["attempts"] > d[0]["attempts"], message="the next attempt")
-    got = rpc.notifications.get_subscription(sub)
+    got = as_staff(rpc).get_subscription(sub)
     assert "every attempt failed" in got["disabled_reason"]
     assert clock.now() - started >= domain.DISABLE_AFTER
     assert [d["status"] for d in deliveries(rpc, sub)] == ["parked", "parked"]
     since = domain.iso(started - 60)
     with pytest.raises(Conflict, match="set it active"):
-        rpc.notifications.replay_deliveries(sub, since)
+        as_staff(rpc).replay_deliveries(sub, since)
 
     receiver.default = 200
     failed_so_far = len(receiver.received("/dead"))
-    rpc.notifications.set_subscription_active(sub, True, owner_id=OWNER)
-    assert rpc.notifications.replay_deliveries(sub, since, owner_id=OWNER) == 2
-    wait_until(lambda: rpc.notifications.list_deliveries(sub, status="succeeded")["total_count"] == 2,
+    as_staff(rpc).set_subscription_active(sub, True)
+    assert as_staff(rpc).replay_deliveries(sub, since) == 2
+    wait_until(lambda: as_staff(rpc).list_deliveries(sub, status="succeeded")["total_count"] == 2,
                message="both replayed")
     replayed = [r["headers"]["webhook-id"] for r in receiver.received("/dead")[failed_so_far:]]
     assert replayed == [first["id"], second["id"]]
@@ -268,7 +268,7 @@ def test_a_receiver_down_for_a_day_gets_everything_afterwards_in_order(notificat
     sub = subscribe(rpc, receiver, "/outage")["subscription"]["id"]
     receiver.default = 503
     sent = [publish(ordinance_event(version=i)) for i in range(1, 6)]
-    wait_until(lambda: rpc.notifications.list_deliveries(sub)["total_count"] == 5, message="five deliveries")
+    wait_until(lambda: as_staff(rpc).list_deliveries(sub)["total_count"] == 5, message="five deliveries")
     outage_ends = clock.now() + 24 * 3600
     while clock.now() < outage_ends:
         head = wait_until(lambda: deliveries(rpc, sub, status="retrying"), message="the head retrying")
@@ -280,7 +280,7 @@ def test_a_receiver_down_for_a_day_gets_everything_afterwards_in_order(notificat
     receiver.default = 200
     head = deliveries(rpc, sub, status="retrying")[0]
     later(clock, courier, ts(head["next_attempt_at"]) - clock.now() + 1)
-    wait_until(lambda: rpc.notifications.list_deliveries(sub, status="succeeded")["total_count"] == 5,
+    wait_until(lambda: as_staff(rpc).list_deliveries(sub, status="succeeded")["total_count"] == 5,
                message="everything delivered")
     order = [r["headers"]["webhook-id"] for r in receiver.received("/outage")]
     first_seen = list(dict.fromkeys(order))
@@ -292,26 +292,28 @@ def test_a_receiver_down_for_a_day_gets_everything_afterwards_in_order(notificat
 
 def test_deliveries_are_private_to_their_owner(notifications, rpc, receiver, publish):
     sub = subscribe(rpc, receiver)["subscription"]["id"]
+    other = partner("org_00000000000000bb")
     with pytest.raises(NotFound):
-        rpc.notifications.list_deliveries(sub, owner_id="org_00000000000000bb")
+        rpc.notifications.list_deliveries(sub, caller=other)
     with pytest.raises(NotFound):
-        rpc.notifications.replay_deliveries(sub, "2026-01-01T00:00:00Z", owner_id="org_00000000000000bb")
-    assert rpc.notifications.list_subscriptions(owner_id="org_00000000000000bb") == []
-    assert [s["id"] for s in rpc.notifications.list_subscriptions(owner_id=OWNER)] == [sub]
+        rpc.notifications.replay_deliveries(sub, "2026-01-01T00:00:00Z", caller=other)
+    assert rpc.notifications.list_subscriptions(caller=other) == []
+    assert [s["id"] for s in rpc.notifications.list_subscriptions(caller=partner(OWNER))] == [sub]
+    assert [s["id"] for s in as_staff(rpc).list_subscriptions(owner_id=OWNER)] == [sub]
     staffs = subscribe(rpc, receiver, owner=None)["subscription"]  # staff's own, no owner
     assert staffs["owner_id"] is None
     with pytest.raises(NotFound):
-        rpc.notifications.get_subscription(staffs["id"], owner_id=OWNER)
-    assert [s["id"] for s in rpc.notifications.list_subscriptions()] == [sub, staffs["id"]]
+        rpc.notifications.get_subscription(staffs["id"], caller=partner(OWNER))
+    assert [s["id"] for s in as_staff(rpc).list_subscriptions()] == [sub, staffs["id"]]
 
 
 def test_deliveries_page_newest_first_without_gaps(notifications, rpc, receiver, publish):
     sub = subscribe(rpc, receiver)["subscription"]["id"]
     sent = [publish(ordinance_event(version=i)) for i in range(7)]
-    wait_until(lambda: rpc.notifications.list_deliveries(sub, status="succeeded")["total_count"] == 7)
+    wait_until(lambda: as_staff(rpc).list_deliveries(sub, status="succeeded")["total_count"] == 7)
     seen, after = [], None
     while True:
-        page = rpc.notifications.list_deliveries(sub, first=3, after=after)
+        page = as_staff(rpc).list_deliveries(sub, first=3, after=after)
         seen += [e["node"]["event_id"] for e in page["edges"]]
         if not page["page_info"]["has_next_page"]:
             break
@@ -333,26 +335,26 @@ def test_deliveries_page_newest_first_without_gaps(notifications, rpc, receiver,
 ])
 def test_invalid_subscription_is_refused_and_changes_nothing(notifications, rpc, database, data, fragment):
     with pytest.raises(BadInput) as err:
-        rpc.notifications.create_subscription(OWNER, data)
+        as_staff(rpc).create_subscription(OWNER, data)
     assert fragment in str(err.value)
     assert database("notifications").subscriptions.count_documents({}) == 0
 
 
 def test_bad_ids_and_times_are_refused(notifications, rpc):
     with pytest.raises(BadInput, match="member .* or organisation"):
-        rpc.notifications.create_subscription("someone", {"channel": "email", "email": "a@example.org"})
+        as_staff(rpc).create_subscription("someone", {"channel": "email", "email": "a@example.org"})
     with pytest.raises(BadInput, match="not a valid id"):
-        rpc.notifications.get_subscription("sub_nope")
+        as_staff(rpc).get_subscription("sub_nope")
     with pytest.raises(NotFound):
-        rpc.notifications.get_subscription("sub_0123456789abcdef")
-    sub = rpc.notifications.create_subscription(OWNER, {"channel": "email", "email": "a@example.org"})
+        as_staff(rpc).get_subscription("sub_0123456789abcdef")
+    sub = as_staff(rpc).create_subscription(OWNER, {"channel": "email", "email": "a@example.org"})
     assert sub["secret"] == ""  # email is not signed
     with pytest.raises(BadInput, match="not a timestamp"):
-        rpc.notifications.replay_deliveries(sub["subscription"]["id"], "yesterday")
+        as_staff(rpc).replay_deliveries(sub["subscription"]["id"], "yesterday")
     with pytest.raises(BadInput, match="only webhooks have a secret"):
-        rpc.notifications.rotate_secret(sub["subscription"]["id"])
+        as_staff(rpc).rotate_secret(sub["subscription"]["id"])
     with pytest.raises(BadInput, match="status"):
-        rpc.notifications.list_deliveries(sub["subscription"]["id"], status="lost")
+        as_staff(rpc).list_deliveries(sub["subscription"]["id"], status="lost")
 
 
 def test_operators_replay_from_the_command_line(notifications, rpc, receiver, publish, notifications_settings, capsys):
@@ -376,7 +378,7 @@ def test_a_partner_down_with_a_backlog_does_not_hold_up_the_others(notifications
     for v in range(12):
         publish(ordinance_event(version=v))
     only = wait_until(lambda: deliveries(rpc, down, status="retrying"), message="the head retrying")
-    assert len(only) == 1 and rpc.notifications.list_deliveries(down)["total_count"] == 12
+    assert len(only) == 1 and as_staff(rpc).list_deliveries(down)["total_count"] == 12
     up = subscribe(rpc, receiver, "/up", event_types=["toolkit.published"])["subscription"]["id"]
     publish(toolkit_event())
     only_delivery(rpc, up, status="succeeded")
