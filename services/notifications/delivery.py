@@ -27,26 +27,38 @@ FIRST_ATTEMPT_SECONDS = Histogram(
 USER_AGENT = "Clearinghouse-Webhooks/1.0"
 
 
-class _PinnedHTTPConnection(http.client.HTTPConnection):
-    """Connects to the checked address, whatever the name resolves to now."""
+def _connect_any(addresses: list, port: int, timeout: float) -> socket.socket:
+    """A connection to the first checked address that answers, trying each in turn (a
+    name with an IPv6 and an IPv4 address may be reachable on only one)."""
+    error = None
+    for address in addresses:
+        try:
+            return socket.create_connection((str(address), port), timeout)
+        except OSError as exc:
+            error = exc
+    raise error
 
-    def __init__(self, host, port, address, **kw):
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the checked addresses, whatever the name resolves to now."""
+
+    def __init__(self, host, port, addresses, **kw):
         super().__init__(host, port, **kw)
-        self._address = address
+        self._addresses = addresses
 
     def connect(self):
-        self.sock = socket.create_connection((str(self._address), self.port), self.timeout)
+        self.sock = _connect_any(self._addresses, self.port, self.timeout)
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    """TLS to the checked address, with the URL's name for SNI and certificate checks."""
+    """TLS to the checked addresses, with the URL's name for SNI and certificate checks."""
 
-    def __init__(self, host, port, address, tls=None, **kw):
+    def __init__(self, host, port, addresses, tls=None, **kw):
         super().__init__(host, port, context=tls or ssl.create_default_context(), **kw)
-        self._address = address
+        self._addresses = addresses
 
     def connect(self):
-        sock = socket.create_connection((str(self._address), self.port), self.timeout)
+        sock = _connect_any(self._addresses, self.port, self.timeout)
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
@@ -54,19 +66,15 @@ def post(guard: Guard, url: str, headers: dict, body: bytes, now: float, timeout
          tls: ssl.SSLContext | None = None) -> Outcome:
     """POST ``body`` once. Never follows a redirect; an error becomes an Outcome."""
     try:
-        parts, addresses = guard.addresses(url)
+        target, addresses = guard.addresses(url)
     except Refused as exc:
         return Outcome(error=f"refused: {exc}")
-    if parts.scheme == "https":
-        conn = _PinnedHTTPSConnection(parts.hostname, parts.port, addresses[0], tls=tls, timeout=timeout)
-    else:
-        conn = _PinnedHTTPConnection(parts.hostname, parts.port, addresses[0], timeout=timeout)
-    path = parts.path or "/"
-    if parts.query:
-        path += "?" + parts.query
+    pinned = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
+    extra = {"tls": tls} if target.scheme == "https" else {}
+    conn = pinned(target.host, target.port, addresses, timeout=timeout, **extra)
     try:
         with eventlet.Timeout(timeout):
-            conn.request("POST", path, body=body, headers={
+            conn.request("POST", target.path, body=body, headers={
                 **headers, "content-type": "application/json", "user-agent": USER_AGENT})
             response = conn.getresponse()
             response.read(64 * 1024)  # drain a little so the connection closes cleanly
