@@ -91,10 +91,14 @@ class WorkerErrors(logging.Filter):
 
 
 # -- repeats ------------------------------------------------------------------------------
+_ACCESS = re.compile(r'"([A-Z]+) ([^ ?"]*)[^"]*" (\d{3}) ')
+
+
 class RepeatSummary(logging.Filter):
     """The first record of a kind passes; later ones within ``window`` seconds are counted
     and summarised in one line ("... repeated N times in the last 10 s") when the window
-    ends. A kind is service, method and code for a rejection, else the same message."""
+    ends. A kind is service, method and code for a rejection; method, path and status for
+    an HTTP access line; else the same message."""
 
     def __init__(self, window: float = 10.0, clock=time.monotonic):
         super().__init__()
@@ -108,6 +112,9 @@ class RepeatSummary(logging.Filter):
     def kind(record) -> tuple:
         if getattr(record, "code", None):
             return (getattr(record, "service", None), getattr(record, "method", None), record.code)
+        access = _ACCESS.search(record.getMessage()) if record.name == "nameko.web.server" else None
+        if access:  # an access line: by method, path and status, not by time and client
+            return (record.name, *access.groups())
         exc = record.exc_info[1] if record.exc_info else None
         return (record.name, record.levelno, record.getMessage(), type(exc).__name__ if exc else None)
 

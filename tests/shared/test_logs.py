@@ -164,6 +164,9 @@ def test_bad_requests_through_the_gateway_are_summarised_without_a_traceback(con
             kinds.setdefault((line["service"], line["method"], line["code"]), []).append(line["message"])
     gateway = kinds.pop(("gateway", "graphql", "BAD_USER_INPUT"))
     assert len(gateway) == 2 and "repeated 59 times" in gateway[1], gateway
+    access = [line for line in lines if line["logger"] == "nameko.web.server"]
+    assert len(access) == 4, access  # 200s and 400s: the first of each, then its count
+    assert sum("repeated" in line["message"] for line in access) == 2, access
     # the cursor is refused by members itself: one line there too, summarised
     (service_kind, refused), = kinds.items()
     assert service_kind[0] == "members" and len(refused) == 2 and "repeated 19 times" in refused[1], kinds
