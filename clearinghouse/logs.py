@@ -78,12 +78,14 @@ class WorkerErrors(logging.Filter):
             return True
         record.__dict__.update(fields)
         where = f"{fields['service']}.{fields['method']}"
-        if isinstance(exc, ClearinghouseError):
+        if record.msg == _EXPECTED:
             # a store or service away is worth an operator's look; the rest is the client's
-            level = logging.WARNING if exc.code == "UNAVAILABLE" else logging.INFO
+            code = getattr(exc, "code", "UNAVAILABLE")
+            level = logging.INFO if isinstance(exc, ClearinghouseError) and code != "UNAVAILABLE" else logging.WARNING
             record.levelno, record.levelname = level, logging.getLevelName(level)
-            record.code = exc.code
-            record.msg, record.args = "%s rejected %s: %s", (where, exc.code, exc.message)
+            record.code = code
+            message = exc.message if isinstance(exc, ClearinghouseError) else f"{type(exc).__name__}: {exc}"
+            record.msg, record.args = "%s rejected %s: %s", (where, code, message)
             record.exc_info = record.exc_text = None
         else:
             record.msg, record.args = "%s failed: %s: %s", (where, type(exc).__name__, exc)

@@ -10,8 +10,9 @@ from .errors import ClearinghouseError, Unavailable
 
 class Rpc(nameko_rpc.Rpc):
     def __init__(self, **kwargs):
-        # Our typed errors are answers, not crashes: nameko logs them as expected.
-        kwargs.setdefault("expected_exceptions", (ClearinghouseError,))
+        # Our typed errors are answers, not crashes, and a store away is an outage, not a
+        # bug: nameko logs both as expected (one line each, see clearinghouse.logs).
+        kwargs.setdefault("expected_exceptions", (ClearinghouseError, ConnectionFailure))
         super().__init__(**kwargs)
 
     def handle_result(self, message, worker_ctx, result, exc_info):

@@ -11,7 +11,9 @@ import requests
 from nameko.exceptions import RemoteError
 
 from clearinghouse import logs
-from clearinghouse.errors import BadInput, NotFound
+from pymongo.errors import ServerSelectionTimeoutError
+
+from clearinghouse.errors import BadInput, NotFound, Unavailable
 from clearinghouse.rpc import rpc
 
 
@@ -30,6 +32,10 @@ class Desk:
     @rpc
     def crash(self):
         return {}["no such key"]
+
+    @rpc
+    def store_away(self):
+        raise ServerSelectionTimeoutError("127.0.0.1:27017: [Errno 111] Connection refused")
 
 
 @pytest.fixture
@@ -107,6 +113,17 @@ def test_an_unexpected_exception_still_logs_its_traceback(container_factory, con
     out = stream.getvalue()
     assert "desk.crash failed: KeyError" in out
     assert " ERROR " in out and "Traceback (most recent call last)" in out
+
+
+def test_a_store_away_is_one_warning_without_a_traceback(container_factory, config, rpc, captured):
+    stream, _ = captured()
+    container_factory(Desk, config).start()
+    with pytest.raises(Unavailable):
+        rpc.desk.store_away()
+    out = stream.getvalue()
+    assert "Traceback" not in out
+    (line,) = [line for line in out.splitlines() if "desk.store_away" in line]
+    assert " WARNING " in line and "rejected UNAVAILABLE: ServerSelectionTimeoutError" in line
 
 
 def test_json_lines_carry_the_known_fields_and_no_private_value(container_factory, config, rpc, captured):
