@@ -130,6 +130,6 @@ class SearchQuery(graphene.ObjectType):
     def resolve_suggest(root, info, prefix, limit, types=None):
         ctx = info.context
         text = validation.text(prefix, "prefix", max_len=100)
-        if not 1 <= limit <= 20:
-            raise BadInput(f"limit must be from 1 to 20, got {limit}")
+        if not isinstance(limit, int) or not 1 <= limit <= 20:
+            raise BadInput(f"limit must be from 1 to 20, got {limit}; leave it out for 10")
         return ctx.call("search", "suggest", text, types=_types(ctx, types), limit=limit)
