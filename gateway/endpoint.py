@@ -47,7 +47,7 @@ class DocumentCache:
             self._entries.move_to_end(query)
             return hit
         try:
-            document = parse(query, max_tokens=self.limits.max_tokens)
+            document = parse(query, **query_limits.parse_options(self.limits))
             entry = (document, query_limits.document_errors(validate(self.schema, document, self.rules), self.limits))
         except GraphQLError as error:
             entry = (None, query_limits.document_errors([error], self.limits))

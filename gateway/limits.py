@@ -29,7 +29,9 @@ class Limits:
     max_body_bytes: int = 100_000
     max_variable_depth: int = 32     # arrays and objects nested in one operation's variables
     max_variable_values: int = 5_000  # values in one operation's variables
-    max_tokens: int = 2_000          # the parser's budget for one document
+    max_tokens: int = 2_000          # the parser's budget for one document: tokens,
+    max_comments: int = 200          # comments,
+    max_query_chars: int = 20_000    # and characters
     max_merge_checks: int = 10_000   # the validator's budget for comparing same-named fields
     max_analysis_steps: int = 10_000  # selections the cost analysis may visit
     introspection: bool = True       # also serves GraphiQL; off in production
@@ -100,11 +102,24 @@ def document_errors(errors: list[GraphQLError], limits: Limits) -> list[GraphQLE
     return [_budget_error(e, limits) for e in errors]
 
 
+def parse_options(limits: Limits) -> dict:
+    """graphql-core's parse budget: work linear in a document it stops early."""
+    return {"max_lexical_tokens": limits.max_tokens, "max_comments": limits.max_comments,
+            "max_source_length": limits.max_query_chars}
+
+
 def _budget_error(error: GraphQLError, limits: Limits) -> GraphQLError:
-    if "more than" in error.message and "tokens" in error.message:
-        return GraphQLError(
-            f"the query is over {limits.max_tokens} tokens (names, punctuation and values), the limit; "
-            "send a shorter query, and pass long values as variables", extensions={"code": "BAD_USER_INPUT"})
+    over = {"tokens.": f"over {limits.max_tokens} tokens (names, punctuation and values)",
+            "comments.": f"over {limits.max_comments} comments",
+            "code points.": f"over {limits.max_query_chars} characters"}
+    said = next((words for end, words in over.items()
+                 if "more than" in error.message and error.message.endswith(f"{end} Parsing aborted.")), None)
+    if said is not None:
+        return GraphQLError(f"the query is {said}, the limit; send a shorter query, and pass long values as "
+                            "variables", extensions={"code": "BAD_USER_INPUT"})
+    if "nested too deeply" in error.message:
+        return GraphQLError(f"the query nests far deeper than the limit of {limits.max_depth} levels; ask for "
+                            "fewer nested levels", extensions={"code": "BAD_USER_INPUT"})
     if error.message == "Validation aborted.":
         return GraphQLError(
             f"the query repeats fields or fragments too often to be checked (over {limits.max_merge_checks} "

@@ -5,13 +5,13 @@ from tests.e2e.conftest import code
 
 
 def test_too_deep_too_costly_and_too_long_pages_are_refused_without_a_call(gateway, members, gateway_calls):
-    deep = "name"
-    for _ in range(5):
-        deep = f"sponsored {{ sponsors {{ {deep} }} }}"
+    deep = "title"
+    for _ in range(6):
+        deep = f"toolkit {{ ordinances(first: 1) {{ {deep} }} }}"  # cheap, one item a level
     queries = {
-        f'{{ member(id: "mem_0123456789abcdef") {{ {deep} }} }}': "levels deep; the limit is 10",
+        f'{{ ordinance(id: "ord_0123456789abcdef") {{ {deep} }} }}': "levels deep; the limit is 10",
         "{ members(first: 100) { edges { node { sponsored { sponsors { sponsored { title } } } } } } }":
-            "the limit is 20000",
+            "more than 20000 fields (the limit)",
         "{ toolkits(first: 1000) { totalCount } }": "first must be from 0 to 100, got 1000",
     }
     for query, fragment in queries.items():
@@ -43,3 +43,32 @@ def test_a_body_over_100kb_is_refused_with_413(gateway, members):
     assert response.status_code == 413
     assert code(response.json()["errors"][0]) == "BAD_USER_INPUT"
     assert "the limit is 100000" in response.json()["errors"][0]["message"]
+
+
+def test_lists_that_grow_return_at_most_first_items(gateway, keys, toolkits):
+    staff = keys["staff"]
+    gateway.data('mutation { createToolkit(input: {slug: "sick-days", title: "Sick Days", issueArea: "paid-sick-leave", '
+                 'summary: "Earned sick time."}) { slug } }', key=staff)
+    gateway.data('mutation { publishToolkit(slug: "sick-days", changeNote: "v1") { version } }', key=staff)
+    gateway.data('mutation { reviseToolkit(slug: "sick-days", input: {summary: "Paid sick time."}) { slug } }', key=staff)
+    gateway.data('mutation { publishToolkit(slug: "sick-days", changeNote: "v2") { version } }', key=staff)
+    record = """mutation($input: OrdinanceInput!) { recordOrdinance(input: $input) { id } }"""
+    for i in range(3):
+        gateway.data(record, {"input": {
+            "title": f"Sick days {i}", "issueArea": "paid-sick-leave", "toolkitSlug": "sick-days",
+            "jurisdiction": f"ocd-division/country:us/state:pa/place:town_{i}", "sponsorIds": [keys["member_id"]],
+            "actions": [{"type": "introduced", "date": f"201{i}-01-01"}, {"type": "passed", "date": f"201{i}-02-01"}]}},
+            key=staff)
+    query = f"""query($n: Int) {{
+      spread(issueArea: "paid-sick-leave", first: $n) {{ title actions(first: $n) {{ type }} }}
+      toolkit(slug: "sick-days") {{ versions(first: $n) {{ version }} ordinances(first: $n) {{ title }} }}
+      member(id: "{keys["member_id"]}") {{ sponsored(first: $n) {{ title }} }}
+      compareProvisions(issueArea: "paid-sick-leave") {{ rows(first: $n) {{ title }} }} }}"""
+    everything = gateway.data(query, key=staff)  # first left out: 20 of each, so all of them
+    assert [len(everything["spread"]), len(everything["spread"][0]["actions"]), len(everything["toolkit"]["versions"]),
+            len(everything["toolkit"]["ordinances"]), len(everything["member"]["sponsored"]),
+            len(everything["compareProvisions"]["rows"])] == [3, 2, 2, 3, 3, 3]
+    one = gateway.data(query, {"n": 1}, key=staff)
+    assert one["spread"] == [{"title": "Sick days 0", "actions": [{"type": "introduced"}]}]
+    assert [len(one["toolkit"]["versions"]), len(one["toolkit"]["ordinances"]), len(one["member"]["sponsored"]),
+            len(one["compareProvisions"]["rows"])] == [1, 1, 1, 1]

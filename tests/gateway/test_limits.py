@@ -310,3 +310,15 @@ def test_variables_nested_too_deeply_or_too_many_are_refused_before_they_are_rea
     [error] = body["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert "more than 5000 values, the limit" in error["message"]
+
+
+@pytest.mark.parametrize("query, said", [
+    ("{ viewer { role } }\n#a\n#b\n#c", "the query is over 2 comments, the limit"),
+    ("{ viewer { role } }" + " " * 400, "the query is over 300 characters, the limit"),
+    ("{ " + "viewer { member { " * 150 + "name" + " }" * 301, "the query nests far deeper than the limit of 10"),
+])
+def test_a_document_over_the_parsers_other_budgets_says_which(query, said):
+    cache = DocumentCache(SCHEMA, limits=Limits(max_comments=2, max_query_chars=300 if "  " in query else 20_000))
+    document, [error] = cache.get(query)
+    assert document is None and error.extensions["code"] == "BAD_USER_INPUT"
+    assert error.message.startswith(said)
