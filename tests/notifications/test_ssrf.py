@@ -148,3 +148,62 @@ def test_https_goes_to_the_checked_address_and_verifies_the_certificate_for_the_
     assert "certificate" in delivery["last_error"].lower() or "hostname" in delivery["last_error"].lower()
     assert len(tls_receiver.received()) == 1
     assert good["secret"]
+
+
+METADATA_FORMS = ["169.254.169.254", "[::ffff:169.254.169.254]", "[::ffff:a9fe:a9fe]", "0xa9fea9fe", "2852039166",
+                  "0251.0376.0251.0376", "0xa9.0xfe.0xa9.0xfe", "[64:ff9b::a9fe:a9fe]", "[2002:a9fe:a9fe::]",
+                  "[fd00:ec2::254]", "100.100.100.200", "169.254.170.2"]
+
+
+@pytest.mark.parametrize("host", METADATA_FORMS)
+def test_metadata_addresses_stay_refused_in_any_form_when_allowed_networks_cover_them(host):
+    wide_open = Guard(Settings(webhook_allow_http=True,
+                               webhook_allow_networks="169.254.0.0/16, 100.64.0.0/10, ::/0"))
+    with pytest.raises(Refused, match="cloud metadata"):
+        wide_open.addresses(f"http://{host}/latest/meta-data/")
+
+
+def test_a_name_that_resolves_to_metadata_is_refused_without_saying_where_it_points():
+    guard = Guard(Settings(webhook_allow_networks="169.254.0.0/16"),
+                  resolve=lambda host, port: [ipaddress.ip_address("::ffff:169.254.169.254")])
+    with pytest.raises(Refused) as err:
+        guard.addresses("https://innocent.example/")
+    assert "innocent.example resolves to an address that is not public" in str(err.value)
+    assert "169.254" not in str(err.value) and "a9fe" not in str(err.value)
+
+
+@pytest.mark.parametrize("url, fragment", [
+    ("https://" + "a" * 64 + ".example/", "not a valid host name"),
+    ("https://a..example/", "not a valid host name"),
+    ("https://" + "abc." * 70 + "example/", "too long for DNS"),
+    ("https://ex\ufffdample.org/", "not a valid host name"),
+    ("https://a\u3002\u3002b.org/", "not a valid host name"),
+    ("https://ex%00ample.org/", "characters a host name cannot"),
+    ("https://[::1/", "not a valid URL"),
+])
+def test_a_host_name_dns_cannot_carry_is_a_clear_bad_input(notifications, rpc, database, url, fragment):
+    with pytest.raises(BadInput) as err:
+        as_staff(rpc).create_subscription(OWNER, {"channel": "webhook", "url": url})
+    assert fragment in str(err.value)
+    assert database("notifications").subscriptions.count_documents({}) == 0
+
+
+def test_a_non_ascii_host_is_resolved_and_sent_in_its_idna_form(notifications, rpc, receiver, publish, courier):
+    asked = []
+    courier.guard.resolve = lambda host, port: asked.append(host) or [ipaddress.ip_address("127.0.0.1")]
+    as_staff(rpc).create_subscription(OWNER, {"channel": "webhook", "url": f"http://bücher.example:{receiver.port}/in"})
+    publish(ordinance_event())
+    request = wait_until(lambda: receiver.received(), message="the webhook")[0]
+    assert request["headers"]["host"] == f"xn--bcher-kva.example:{receiver.port}"
+    assert set(asked) == {"xn--bcher-kva.example"}
+
+
+def test_every_resolved_address_is_tried_until_one_answers(notifications, rpc, receiver, publish, courier):
+    # the receiver listens on 127.0.0.1 only: 127.0.0.2 refuses the connection
+    courier.guard.resolve = lambda host, port: [ipaddress.ip_address("127.0.0.2"), ipaddress.ip_address("127.0.0.1")]
+    sub = as_staff(rpc).create_subscription(
+        OWNER, {"channel": "webhook", "url": f"http://two.example:{receiver.port}/two"})["subscription"]["id"]
+    publish(ordinance_event())
+    wait_until(lambda: receiver.received("/two"), message="the webhook on the second address")
+    [delivery] = [e["node"] for e in as_staff(rpc).list_deliveries(sub)["edges"]]
+    assert delivery["attempts"] in (0, 1)  # the outcome may still be on its way to the store
