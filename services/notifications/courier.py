@@ -2,10 +2,13 @@
 
 ``take(event)`` keeps the event, matches it against every active subscription and
 persists one delivery per match (a unique key on subscription and event makes a
-redelivered event change nothing). A managed thread then attempts what is due, on the
-service clock: realtime deliveries in event order per subscription (a later one waits
-while an earlier one is retrying), daily digests once their day has ended, and the
-emails of network asks. Nothing is dropped: a delivery succeeds or is parked for replay.
+redelivered event change nothing). Two managed threads then attempt what is due, on the
+service clock, each with its own pool: one carries webhooks, the other email (realtime
+emails, daily digests once their day has ended, the emails of network asks), so a slow
+SMTP server never holds up a webhook. Realtime deliveries go in event order per
+subscription (a later one waits while an earlier one is retrying). Nothing is dropped: a
+delivery succeeds or is parked for replay; a message that can never be built is parked
+at once with its reason.
 """
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ from clearinghouse.store import Store
 from . import delivery, domain, signing
 from .clock import Clock
 from .digest import digest_message, event_message
-from .mail import Mailer
+from .mail import Mailer, Unsendable
 from .ssrf import Guard
 
 log = logging.getLogger(__name__)
@@ -39,8 +42,28 @@ LEASE = 30.0  # a claim holds deliveries this long; a chain renews it as it goes
 BATCH = 1000
 DIGEST_RETRY = 15 * 60
 CONCURRENCY = 64
+MAIL_CONCURRENCY = 4  # SMTP connections at once; each worker reuses its connection
 FLUSH_BATCH = 200
 FLUSH_INTERVAL = 0.005
+
+
+class Lane:
+    """The deliveries of one channel with their own pool, so one channel's slow endpoint
+    never takes another's workers."""
+
+    def __init__(self, channel: str, size: int):
+        self.channel = channel
+        self.pool = eventlet.GreenPool(size)
+        self.wake = LightQueue()
+        self.thread = None
+        self.in_flight: set[str] = set()
+        self.finished: set[str] = set()  # chains that ended since the last due read
+
+    def kill(self):
+        if self.thread is not None:
+            self.thread.kill()
+        for thread in list(self.pool.coroutines_running):
+            thread.kill()
 
 
 class Courier(DependencyProvider):
@@ -53,11 +76,8 @@ class Courier(DependencyProvider):
         deps = self.container.dependencies
         self.store = next(d for d in deps if isinstance(d, Store))
         self.clock = next(d for d in deps if isinstance(d, Clock))
-        self._wake = LightQueue()
-        self._thread = None
-        self._pool = eventlet.GreenPool(CONCURRENCY)
-        self._in_flight: set[str] = set()
-        self._finished: set[str] = set()  # chains that ended since the last due read
+        self.webhooks = Lane("webhook", CONCURRENCY)
+        self.mail = Lane("email", MAIL_CONCURRENCY)
         self._last_place = 0
         self._subscriptions = (None, 0.0, [])  # revision, loaded at (monotonic), active subscriptions
         self._finishes: list[tuple[str, dict]] = []
@@ -70,13 +90,17 @@ class Courier(DependencyProvider):
         return self.store.repository
 
     def start(self):
-        self._thread = self.container.spawn_managed_thread(self._run)
+        self.webhooks.thread = self.container.spawn_managed_thread(lambda: self._run(self.webhooks, self.sweep_webhooks))
+        self.mail.thread = self.container.spawn_managed_thread(lambda: self._run(self.mail, self.sweep_mail))
         self._flusher = self.container.spawn_managed_thread(self._run_flusher)
 
     def stop(self):
-        if self._thread is not None:
-            self._thread.kill()
-        self._pool.waitall()
+        for lane in (self.webhooks, self.mail):
+            if lane.thread is not None:
+                lane.thread.kill()
+        self.webhooks.pool.waitall()
+        self.mail.pool.waitall()
+        self.mailer.close()
         try:
             self._flush()
         except Exception:  # the leases run out and the deliveries are attempted again
@@ -85,18 +109,18 @@ class Courier(DependencyProvider):
             self._flusher.kill()
 
     def kill(self):
-        for thread in (self._thread, self._flusher):
-            if thread is not None:
-                thread.kill()
-        for thread in list(self._pool.coroutines_running):
-            thread.kill()
+        self.webhooks.kill()
+        self.mail.kill()
+        if self._flusher is not None:
+            self._flusher.kill()
 
     def get_dependency(self, worker_ctx):
         return self
 
     def wake(self):
-        if self._wake.qsize() == 0:
-            self._wake.put(None)
+        for lane in (self.webhooks, self.mail):
+            if lane.wake.qsize() == 0:
+                lane.wake.put(None)
 
     # -- in ------------------------------------------------------------------------------
     def take(self, event: dict) -> int:
@@ -128,39 +152,47 @@ class Courier(DependencyProvider):
         return subs
 
     # -- out -----------------------------------------------------------------------------
-    def _run(self):
+    def _run(self, lane: Lane, sweep):
         backoff = INTERVAL
         while True:
             try:
-                self._wake.get(timeout=backoff)
+                lane.wake.get(timeout=backoff)
             except Empty:
                 pass
             try:
-                self.sweep()
+                sweep(self.clock.now())
                 backoff = INTERVAL
             except Exception as exc:  # store away: everything stays queued; try again
-                log.warning("courier sweep failed (%s: %s); will retry", type(exc).__name__, exc)
+                log.warning("courier %s sweep failed (%s: %s); will retry", lane.channel, type(exc).__name__, exc)
                 backoff = min(backoff * 2, 10.0)
 
     def sweep(self):
+        """Everything due now, both lanes (tests call this to act at once)."""
         now = self.clock.now()
-        self.deliver_due(now)
+        self.sweep_webhooks(now)
+        self.sweep_mail(now)
+
+    def sweep_webhooks(self, now: float):
+        self.deliver_due(now, self.webhooks)
+
+    def sweep_mail(self, now: float):
+        self.deliver_due(now, self.mail)
         self.send_digests(now)
         self.send_ask_emails(now)
 
-    def deliver_due(self, now: float) -> int:
-        self._finished.clear()
+    def deliver_due(self, now: float, lane: Lane) -> int:
+        lane.finished.clear()
         waiting = self.repo.waiting_heads(now)
         # Left out of the read: subscriptions whose head waits for a retry or is in flight
         # here, so a partner who is down with thousands queued cannot starve the others.
-        due = self.repo.due_deliveries(now, "realtime", BATCH, skip=waiting | self._in_flight)
+        due = self.repo.due_deliveries(now, "realtime", BATCH, skip=waiting | lane.in_flight, channel=lane.channel)
         if not due:
             return 0
         chains: dict[str, list[dict]] = {}
         for d in due:
             sub_id = d["subscription_id"]
             # a chain that ended (or started) while we read is read again on the next sweep
-            if sub_id in self._in_flight or sub_id in self._finished:
+            if sub_id in lane.in_flight or sub_id in lane.finished:
                 continue
             chains.setdefault(sub_id, []).append(d)
         if not chains:
@@ -183,12 +215,12 @@ class Courier(DependencyProvider):
             if rest:
                 self.repo.release(rest, token)
             if ours:
-                self._in_flight.add(sub_id)
-                self._pool.spawn_n(self._carry, sub, ours, bodies, token)
+                lane.in_flight.add(sub_id)
+                lane.pool.spawn_n(self._carry, lane, sub, ours, bodies, token)
                 started += 1
         return started
 
-    def _carry(self, sub: dict, chain: list[dict], bodies: dict, token: str):
+    def _carry(self, lane: Lane, sub: dict, chain: list[dict], bodies: dict, token: str):
         """Attempt a subscription's claimed deliveries in order; stop at the first that fails."""
         done = 0
         claimed_at = self.clock.now()
@@ -215,7 +247,7 @@ class Courier(DependencyProvider):
                         self._flush()
                         self.repo.park_queued(sub["_id"], f"subscription disabled: {sub['disabled_reason']}")
                         return
-                if verdict != "succeeded":
+                if verdict not in ("succeeded", "unsendable"):  # a bad message holds up nothing
                     return
         except Exception:
             log.exception("delivering to subscription %s failed; its deliveries stay queued", sub["_id"])
@@ -225,8 +257,8 @@ class Courier(DependencyProvider):
                     self.repo.release([d["_id"] for d in chain[done:]], token)
                 except Exception:  # the lease runs out on its own
                     pass
-            self._in_flight.discard(sub["_id"])
-            self._finished.add(sub["_id"])
+            lane.in_flight.discard(sub["_id"])
+            lane.finished.add(sub["_id"])
             self._flush_soon()
 
     # Outcomes are written in batches: one round trip for many deliveries.
@@ -278,11 +310,14 @@ class Courier(DependencyProvider):
         try:
             self.mailer.send(to, subject, text)
             return domain.Outcome(status_code=250)
+        except Unsendable as exc:  # parked at once: it would fail the same way for 3 days
+            return domain.Outcome(error=str(exc), unsendable=True)
         except Exception as exc:  # SMTP refused or unreachable: retried on the schedule
             return domain.Outcome(error=f"{type(exc).__name__}: {exc}")
 
     def send_digests(self, now: float) -> int:
-        """One email per subscriber address and ended day, listing that day's events."""
+        """One email per subscriber address and ended day, listing that day's events;
+        sent on the mail pool, waited for here."""
         due = self.repo.due_deliveries(now, "daily_digest", 5000)
         if not due:
             return 0
@@ -295,41 +330,49 @@ class Courier(DependencyProvider):
                 continue
             groups.setdefault((sub["email"].lower(), d["digest_day"]), []).append(d)
         bodies = self.repo.events(d["event_id"] for d in due)
-        sent = 0
+        pile = eventlet.GreenPile(self.mail.pool)
         for (address, day), items in sorted(groups.items(), key=lambda kv: kv[0][1]):
-            # claimed one by one: another sweep (or instance) may be sending this digest
-            items = [d for d in items if self.repo.claim(d["_id"], now, LEASE)]
-            if not items:
-                continue
-            events, seen = [], set()
-            for d in sorted(items, key=lambda d: d["seq"]):
-                if d["event_id"] not in seen:
-                    seen.add(d["event_id"])
-                    events.append(json.loads(bodies[d["event_id"]]["body"]))
-            subject, text = digest_message(day, events)
-            outcome = delivery.timed("email", lambda: self._mail(address, subject, text))
-            later = self.clock.now()
-            ids = [d["_id"] for d in items]
-            if outcome.ok:
-                self.repo.finish_many(ids, {"status": "succeeded", "due_at": None, "last_attempt_at": domain.iso(later),
-                                            "last_status_code": 250, "last_error": None, "attempts": 1,
-                                            "lease_until": 0.0})
-                sent += 1
-            else:
-                self.repo.finish_many(ids, {"status": "retrying", "due_at": later + DIGEST_RETRY, "lease_until": 0.0,
-                                            "last_attempt_at": domain.iso(later), "last_error": outcome.describe()})
-            delivery.DELIVERIES.labels("email", "digest" if outcome.ok else "retrying").inc(len(ids))
-        return sent
+            pile.spawn(self._send_digest, address, day, items, bodies, now)
+        return sum(pile)
+
+    def _send_digest(self, address: str, day: str, items: list[dict], bodies: dict, now: float) -> bool:
+        # claimed one by one: another sweep (or instance) may be sending this digest
+        items = [d for d in items if self.repo.claim(d["_id"], now, LEASE)]
+        if not items:
+            return False
+        events, seen = [], set()
+        for d in sorted(items, key=lambda d: d["seq"]):
+            if d["event_id"] not in seen:
+                seen.add(d["event_id"])
+                events.append(json.loads(bodies[d["event_id"]]["body"]))
+        subject, text = digest_message(day, events)
+        outcome = delivery.timed("email", lambda: self._mail(address, subject, text))
+        later = self.clock.now()
+        ids = [d["_id"] for d in items]
+        attempt = {"last_attempt_at": domain.iso(later), "lease_until": 0.0, "last_error": outcome.describe()}
+        if outcome.ok:
+            self.repo.finish_many(ids, {**attempt, "status": "succeeded", "due_at": None, "last_status_code": 250,
+                                        "attempts": 1})
+        elif outcome.unsendable:
+            self.repo.finish_many(ids, {**attempt, "status": "parked", "due_at": None})
+        else:
+            self.repo.finish_many(ids, {**attempt, "status": "retrying", "due_at": later + DIGEST_RETRY})
+        verdict = "digest" if outcome.ok else "unsendable" if outcome.unsendable else "retrying"
+        delivery.DELIVERIES.labels("email", verdict).inc(len(ids))
+        return outcome.ok
 
     def send_ask_emails(self, now: float) -> int:
-        sent = 0
+        """The due emails of network asks, on the mail pool, waited for here."""
+        pile = eventlet.GreenPile(self.mail.pool)
         for record in self.repo.due_ask_emails(now, BATCH):
-            if not self.repo.claim_ask_email(record["_id"], now, LEASE):
-                continue
-            outcome = self._mail(record["email"], record["subject"], record["body"])
-            later = self.clock.now()
-            changes, verdict = domain.after_attempt(record, outcome, later, self.rng)
-            self.repo.finish_ask_email(record["_id"], changes)
-            delivery.DELIVERIES.labels("ask_email", verdict).inc()
-            sent += outcome.ok
-        return sent
+            if self.repo.claim_ask_email(record["_id"], now, LEASE):
+                pile.spawn(self._send_ask_email, record)
+        return sum(pile)
+
+    def _send_ask_email(self, record: dict) -> bool:
+        outcome = self._mail(record["email"], record["subject"], record["body"])
+        later = self.clock.now()
+        changes, verdict = domain.after_attempt(record, outcome, later, self.rng)
+        self.repo.finish_ask_email(record["_id"], changes)
+        delivery.DELIVERIES.labels("ask_email", verdict).inc()
+        return outcome.ok

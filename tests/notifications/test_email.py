@@ -1,8 +1,14 @@
 """Email subscriptions and daily digests through a real SMTP server (aiosmtpd)."""
 import datetime as dt
+import socket
+import threading
 
+import pytest
+
+from services.notifications import courier as courier_module
 from tests.conftest import wait_until
 from tests.notifications.conftest import as_staff, ordinance_event, toolkit_event
+from tests.tcp_proxy import TcpProxy
 
 OWNER = "mem_00000000000000aa"
 TEMPE = "ocd-division/country:us/state:az/place:tempe"
@@ -103,3 +109,102 @@ def test_sample_data_loads_once(notifications, rpc, container_factory, notificat
     asks = as_staff(rpc).list_asks()["edges"]
     assert len(asks) == 1 and len(asks[0]["node"]["answers"]) == 1
     assert [s["mode"] for s in as_staff(rpc).list_subscriptions()] == ["daily_digest"]
+
+
+class StalledSmtp:
+    """A mail server that takes connections and never says a word, as an overloaded one does."""
+
+    def __init__(self):
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.url = f"smtp://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.held = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                self.held.append(self.listener.accept()[0])
+            except OSError:
+                return
+
+    def close(self):
+        self.listener.close()
+        for conn in self.held:
+            conn.close()
+
+
+@pytest.fixture
+def stalled_smtp(notifications):
+    server = StalledSmtp()
+    yield server
+    server.close()  # before the service stops: its mail worker lets go
+
+
+def test_a_stalled_smtp_server_never_holds_up_a_webhook(notifications, rpc, receiver, publish, clock, courier,
+                                                        database, stalled_smtp):
+    courier.mailer.smtp_url = stalled_smtp.url
+    courier.mailer.timeout = 600  # the mail worker waits on it for the whole test
+    to_next_noon(clock)
+    as_staff(rpc).create_subscription(OWNER, {"channel": "email", "mode": "daily_digest", "email": "ana@example.org",
+                                              "event_types": ["ordinance.status_changed"]})
+    as_staff(rpc).create_subscription(OWNER, {"channel": "webhook", "url": receiver.url("/hook"),
+                                              "event_types": ["toolkit.published"]})
+    publish(ordinance_event())
+    wait_until(lambda: database("notifications").deliveries.count_documents({}) == 1, message="the digest's delivery")
+    clock.advance(13 * 3600)  # the day is over: its digest is due
+    courier.wake()
+    wait_until(lambda: stalled_smtp.held, message="the digest's SMTP connection")
+    publish(toolkit_event())
+    wait_until(lambda: receiver.received("/hook"), message="the webhook while SMTP is stalled")
+    assert stalled_smtp.held  # still held: the digest has not gone, and the webhook went anyway
+    digest = database("notifications").deliveries.find_one({"channel": "email"})
+    assert digest["status"] == "pending" and digest["attempts"] == 0
+
+
+def test_an_email_that_can_never_be_built_is_parked_at_once_and_the_next_one_goes(notifications, rpc, smtp,
+                                                                                   publish, database):
+    sub = as_staff(rpc).create_subscription(OWNER, {"channel": "email", "email": "ana@example.org"})
+    bad = publish(ordinance_event(title="Paid Sick Days\nBcc: everyone@example.org"))  # old data, a header breaker
+    publish(ordinance_event(title="Fair Workweek", version=2))
+    message = wait_until(lambda: smtp.messages(), message="the next email")[0]
+    assert "Fair Workweek" in message["Subject"]
+    parked = database("notifications").deliveries.find_one({"event_id": bad["id"]})
+    assert parked["status"] == "parked" and parked["attempts"] == 1 and parked["due_at"] is None
+    assert "cannot be built" in parked["last_error"] and "linefeed" in parked["last_error"]
+    assert bool(as_staff(rpc).get_subscription(sub["subscription"]["id"])["active"])  # the address is fine
+
+
+def ask_email(n, subject="[Ask the network | Minimum wage] Tip credit?"):
+    return {"_id": f"ask_00000000000000aa:mem_{n:016x}", "ask_id": "ask_00000000000000aa",
+            "member_id": f"mem_{n:016x}", "email": f"m{n}@example.org", "subject": subject, "body": "Body",
+            "status": "pending", "attempts": 0, "due_at": 0.0, "lease_until": 0.0}
+
+
+def test_an_ask_email_with_a_broken_header_is_parked_with_its_reason_and_the_others_go(notifications, smtp,
+                                                                                     courier, database):
+    emails = database("notifications").ask_emails
+    emails.insert_many([ask_email(1, subject="Tip credit?\r\nBcc: everyone@example.org"), ask_email(2)])
+    courier.sweep()
+    assert [m["To"] for m in wait_until(lambda: smtp.messages(), message="the good email")] == ["m2@example.org"]
+    bad = emails.find_one({"member_id": f"mem_{1:016x}"})
+    assert bad["status"] == "parked" and bad["attempts"] == 1 and "cannot be built" in bad["last_error"]
+    courier.sweep()
+    assert emails.find_one({"_id": bad["_id"]})["attempts"] == 1  # never tried again
+
+
+def test_emails_reuse_their_smtp_connections(notifications, smtp, courier, database):
+    proxy = TcpProxy("127.0.0.1", smtp.port)
+    try:
+        courier.mailer.smtp_url = f"smtp://127.0.0.1:{proxy.port}"
+        emails = database("notifications").ask_emails
+        emails.insert_many([ask_email(n) for n in range(1, 13)])
+        courier.sweep()
+        emails.insert_many([ask_email(n) for n in range(13, 17)])
+        courier.sweep()
+        wait_until(lambda: len(smtp.messages()) == 16, message="sixteen emails")
+        assert emails.count_documents({"status": "succeeded"}) == 16
+        assert len(proxy.sockets) // 2 <= courier_module.MAIL_CONCURRENCY  # one connection a mail worker at most
+    finally:
+        proxy.close()
