@@ -1,5 +1,7 @@
 """GATEWAY_RATE_LIMIT over real HTTP: 429 with Retry-After and RATE_LIMITED past the limit,
 per key or per address, off at 0, and open while its store is away."""
+import time
+
 import pytest
 
 from clearinghouse.embedded import free_port
@@ -14,13 +16,14 @@ def gateway_settings(settings):
 
 
 def gateway_with(start, settings) -> GraphQLClient:
-    """A gateway of its own with these settings."""
+    """A gateway of its own with these settings (its container as .container)."""
     from gateway.service import GatewayService
     settings = settings.replace(gateway_port=free_port())
     config = settings.nameko_config()
     config["WEB_SERVER_ADDRESS"] = f"127.0.0.1:{settings.gateway_port}"
-    start(GatewayService, config)
-    return GraphQLClient(f"http://127.0.0.1:{settings.gateway_port}/graphql")
+    client = GraphQLClient(f"http://127.0.0.1:{settings.gateway_port}/graphql")
+    client.container = start(GatewayService, config)
+    return client
 
 
 def test_past_the_limit_a_caller_gets_429_with_retry_after_and_nothing_runs(gateway, members, gateway_calls):
@@ -59,3 +62,14 @@ def test_with_its_store_away_the_gateway_answers_instead_of_refusing(start, sett
     away = f"mongodb://127.0.0.1:{free_port()}/"
     gateway = gateway_with(start, settings.replace(gateway_rate_limit=1, mongo_uri=away))
     assert [gateway.post(VIEWER).json() for _ in range(3)] == [{"data": {"viewer": {"role": "PUBLIC"}}}] * 3
+
+
+def test_the_gateway_sweeps_ended_windows_from_the_store(start, settings, database):
+    from nameko.testing.services import entrypoint_hook
+    gateway = gateway_with(start, settings.replace(gateway_rate_limit=3))
+    assert gateway.post(VIEWER).status_code == 200
+    counts = database("gateway")["rate_limits"]
+    counts.insert_one({"_id": "LIMITER/address:gone/3/1/minute", "count": 3, "expires_at": time.time() - 1})
+    with entrypoint_hook(gateway.container, "sweep_rate_limits") as sweep:
+        sweep()
+    assert [doc["_id"] for doc in counts.find()] == ["LIMITER/address:127.0.0.1/3/1/minute"]
