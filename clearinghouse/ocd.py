@@ -9,19 +9,24 @@ STATES = {
     "nj", "nm", "ny", "nc", "nd", "oh", "ok", "or", "pa", "ri", "sc", "sd", "tn", "tx", "ut",
     "vt", "va", "wa", "wv", "wi", "wy", "pr", "gu", "vi", "as", "mp",
 }
-_PART = re.compile(r"^[a-z_]+:[a-z0-9_.~\-]+$")
+_PART = re.compile(r"[a-z_]+:[a-z0-9_.~\-]+")
 EXAMPLE = "ocd-division/country:us/state:pa/place:pittsburgh"
+# Real division ids are well under 200 characters; a limit keeps stored keys and messages small.
+MAX_LENGTH = 300
 
 
 def check_division(value, field="jurisdiction") -> str:
     """Return the id if it is a US OCD division id at or below a state; raise BadInput."""
+    if isinstance(value, str) and len(value) > MAX_LENGTH:
+        raise BadInput(f"{field} is {len(value)} characters long; an Open Civic Data division id is at most "
+                       f"{MAX_LENGTH}, e.g. {EXAMPLE!r}")
     if not isinstance(value, str) or not value.startswith("ocd-division/country:us/state:"):
         raise BadInput(
             f"{field} {value!r} is not an Open Civic Data division id; "
             f"expected e.g. {EXAMPLE!r}"
         )
     parts = value.split("/")[1:]
-    if not all(_PART.match(p) for p in parts):
+    if not all(_PART.fullmatch(p) for p in parts):
         raise BadInput(
             f"{field} {value!r} is malformed: each part after 'ocd-division/' is "
             f"'type:name' in lower case, e.g. {EXAMPLE!r}"

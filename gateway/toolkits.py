@@ -2,10 +2,8 @@
 import graphene
 
 from clearinghouse import ocd, validation
-from clearinghouse.errors import Forbidden
 from clearinghouse.issue_areas import check_issue_area
 
-from .auth import require
 from .limits import first_argument
 from .loaders import Pending
 from .members import Jurisdiction, Member, jurisdiction_of
@@ -13,18 +11,15 @@ from .relay import connection, drop_none, page_args
 from .scalars import JSON, Date, DateTime
 
 
-STAFF = ("staff",)
-
-
 def published_for(ctx, toolkit):
-    """A toolkit as the caller may see it: drafts (never published) are for STAFF only."""
-    if toolkit is not None and toolkit.get("status") == "draft" and not ctx.identity.is_staff:
-        return None
+    """The toolkit as given: toolkits already left out what the caller may not see.
+    Kept only for gateway/search.py, which still calls it; drop it with that call."""
     return toolkit
 
 
 def load_toolkit(ctx, slug) -> Pending | None:
-    return ctx.toolkits.load(slug).then(lambda toolkit: published_for(ctx, toolkit)) if slug else None
+    # toolkits decides what the caller may see: a toolkit hidden from it comes back None
+    return ctx.toolkits.load(slug) if slug else None
 
 
 def present(pending: Pending) -> Pending:
@@ -314,26 +309,23 @@ class ToolkitsQuery(graphene.ObjectType):
     def resolve_status_definitions(root, info):
         return info.context.call("toolkits", "status_definitions")
 
+    # Who sees drafts, and who may write, is decided by toolkits from the caller passed here.
     @staticmethod
     def resolve_toolkit(root, info, slug, version=None, draft=False):
-        if draft:
-            require(info.context.identity, STAFF, "toolkit(draft: true)")
-            return info.context.call("toolkits", "get_toolkit", slug, draft=True)
-        if version is not None:
-            return info.context.call("toolkits", "get_toolkit", slug, version=version)
-        return load_toolkit(info.context, slug)
+        ctx = info.context
+        if version is None and not draft:
+            # null for a missing toolkit and for one hidden from the caller alike
+            return ctx.call("toolkits", "get_toolkits", [slug], caller=ctx.identity.caller).then(lambda found: found[0])
+        return ctx.call("toolkits", "get_toolkit", slug, version=version, draft=bool(draft),
+                        caller=ctx.identity.caller)
 
     @staticmethod
     def resolve_toolkits(root, info, first, after=None, issue_area=None, status=None):
         ctx = info.context
         if issue_area is not None:
             check_issue_area(issue_area)
-        status = getattr(status, "value", status)
-        if not ctx.identity.is_staff:
-            if status == "draft":
-                raise Forbidden("draft toolkits are visible to STAFF keys only; ask for PUBLISHED or ARCHIVED")
-            status = status or "published"
-        return ctx.call("toolkits", "list_toolkits", issue_area=issue_area, status=status, first=first, after=after)
+        return ctx.call("toolkits", "list_toolkits", issue_area=issue_area, status=getattr(status, "value", status),
+                        first=first, after=after, caller=ctx.identity.caller)
 
     @staticmethod
     def resolve_ordinance(root, info, id):
@@ -342,7 +334,7 @@ class ToolkitsQuery(graphene.ObjectType):
     @staticmethod
     def resolve_ordinances(root, info, first, after=None, filter=None):
         return info.context.call("toolkits", "list_ordinances", _ordinance_filter(filter),
-                                 first=first, after=after)
+                                 first=first, after=after, caller=info.context.identity.caller)
 
     @staticmethod
     def resolve_preemptions(root, info, state=None, issue_area=None):
@@ -350,25 +342,28 @@ class ToolkitsQuery(graphene.ObjectType):
             state = ocd.check_state(state)
         if issue_area is not None:
             check_issue_area(issue_area)
-        return info.context.call("toolkits", "list_preemptions", state=state, issue_area=issue_area)
+        return info.context.call("toolkits", "list_preemptions", state=state, issue_area=issue_area,
+                                 caller=info.context.identity.caller)
 
     @staticmethod
     def resolve_can_pass(root, info, jurisdiction, issue_area):
         ocd.check_division(jurisdiction)
         check_issue_area(issue_area)
-        return info.context.call("toolkits", "can_pass", jurisdiction, issue_area)
+        return info.context.call("toolkits", "can_pass", jurisdiction, issue_area, caller=info.context.identity.caller)
 
     @staticmethod
     def resolve_spread(root, info, issue_area, first):
         # toolkits answers the whole list; the first are kept, as the query's cost counted
-        return info.context.call("toolkits", "spread", check_issue_area(issue_area)).then(lambda spread: spread[:first])
+        return info.context.call("toolkits", "spread", check_issue_area(issue_area),
+                                 caller=info.context.identity.caller).then(lambda spread: spread[:first])
 
     @staticmethod
     def resolve_compare_provisions(root, info, issue_area, ordinance_ids=None):
         check_issue_area(issue_area)
         for i, ordinance_id in enumerate(ordinance_ids or []):
             validation.identifier(ordinance_id, f"ordinanceIds[{i}]", "ord")
-        return info.context.call("toolkits", "compare_provisions", issue_area, ordinance_ids=ordinance_ids)
+        return info.context.call("toolkits", "compare_provisions", issue_area, ordinance_ids=ordinance_ids,
+                                 caller=info.context.identity.caller)
 
 
 
@@ -385,39 +380,37 @@ class ToolkitsMutation(graphene.ObjectType):
     set_preemption = graphene.Field(Preemption, required=True, input=PreemptionInput(required=True))
 
     @staticmethod
+    # toolkits checks the caller's role (STAFF) before the input, so a refused caller
+    # learns nothing from validation errors.
+    @staticmethod
     def resolve_create_toolkit(root, info, input):
-        require(info.context.identity, STAFF, "createToolkit")
         data = drop_none(input)
         data.pop("change_note", None)  # a first draft has no change to note
-        return info.context.call("toolkits", "create_toolkit", data)
+        return info.context.call("toolkits", "create_toolkit", data, caller=info.context.identity.caller)
 
     @staticmethod
     def resolve_revise_toolkit(root, info, slug, input):
-        require(info.context.identity, STAFF, "reviseToolkit")
-        return info.context.call("toolkits", "revise_toolkit", slug, drop_none(input))
+        return info.context.call("toolkits", "revise_toolkit", slug, drop_none(input),
+                                 caller=info.context.identity.caller)
 
     @staticmethod
     def resolve_publish_toolkit(root, info, slug, change_note=None):
-        require(info.context.identity, STAFF, "publishToolkit")
-        return info.context.call("toolkits", "publish_toolkit", slug, change_note=change_note)
+        return info.context.call("toolkits", "publish_toolkit", slug, change_note=change_note,
+                                 caller=info.context.identity.caller)
 
     @staticmethod
     def resolve_archive_toolkit(root, info, slug):
-        require(info.context.identity, STAFF, "archiveToolkit")
-        return info.context.call("toolkits", "archive_toolkit", slug)
+        return info.context.call("toolkits", "archive_toolkit", slug, caller=info.context.identity.caller)
 
     @staticmethod
     def resolve_record_ordinance(root, info, input):
-        require(info.context.identity, STAFF, "recordOrdinance")
-        return info.context.call("toolkits", "record_ordinance", drop_none(input))
+        return info.context.call("toolkits", "record_ordinance", drop_none(input), caller=info.context.identity.caller)
 
     @staticmethod
     def resolve_record_ordinance_action(root, info, ordinance_id, action):
-        require(info.context.identity, STAFF, "recordOrdinanceAction")
-        validation.identifier(ordinance_id, "ordinanceId", "ord")
-        return info.context.call("toolkits", "record_action", ordinance_id, drop_none(action))
+        return info.context.call("toolkits", "record_action", ordinance_id, drop_none(action),
+                                 caller=info.context.identity.caller)
 
     @staticmethod
     def resolve_set_preemption(root, info, input):
-        require(info.context.identity, STAFF, "setPreemption")
-        return info.context.call("toolkits", "set_preemption", drop_none(input))
+        return info.context.call("toolkits", "set_preemption", drop_none(input), caller=info.context.identity.caller)

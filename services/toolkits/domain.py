@@ -19,7 +19,7 @@ from . import actions, provisions
 
 TOOLKIT_STATUSES = ("draft", "published", "archived")
 SCOPES = ("full", "partial", "none")
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 TOOLKIT_FIELDS = ("slug", "title", "issue_area", "summary", "model_ordinance", "legal_notes",
                   "talking_points", "resources", "expert_ids", "change_note")
@@ -41,7 +41,8 @@ def new_ordinance_id() -> str:
 # -- validation ------------------------------------------------------------------------------
 
 def check_slug(value, field="slug") -> str:
-    if not isinstance(value, str) or not _SLUG.match(value) or len(value) > 80:
+    # fullmatch: a trailing newline ("paid-sick\n") would be a second, invisible slug
+    if not isinstance(value, str) or len(value) > 80 or not _SLUG.fullmatch(value):
         raise BadInput(f"{field} {value!r} is not a toolkit slug; use lower-case words joined by hyphens, "
                        "like 'paid-sick-days'")
     return value
@@ -53,7 +54,7 @@ def _check_resources(value, field="resources") -> list[dict]:
         label = f"{field}[{i}]"
         v.mapping(link, label)
         v.only_keys(link, label, ("title", "url"))
-        out.append({"title": v.text(link.get("title"), f"{label}.title", max_len=300),
+        out.append({"title": v.line(link.get("title"), f"{label}.title", 300),
                     "url": v.url(link.get("url"), f"{label}.url", required=True)})
     return out
 
@@ -64,12 +65,13 @@ def check_toolkit_fields(data, *, partial: bool) -> dict:
     v.only_keys(data, "toolkit", TOOLKIT_FIELDS)
     checks = {
         "slug": check_slug,
-        "title": lambda x: v.text(x, "title", max_len=300),
+        "title": lambda x: v.line(x, "title", 300),
         "issue_area": lambda x: check_issue_area(x, "issue_area"),
         "summary": lambda x: v.text(x, "summary", max_len=5000),
         "model_ordinance": lambda x: v.text(x, "model_ordinance", required=False, max_len=200_000),
         "legal_notes": lambda x: v.text(x, "legal_notes", required=False, max_len=50_000),
-        "talking_points": lambda x: v.text_list(x, "talking_points", max_items=50),
+        "talking_points": lambda x: [v.line(p, f"talking_points[{i}]", 2000)
+                                     for i, p in enumerate(v.list_of(x, "talking_points", max_items=50))],
         "resources": _check_resources,
         "expert_ids": lambda x: [v.identifier(i, "expert_ids[]", "mem") for i in v.list_of(x, "expert_ids")],
         "change_note": lambda x: v.text(x, "change_note", required=False, max_len=2000),
@@ -98,7 +100,7 @@ def check_ordinance_fields(data) -> dict:
     issue_area = check_issue_area(data.get("issue_area"), "issue_area")
     toolkit_slug = data.get("toolkit_slug")
     return {
-        "title": v.text(data.get("title"), "title", max_len=300),
+        "title": v.line(data.get("title"), "title", 300),
         "jurisdiction": ocd.check_division(data.get("jurisdiction"), "jurisdiction"),
         "issue_area": issue_area,
         "toolkit_slug": None if toolkit_slug is None else check_slug(toolkit_slug, "toolkit_slug"),
@@ -125,7 +127,7 @@ def check_preemption_fields(data) -> dict:
         "state": ocd.check_state(data.get("state"), "state"),
         "issue_area": check_issue_area(data.get("issue_area"), "issue_area"),
         "scope": v.choice(data.get("scope"), "scope", SCOPES),
-        "statute": v.text(data.get("statute"), "statute", required=False, max_len=500),
+        "statute": v.line(data.get("statute"), "statute", 500, required=False),
         "year": year,
         "voids_existing_laws": voids,
         "notes": v.text(data.get("notes"), "notes", required=False, max_len=5000),

@@ -32,6 +32,17 @@ class ToolkitsStore(Repository):
     def find(self, collection: str, key: str):
         return self.db[collection].find_one({"_id": key})
 
+    def page_toolkits(self, status: str | None, issue_area: str | None, published_only: bool, first: int, after):
+        """Toolkits by slug in ``status`` (any but archived when None), on ``issue_area``
+        if given, and with ``published_only`` just those with a published version."""
+        query = {"status": status if status else {"$ne": "archived"}}
+        if issue_area is not None:
+            query["issue_area"] = issue_area
+        if published_only:
+            # $elemMatch rather than "published.0" or $ne []: nx-27017 answers those wrongly
+            query["published"] = {"$elemMatch": {"version": {"$gte": 1}}}
+        return self.page("toolkits", query, first, after, "_id")
+
     def ordinances_on(self, issue_area: str) -> list[dict]:
         return list(self.db.ordinances.find({"issue_area": issue_area}).limit(ISSUE_AREA_LIMIT))
 

@@ -4,6 +4,8 @@ import pytest
 
 from tests.e2e.conftest import PGH, PHL, TEMPE, code
 
+STAFF = {"role": "staff"}  # the caller of setup writes made straight over RPC
+
 HARRISBURG = "ocd-division/country:us/state:pa/place:harrisburg"
 
 TOOLKIT = """mutation($input: ToolkitInput!) { createToolkit(input: $input) {
@@ -16,7 +18,7 @@ ACTION = """mutation($id: ID!, $action: ActionInput!) { recordOrdinanceAction(or
 
 @pytest.fixture
 def expert(keys, rpc):
-    return rpc.members.create_member({"name": "Erin Expert", "status": "active"})
+    return rpc.members.create_member({"name": "Erin Expert", "status": "active"}, caller=STAFF)
 
 
 @pytest.fixture
@@ -73,7 +75,7 @@ def test_a_taken_slug_is_a_conflict_and_an_unknown_one_not_found(gateway, keys, 
 
 @pytest.mark.parametrize("role, expected", [(None, "UNAUTHENTICATED"), ("member", "FORBIDDEN"), ("partner", "FORBIDDEN")])
 def test_only_staff_change_toolkits_ordinances_and_preemption(gateway, keys, sick_days, rpc, role, expected):
-    ordinance = rpc.toolkits.record_ordinance({"title": "Sick days", "jurisdiction": PGH, "issue_area": "paid-sick-leave"})
+    ordinance = rpc.toolkits.record_ordinance(caller=STAFF, data={"title": "Sick days", "jurisdiction": PGH, "issue_area": "paid-sick-leave"})
     mutations = [
         (TOOLKIT, {"input": {"slug": "x-kit", "title": "X", "issueArea": "minimum-wage", "summary": "X"}}),
         ('mutation { reviseToolkit(slug: "paid-sick-days", input: {title: "Hacked"}) { title } }', None),
@@ -125,9 +127,9 @@ def test_an_ordinance_is_recorded_and_moves_through_its_actions(gateway, keys, s
 
 def test_ordinances_are_filtered_and_paged(gateway, keys, rpc, toolkits):
     for place in (PGH, PHL, TEMPE):
-        rpc.toolkits.record_ordinance({"title": "Sick days", "jurisdiction": place, "issue_area": "paid-sick-leave",
+        rpc.toolkits.record_ordinance(caller=STAFF, data={"title": "Sick days", "jurisdiction": place, "issue_area": "paid-sick-leave",
                                        "sponsor_ids": [keys["member_id"]]})
-    rpc.toolkits.record_ordinance({"title": "Wage", "jurisdiction": PGH, "issue_area": "minimum-wage"})
+    rpc.toolkits.record_ordinance(caller=STAFF, data={"title": "Wage", "jurisdiction": PGH, "issue_area": "minimum-wage"})
     query = """query($filter: OrdinanceFilter, $after: String) { ordinances(filter: $filter, first: 2, after: $after) {
       totalCount pageInfo { hasNextPage endCursor } edges { node { jurisdiction { name } issueArea } } } }"""
     page = gateway.data(query, {"filter": {"state": "pa", "issueArea": "paid-sick-leave"}})["ordinances"]
@@ -142,7 +144,7 @@ def test_ordinances_are_filtered_and_paged(gateway, keys, rpc, toolkits):
 
 
 def test_can_my_city_pass_it_with_preemption_peers_and_toolkit(gateway, keys, rpc, sick_days):
-    rpc.toolkits.record_ordinance({"title": "Sick days", "jurisdiction": PGH, "issue_area": "paid-sick-leave",
+    rpc.toolkits.record_ordinance(caller=STAFF, data={"title": "Sick days", "jurisdiction": PGH, "issue_area": "paid-sick-leave",
                                    "actions": [{"type": "introduced", "date": "2015-06-01"},
                                                {"type": "passed", "date": "2015-08-03"},
                                                {"type": "signed", "date": "2015-08-13"},
@@ -165,10 +167,10 @@ def test_can_my_city_pass_it_with_preemption_peers_and_toolkit(gateway, keys, rp
 
 
 def test_spread_status_definitions_and_provisions_side_by_side(gateway, rpc, toolkits):
-    later = rpc.toolkits.record_ordinance({"title": "B", "jurisdiction": PHL, "issue_area": "paid-sick-leave",
+    later = rpc.toolkits.record_ordinance(caller=STAFF, data={"title": "B", "jurisdiction": PHL, "issue_area": "paid-sick-leave",
                                            "provisions": {"accrual_hours_worked": 40},
                                            "actions": [{"type": "introduced", "date": "2011-01-01"}]})
-    earlier = rpc.toolkits.record_ordinance({"title": "A", "jurisdiction": PGH, "issue_area": "paid-sick-leave",
+    earlier = rpc.toolkits.record_ordinance(caller=STAFF, data={"title": "A", "jurisdiction": PGH, "issue_area": "paid-sick-leave",
                                              "provisions": {"accrual_hours_worked": 35},
                                              "actions": [{"type": "introduced", "date": "2010-01-01"},
                                                          {"type": "passed", "date": "2010-03-01"}]})
@@ -192,9 +194,9 @@ LIST = """query($n: Int!) { ordinances(first: $n) { edges { node {
 
 
 def test_rpc_calls_for_a_list_of_ordinances_do_not_grow_with_the_list(gateway, keys, rpc, sick_days, gateway_calls):
-    sponsors = [rpc.members.create_member({"name": f"Sponsor {i}"})["id"] for i in range(8)]
+    sponsors = [rpc.members.create_member({"name": f"Sponsor {i}"}, caller=STAFF)["id"] for i in range(8)]
     for i in range(20):
-        rpc.toolkits.record_ordinance({"title": f"Sick days {i}", "issue_area": "paid-sick-leave",
+        rpc.toolkits.record_ordinance(caller=STAFF, data={"title": f"Sick days {i}", "issue_area": "paid-sick-leave",
                                        "jurisdiction": f"ocd-division/country:us/state:pa/place:town_{i:02d}",
                                        "toolkit_slug": sick_days, "sponsor_ids": [sponsors[i % 8], sponsors[(i + 1) % 8]]})
     counts = {}
@@ -211,7 +213,7 @@ def test_rpc_calls_for_a_list_of_ordinances_do_not_grow_with_the_list(gateway, k
 
 
 def test_a_failure_inside_a_batched_field_is_a_located_error_with_a_code(gateway, rpc, toolkits, members, keys):
-    made = rpc.toolkits.record_ordinance({"title": "Sick days", "jurisdiction": PGH, "issue_area": "paid-sick-leave",
+    made = rpc.toolkits.record_ordinance(caller=STAFF, data={"title": "Sick days", "jurisdiction": PGH, "issue_area": "paid-sick-leave",
                                           "sponsor_ids": [keys["member_id"]]})
     members.stop()  # the members service goes away; its queue stays, so calls time out
     response = gateway(f'{{ ordinances {{ edges {{ node {{ title toolkit {{ title }} }} }} }} '
@@ -226,9 +228,9 @@ def test_a_failure_inside_a_batched_field_is_a_located_error_with_a_code(gateway
 
 
 def test_drafts_are_for_staff_only(gateway, keys, toolkits, rpc):
-    rpc.toolkits.create_toolkit({"slug": "rent-draft", "title": "Rent (draft)", "issue_area": "rent-stabilization",
+    rpc.toolkits.create_toolkit(caller=STAFF, data={"slug": "rent-draft", "title": "Rent (draft)", "issue_area": "rent-stabilization",
                                  "summary": "Not ready."})
-    made = rpc.toolkits.record_ordinance({"title": "Rent law", "jurisdiction": PHL, "issue_area": "rent-stabilization",
+    made = rpc.toolkits.record_ordinance(caller=STAFF, data={"title": "Rent law", "jurisdiction": PHL, "issue_area": "rent-stabilization",
                                           "toolkit_slug": "rent-draft"})
     query = f'{{ toolkit(slug: "rent-draft") {{ status }} toolkits {{ totalCount }} ' \
             f'ordinance(id: "{made["id"]}") {{ title toolkit {{ slug }} }} }}'
@@ -242,14 +244,27 @@ def test_drafts_are_for_staff_only(gateway, keys, toolkits, rpc):
     assert code(error) == "FORBIDDEN" and "STAFF keys only" in error["message"]
 
 
+def test_a_toolkit_archived_before_it_was_published_shows_nothing_to_all_but_staff(gateway, keys, toolkits, rpc):
+    rpc.toolkits.create_toolkit(caller=STAFF, data={"slug": "pulled", "title": "Pulled", "issue_area": "wage-theft",
+                                                    "summary": "Never out.", "legal_notes": "Privileged."})
+    rpc.toolkits.archive_toolkit("pulled", caller=STAFF)
+    query = '{ toolkit(slug: "pulled") { legalNotes } toolkits(status: ARCHIVED) { totalCount } }'
+    for role in (None, "member", "partner"):
+        assert gateway.data(query, key=keys.get(role)) == {"toolkit": None, "toolkits": {"totalCount": 0}}
+        error = gateway.error('{ toolkit(slug: "pulled", version: 1) { legalNotes } }', key=keys.get(role))
+        assert code(error) == "NOT_FOUND" and error["message"] == "no toolkit 'pulled'"
+    assert gateway.data(query, key=keys["staff"]) == {"toolkit": {"legalNotes": "Privileged."},
+                                                      "toolkits": {"totalCount": 1}}
+
+
 MEMBERS_SPONSORED = """query($n: Int!) { members(first: $n, filter: {namePrefix: "Sponsor"}) {
   edges { node { name sponsored { title } } } } }"""
 
 
 def test_nested_ordinance_lists_are_one_call_for_the_whole_list(gateway, rpc, sick_days, gateway_calls):
-    sponsors = [rpc.members.create_member({"name": f"Sponsor {i:02d}"})["id"] for i in range(12)]
+    sponsors = [rpc.members.create_member({"name": f"Sponsor {i:02d}"}, caller=STAFF)["id"] for i in range(12)]
     for i in range(12):
-        rpc.toolkits.record_ordinance({"title": f"Sick days {i:02d}", "issue_area": "paid-sick-leave",
+        rpc.toolkits.record_ordinance(caller=STAFF, data={"title": f"Sick days {i:02d}", "issue_area": "paid-sick-leave",
                                        "jurisdiction": f"ocd-division/country:us/state:pa/place:town_{i:02d}",
                                        "toolkit_slug": sick_days, "sponsor_ids": [sponsors[i]]})
     counts = {}

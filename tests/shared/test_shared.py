@@ -41,7 +41,10 @@ def test_ocd_ids_name_their_place_and_state(division, name, state):
 @pytest.mark.parametrize("bad", [None, "", "pittsburgh", "ocd-division/country:ca/province:on",
                                  "ocd-division/country:us/state:PA/place:x",
                                  "ocd-division/country:us/state:zz/place:x",
-                                 "ocd-division/country:us/state:pa/place"])
+                                 "ocd-division/country:us/state:pa/place",
+                                 "ocd-division/country:us/state:pa/place:pittsburgh\n",
+                                 "ocd-division/country:us/state:pa\n/place:pittsburgh",
+                                 "ocd-division/country:us/state:pa/place:" + "x" * 300])
 def test_malformed_ocd_ids_are_refused_with_an_example(bad):
     with pytest.raises(BadInput, match="ocd-division|state"):
         ocd.check_division(bad)
