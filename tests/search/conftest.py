@@ -7,6 +7,7 @@ from services.search.engine import SearchIndex
 from services.search.service import SearchService
 from services.search.transport import client, is_embedded
 from tests.conftest import wait_until
+from tests.toolkits.conftest import STAFF, As
 
 
 @pytest.fixture
@@ -23,6 +24,21 @@ def es(search_settings):
 @pytest.fixture
 def raw_index(es, search_settings):
     return SearchIndex(es, search_settings.database_name("search"))
+
+
+class AsStaff:
+    """``rpc`` with every call to an owner service made as STAFF (setup writes)."""
+
+    def __init__(self, rpc):
+        self.rpc = rpc
+
+    def __getattr__(self, service):
+        return As(getattr(self.rpc, service), STAFF)
+
+
+@pytest.fixture
+def staff(rpc):
+    return AsStaff(rpc)
 
 
 @pytest.fixture

@@ -55,17 +55,17 @@ def found(rpc, text, entity_id, **kwargs):
     return entity_id in ids(rpc.search.query(text, **kwargs))
 
 
-def test_a_member_is_searchable_soon_after_joining(members, search, rpc):
+def test_a_member_is_searchable_soon_after_joining(members, search, rpc, staff):
     observed = REGISTRY.get_sample_value("clearinghouse_search_event_to_searchable_seconds_count",
                                          {"event_type": "member.joined"}) or 0
-    member = rpc.members.create_member({"name": "Deb Gross", "status": "active", "bio": "Paid sick days"})
+    member = staff.members.create_member({"name": "Deb Gross", "status": "active", "bio": "Paid sick days"})
     wait_until(lambda: found(rpc, "deb gross", member["id"]), message="the member in search")
     assert REGISTRY.get_sample_value("clearinghouse_search_event_to_searchable_seconds_count",
                                      {"event_type": "member.joined"}) == observed + 1
 
 
-def test_a_duplicate_event_changes_nothing(members, search, rpc, es, search_settings, member_events, amqp_uri):
-    member = rpc.members.create_member({"name": "Ann Twice", "status": "active"})
+def test_a_duplicate_event_changes_nothing(members, search, rpc, es, search_settings, member_events, amqp_uri, staff):
+    member = staff.members.create_member({"name": "Ann Twice", "status": "active"})
     wait_until(lambda: found(rpc, "ann twice", member["id"]), message="the member in search")
     before = stored(es, search_settings, "member", member["id"])
     stale = consumed("member.joined", "stale")
@@ -77,10 +77,10 @@ def test_a_duplicate_event_changes_nothing(members, search, rpc, es, search_sett
 
 
 def test_events_out_of_order_never_bring_back_an_older_state(members, search, rpc, es, search_settings,
-                                                             member_events, amqp_uri):
-    member = rpc.members.create_member({"name": "Ann Old", "status": "active"})
-    rpc.members.update_member(member["id"], {"name": "Ann New"})
-    rpc.members.update_member(member["id"], {"bio": "Tenant organiser"})
+                                                             member_events, amqp_uri, staff):
+    member = staff.members.create_member({"name": "Ann Old", "status": "active"})
+    staff.members.update_member(member["id"], {"name": "Ann New"})
+    staff.members.update_member(member["id"], {"bio": "Tenant organiser"})
     wait_until(lambda: stored(es, search_settings, "member", member["id"]).get("_version") == 3,
                message="version 3 indexed")
     before = stored(es, search_settings, "member", member["id"])
@@ -106,23 +106,23 @@ def test_a_stale_write_is_refused_by_the_engine(search, raw_index, rpc):
     assert ids(rpc.search.query('"older name"')) == []
 
 
-def test_a_member_who_leaves_is_hidden_and_found_again_on_return(members, search, rpc, es, search_settings):
-    member = rpc.members.create_member({"name": "Casey Moreno", "status": "active"})
+def test_a_member_who_leaves_is_hidden_and_found_again_on_return(members, search, rpc, es, search_settings, staff):
+    member = staff.members.create_member({"name": "Casey Moreno", "status": "active"})
     wait_until(lambda: found(rpc, "casey moreno", member["id"]), message="the member in search")
-    rpc.members.update_member(member["id"], {"status": "alumni"})
+    staff.members.update_member(member["id"], {"status": "alumni"})
     wait_until(lambda: not found(rpc, "casey moreno", member["id"]), message="the member hidden")
     assert stored(es, search_settings, "member", member["id"])["_source"] == {
         "key": f"member:{member['id']}", "type": "member", "id": member["id"], "version": 2, "visible": False}
     assert rpc.search.suggest("casey") == []
-    rpc.members.update_member(member["id"], {"status": "active"})
+    staff.members.update_member(member["id"], {"status": "active"})
     wait_until(lambda: found(rpc, "casey moreno", member["id"]), message="the member found again")
 
 
-def test_no_private_field_is_ever_in_the_index(members, search, rpc, es, search_settings):
-    member = rpc.members.create_member(
+def test_no_private_field_is_ever_in_the_index(members, search, rpc, es, search_settings, staff):
+    member = staff.members.create_member(
         {"name": "Pat Private", "status": "active", "email": "pat.private@example.org", "phone": "555-0199",
          "offices": [{"role": "Councilmember", "body": "City Council", "jurisdiction": PGH}]})
-    rpc.members.update_member(member["id"], {"email": "pat.new@example.org"})
+    staff.members.update_member(member["id"], {"email": "pat.new@example.org"})
     wait_until(lambda: stored(es, search_settings, "member", member["id"]).get("_version") == 2, message="indexed")
     rpc.search.rebuild()
     alias = search_settings.database_name("search")
@@ -147,40 +147,40 @@ def toolkit_data(**extra):
             "summary": "Fund affordable housing with a tax on big property sales.", **extra}
 
 
-def test_a_toolkit_is_searchable_once_published_and_shows_its_published_version(toolkits, search, rpc):
-    rpc.toolkits.create_toolkit(toolkit_data())
-    rpc.toolkits.record_ordinance({"title": "Marker ordinance", "jurisdiction": PGH, "issue_area": "minimum-wage"})
+def test_a_toolkit_is_searchable_once_published_and_shows_its_published_version(toolkits, search, rpc, staff):
+    staff.toolkits.create_toolkit(toolkit_data())
+    staff.toolkits.record_ordinance({"title": "Marker ordinance", "jurisdiction": PGH, "issue_area": "minimum-wage"})
     # the ordinance's event came after the toolkit's creation (which emits nothing)
     wait_until(lambda: rpc.search.query("marker ordinance")["edges"], message="a later event indexed")
     assert not found(rpc, "transfer tax", "transfer-tax")
-    rpc.toolkits.publish_toolkit("transfer-tax", change_note="First")
+    staff.toolkits.publish_toolkit("transfer-tax", change_note="First")
     wait_until(lambda: found(rpc, "transfer tax", "transfer-tax"), message="the published toolkit in search")
-    rpc.toolkits.revise_toolkit("transfer-tax", {"summary": "A mansion tax edition"})
-    rpc.toolkits.record_ordinance({"title": "Second marker", "jurisdiction": PGH, "issue_area": "minimum-wage"})
+    staff.toolkits.revise_toolkit("transfer-tax", {"summary": "A mansion tax edition"})
+    staff.toolkits.record_ordinance({"title": "Second marker", "jurisdiction": PGH, "issue_area": "minimum-wage"})
     wait_until(lambda: rpc.search.query("second marker")["edges"], message="a later event indexed")
     assert not found(rpc, "mansion", "transfer-tax")  # a draft is not searchable
-    rpc.toolkits.publish_toolkit("transfer-tax")
+    staff.toolkits.publish_toolkit("transfer-tax")
     wait_until(lambda: found(rpc, "mansion", "transfer-tax"), message="the new version in search")
     node = next(e["node"] for e in rpc.search.query("mansion")["edges"] if e["node"]["id"] == "transfer-tax")
     assert (node["type"], node["version"], node["status"]) == ("toolkit", 2, "published")
 
 
-def test_an_archived_toolkit_is_hidden(toolkits, search, rpc):
-    rpc.toolkits.create_toolkit(toolkit_data())
-    rpc.toolkits.publish_toolkit("transfer-tax")
+def test_an_archived_toolkit_is_hidden(toolkits, search, rpc, staff):
+    staff.toolkits.create_toolkit(toolkit_data())
+    staff.toolkits.publish_toolkit("transfer-tax")
     wait_until(lambda: found(rpc, "transfer tax", "transfer-tax"), message="the toolkit in search")
-    rpc.toolkits.archive_toolkit("transfer-tax")
+    staff.toolkits.archive_toolkit("transfer-tax")
     wait_until(lambda: not found(rpc, "transfer tax", "transfer-tax"), message="the toolkit hidden")
     assert rpc.search.suggest("real estate") == []
 
 
-def test_an_ordinance_is_found_by_its_current_status(toolkits, search, rpc):
-    recorded = rpc.toolkits.record_ordinance(
+def test_an_ordinance_is_found_by_its_current_status(toolkits, search, rpc, staff):
+    recorded = staff.toolkits.record_ordinance(
         {"title": "Paid Sick Days Act", "jurisdiction": PGH, "issue_area": "paid-sick-leave",
          "actions": [{"type": "introduced", "date": "2015-05-01", "note": "Introduced by Councilmember Gross"}]})
     wait_until(lambda: found(rpc, "sick days", recorded["id"], filter={"status": "introduced"}),
                message="the ordinance in search")
-    rpc.toolkits.record_action(recorded["id"], {"type": "passed", "date": "2015-08-03"})
+    staff.toolkits.record_action(recorded["id"], {"type": "passed", "date": "2015-08-03"})
     wait_until(lambda: found(rpc, "", recorded["id"], filter={"status": "passed", "state": "pa"}),
                message="the new status in search")
     assert not found(rpc, "sick days", recorded["id"], filter={"status": "introduced"})
@@ -198,15 +198,15 @@ def test_every_ordinance_status_the_toolkits_service_defines_is_a_filter_value(t
 
 # -- asks, from the real notifications service ---------------------------------------------------
 
-def test_an_ask_and_its_answers_are_searchable(members, container_factory, search_config, search, rpc):
+def test_an_ask_and_its_answers_are_searchable(members, container_factory, search_config, search, rpc, staff):
     from services.notifications.service import NotificationsService
     container_factory(NotificationsService, search_config).start()
-    author = rpc.members.create_member({"name": "Ann Asker", "status": "active"})
-    ask = rpc.notifications.post_ask(author["id"], {"issue_area": "real-estate-transfer-tax",
+    author = staff.members.create_member({"name": "Ann Asker", "status": "active"})
+    ask = staff.notifications.post_ask(author["id"], {"issue_area": "real-estate-transfer-tax",
                                                     "subject": "Has anyone passed a mansion tax?",
                                                     "body": "We are drafting one in Philadelphia."})
     wait_until(lambda: found(rpc, "mansion tax", ask["id"], filter={"status": "open"}), message="the ask in search")
-    rpc.notifications.answer_ask(ask["id"], author["id"], "Los Angeles did, by ballot measure ULA.")
+    staff.notifications.answer_ask(ask["id"], author["id"], "Los Angeles did, by ballot measure ULA.")
     wait_until(lambda: found(rpc, "ballot measure", ask["id"], types=["ask"], filter={"status": "answered"}),
                message="the answer in search")
     node = rpc.search.query("ballot measure", types=["ask"])["edges"][0]["node"]
