@@ -5,6 +5,8 @@ import pytest
 from tests.conftest import wait_until
 from tests.e2e.conftest import PGH, code
 
+STAFF = {"role": "staff"}
+
 SUBSCRIBE = """mutation($input: EventSubscriptionInput!) { createEventSubscription(input: $input) {
   secret subscription { id channel url eventTypes issueAreas states mode active disabledReason createdAt } } }"""
 DELIVERIES = """query($id: ID!, $status: DeliveryStatus) { deliveries(subscriptionId: $id, status: $status) {
@@ -46,12 +48,13 @@ def test_another_partner_can_neither_see_nor_manage_a_subscription(gateway, keys
         assert code(error) == "NOT_FOUND", (query, error)
         assert "of yours" in error["message"]
         assert code(gateway.error(query, variables)) == "UNAUTHENTICATED"
-    assert rpc.notifications.get_subscription(sub_id)["active"] is True
+    assert rpc.notifications.get_subscription(sub_id, caller=STAFF)["active"] is True
 
 
 def test_an_ordinance_change_is_delivered_and_can_be_replayed(gateway, keys, subscription, toolkits, rpc, receiver):
     sub_id = subscription["subscription"]["id"]
-    ordinance = rpc.toolkits.record_ordinance({"title": "Sick days", "jurisdiction": PGH, "issue_area": "paid-sick-leave"})
+    ordinance = rpc.toolkits.record_ordinance({"title": "Sick days", "jurisdiction": PGH, "issue_area": "paid-sick-leave"},
+                                        caller=STAFF)
     gateway.data('mutation($id: ID!) { recordOrdinanceAction(ordinanceId: $id, action: {type: "introduced", '
                  'date: "2015-06-01"}) { status } }', {"id": ordinance["id"]}, key=keys["staff"])
 
@@ -130,3 +133,32 @@ def test_members_ask_the_network_and_answer_and_partners_read(gateway, keys, not
     assert code(error) == "FORBIDDEN" and "MEMBER or STAFF" in error["message"]
     error = gateway.error(ASK, {"input": {"issueArea": "free-ponies", "subject": "s", "body": "b"}}, key=member)
     assert code(error) == "BAD_USER_INPUT" and "not a known issue area" in error["message"]
+
+
+ANSWERS = """query($id: ID!, $first: Int, $after: String) { ask(id: $id) { answers(first: $first, after: $after) {
+  totalCount pageInfo { hasNextPage endCursor } edges { node { body author { name } } } } } }"""
+
+
+def test_an_asks_answers_page_as_a_bounded_connection(gateway, keys, notifications, rpc):
+    asked = gateway.data(ASK, {"input": {"issueArea": "minimum-wage", "subject": "Tip credit?", "body": "Kept it?"}},
+                         key=keys["member"])["postAsk"]
+    for n in range(3):
+        gateway.data("mutation($id: ID!, $body: String!) { answerAsk(askId: $id, body: $body) { id } }",
+                     {"id": asked["id"], "body": f"answer {n}"}, key=keys["member"])
+    first = gateway.data(ANSWERS, {"id": asked["id"], "first": 2}, key=keys["partner"])["ask"]["answers"]
+    assert first["totalCount"] == 3 and first["pageInfo"]["hasNextPage"] is True
+    assert [e["node"]["body"] for e in first["edges"]] == ["answer 0", "answer 1"]
+    assert first["edges"][0]["node"]["author"] == {"name": "Deb Gross"}
+    rest = gateway.data(ANSWERS, {"id": asked["id"], "first": 2, "after": first["pageInfo"]["endCursor"]},
+                        key=keys["partner"])["ask"]["answers"]
+    assert [e["node"]["body"] for e in rest["edges"]] == ["answer 2"] and rest["pageInfo"]["hasNextPage"] is False
+    for variables in ({"first": 101}, {"first": 2, "after": "eyJ2IjoxfQ=="}):
+        error = gateway.error(ANSWERS, {"id": asked["id"], **variables}, key=keys["partner"])
+        assert code(error) == "BAD_USER_INPUT", error
+
+
+def test_an_ask_subject_with_a_newline_is_refused_through_the_gateway(gateway, keys, notifications, rpc):
+    error = gateway.error(ASK, {"input": {"issueArea": "minimum-wage", "subject": "Tip\nBcc: all@example.org",
+                                          "body": "b"}}, key=keys["member"])
+    assert code(error) == "BAD_USER_INPUT" and "control character" in error["message"]
+    assert gateway.data("{ asks { totalCount } }", key=keys["staff"]) == {"asks": {"totalCount": 0}}
