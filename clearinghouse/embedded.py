@@ -13,13 +13,14 @@ import time
 from pathlib import Path
 
 _PR_SET_PDEATHSIG = 1
+_prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up here: a forked child only calls it
 
 
 def dies_with_parent():
     """``preexec_fn`` for every child the platform starts: the kernel sends it SIGTERM when
     the process that started it dies, however it dies (kill -9 included)."""
     parent = os.getppid()
-    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     if os.getppid() != parent:  # the parent died before the line above took effect
         os.kill(os.getpid(), signal.SIGTERM)
 

@@ -25,7 +25,8 @@ from .errors import ClearinghouseError
 FIELDS = ("service", "method", "code", "trace_id", "entity_id", "caller_role")
 
 _PRIVATE = [
-    (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "<email>"),
+    (re.compile(r"(\w://[^:/@\s]+:)[^@\s/]+@"), r"\1***@"),  # a password in a URI
+    (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)*\.[A-Za-z]{2,}\b"), "<email>"),
     (re.compile(r"\bchk_[\w-]+"), "<api key>"),
     (re.compile(r"(?i)\bbearer\s+\S+"), "Bearer <api key>"),
     (re.compile(r"\+\d[\d\s().-]{6,}\d|\(\d{3}\)\s*\d{3}[-.\s]\d{4}|\b\d{3}[-.]\d{3}[-.]\d{4}\b"), "<phone>"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import importlib.util
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -19,12 +20,14 @@ import sys
 import time
 from pathlib import Path
 
-from . import broker
+from . import broker, logs
 from .config import METRICS_PORTS, Settings
 from .embedded import EmbeddedMongo, command_line, dies_with_parent
 from .serve import SERVICES
 
 ORDER = ["members", "toolkits", "notifications", "search", "gateway"]
+
+log = logging.getLogger("clearinghouse.platform")
 
 
 def module_exists(module: str) -> bool:
@@ -39,7 +42,7 @@ def available_services() -> list[str]:
 
 
 def say(message: str):
-    print(f"clearinghouse: {message}", flush=True)
+    log.info(message)
 
 
 class DataDirInUse(Exception):
@@ -66,7 +69,7 @@ def lock_data_dir(path: Path):
 
 def stop_leftover(pid: int, what: str, grace: float = 10.0):
     """Stop a process a dead runner left behind (not our child: we cannot wait for it)."""
-    say(f"{what} (pid {pid}) was left running by a runner that died; stopping it")
+    log.warning(f"{what} (pid {pid}) was left running by a runner that died; stopping it")
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + grace
     while command_line(pid) and time.monotonic() < deadline:
@@ -159,7 +162,7 @@ class Platform:
                 rpc.search.start_rebuild()  # returns at once; the rebuild runs in the service
             say("asked search to rebuild its index from the owners")
         except Exception as exc:  # noqa: BLE001 -- the operator can still do it by hand
-            say(f"warning: could not ask search to rebuild ({exc}); run `clearinghouse search rebuild`")
+            log.warning(f"could not ask search to rebuild ({exc}); run `clearinghouse search rebuild`")
 
     def wait_ready(self, timeout=60.0):
         from nameko.standalone.rpc import ClusterRpcProxy
@@ -200,7 +203,7 @@ class Platform:
                 try:
                     child.start()
                 except RuntimeError as exc:  # a store that would not come up: it died again
-                    say(str(exc))
+                    log.warning(str(exc))
                     continue
                 say(f"{child.name} restarted (pid {child.proc.pid})")
                 if child.after_restart:
@@ -211,10 +214,10 @@ class Platform:
         code = child.proc.returncode
         later = f" in {delay:.0f} s" if delay else ""
         if child.restarts.often:
-            say(f"{child.name} keeps dying: {len(child.restarts.deaths)} times in the last minute, "
+            log.error(f"{child.name} keeps dying: {len(child.restarts.deaths)} times in the last minute, "
                 f"last exit code {code}; its log: {child.log}; restarting it{later}")
         else:
-            say(f"{child.name} exited with {code}; restarting it{later}")
+            log.warning(f"{child.name} exited with {code}; restarting it{later}")
 
     def stop(self, grace: float = 20.0):
         # A second Ctrl-C must not leave the stores or a service behind.
@@ -229,7 +232,7 @@ class Platform:
             try:
                 proc.wait(max(deadline - time.monotonic(), 0.1))
             except subprocess.TimeoutExpired:
-                say(f"{name} did not stop; killing it")
+                log.warning(f"{name} did not stop; killing it")
                 proc.kill()
                 proc.wait()
         for store in reversed(self.embedded):
@@ -238,6 +241,8 @@ class Platform:
 
 def run(settings: Settings | None = None) -> int:
     settings = settings or Settings.from_env()
+    # no flusher thread here: the runner forks its children with a preexec_fn
+    logs.configure("runner", settings.log_format, flusher=False)
     try:
         broker.check_reachable(settings.amqp_uri)
     except broker.BrokerUnavailable as exc:
@@ -246,12 +251,12 @@ def run(settings: Settings | None = None) -> int:
     try:
         broker.ensure_definitions(settings.amqp_uri)
     except broker.BrokerUnavailable as exc:
-        say(f"warning: {exc}")
+        log.warning(str(exc))
     settings.data_path.mkdir(parents=True, exist_ok=True)
     try:
         lock = lock_data_dir(settings.data_path)  # noqa: F841 -- held while we run
     except DataDirInUse as exc:
-        print(f"clearinghouse: {exc}", file=sys.stderr)
+        log.error(str(exc))
         return 1
     platform = Platform(settings)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))

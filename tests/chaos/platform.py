@@ -68,7 +68,7 @@ class Platform:
     def wait_running(self, runs=1):
         def running():
             assert self.proc.poll() is None, f"the runner exited with {self.proc.returncode}:\n{self.output()}"
-            return self.output().count("clearinghouse: running:") >= runs
+            return self.output().count("clearinghouse.platform: running: ") >= runs
         wait_until(running, timeout=120, interval=0.2, message="the platform running")
 
     def child(self, word: str) -> int:

@@ -1,5 +1,6 @@
 """The platform runner under kill -9: nothing it started outlives it and a new run on the
 same data starts; a store killed under it comes back by itself, with nothing lost."""
+import json
 import os
 import signal
 
@@ -38,7 +39,7 @@ def test_nothing_outlives_a_killed_runner_and_a_new_run_on_the_same_data_starts(
         second.start()
         try:
             second.wait_running(runs=2)
-            assert "sample data loaded" not in second.output().split("clearinghouse: running:")[1]
+            assert "sample data loaded" not in second.output().split("clearinghouse.platform: running: ")[1]
         finally:
             second.stop()
         assert second.proc.returncode == 0
@@ -51,9 +52,12 @@ def test_a_second_runner_on_the_same_data_is_refused_plainly(amqp_uri, tmp_path)
     first = Platform(tmp_path / "data", amqp_uri, tmp_path / "first.log").start()
     try:
         first.wait_running()
-        second = Platform(tmp_path / "data", amqp_uri, tmp_path / "second.log").start()
-        assert second.proc.wait(60) == 1
-        assert f"(pid {first.proc.pid}) uses" in second.output()
+        second = Platform(tmp_path / "data", amqp_uri, tmp_path / "second.log")
+        second.env["LOG_FORMAT"] = "json"
+        assert second.start().proc.wait(60) == 1
+        (line,) = [json.loads(line) for line in second.output().splitlines()]
+        assert line["level"] == "ERROR" and line["service"] == "runner"
+        assert f"(pid {first.proc.pid}) uses" in line["message"]
         assert first.proc.poll() is None
     finally:
         first.stop()

@@ -19,7 +19,7 @@ def test_back_off_doubles_while_a_child_keeps_dying_and_forgives_after_a_minute(
     assert restarts.died(200) == 0 and not restarts.often
 
 
-def test_a_store_that_keeps_dying_is_restarted_and_reported_plainly(capsys, tmp_path):
+def test_a_store_that_keeps_dying_is_restarted_and_reported_plainly(caplog, tmp_path):
     platform = Platform(Settings())
     store = Child("nx-27017 (embedded MongoDB)", dying(), str(tmp_path / "nx-27017.out"))
     store.start()
@@ -31,7 +31,7 @@ def test_a_store_that_keeps_dying_is_restarted_and_reported_plainly(capsys, tmp_
         platform.check(now)
         if store.proc.pid != pid:
             started.append(now)
-    out = capsys.readouterr().out
+    out = "\n".join(r.getMessage() for r in caplog.records) + "\n"
     assert "nx-27017 (embedded MongoDB) exited with 3; restarting it\n" in out
     assert "nx-27017 (embedded MongoDB) keeps dying: 3 times in the last minute, last exit code 3; " \
            f"its log: {tmp_path / 'nx-27017.out'}; restarting it in 2 s" in out

@@ -84,6 +84,7 @@ def test_repeats_of_one_kind_pass_once_and_are_counted_when_the_window_ends():
 def test_private_values_are_masked_in_any_message():
     line = logs.redact("ann@example.org called +1 (412) 555-0100 with chk_abc-DEF_123 on 2015-07-01")
     assert line == "<email> called <phone> with <api key> on 2015-07-01"
+    assert logs.redact("amqp://guest:s3cret@127.0.0.1:5672/") == "amqp://guest:***@127.0.0.1:5672/"
 
 
 # -- through nameko -----------------------------------------------------------------------
