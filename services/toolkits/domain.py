@@ -154,7 +154,7 @@ def ordinances_of_query(key, values) -> tuple[str, list[str]]:
     """The stored field and the checked, de-duplicated values for ordinances_of."""
     checks = {"sponsor_id": ("sponsor_ids", lambda x: v.identifier(x, "values[]", "mem")),
               "toolkit_slug": ("toolkit_slug", lambda x: check_slug(x, "values[]"))}
-    if key not in checks:
+    if not isinstance(key, str) or key not in checks:  # a list or dict key cannot be looked up
         raise BadInput(f"key {key!r} is not allowed; use one of: {', '.join(checks)}")
     field, check = checks[key]
     return field, list(dict.fromkeys(check(x) for x in v.list_of(values, "values", max_items=500)))

@@ -73,6 +73,10 @@ def test_quoted_parts_are_phrases():
     ({"status": "pending"}, "filter.status 'pending' is not allowed"),
     ({"issue_area": "free-ponies"}, "not a known issue area"),
     ({"jurisdiction": "pittsburgh"}, "not an Open Civic Data division id"),
+    ({"jurisdiction": "ocd-division/country:us/state:pa/place:pittsburgh\n"}, "malformed"),  # a trailing newline
+    ({"jurisdiction": ["ocd-division/country:us/state:pa" + "/place:x" * 40]}, "at most 300"),
+    ({"status": {"$ne": "x"}}, "filter.status {'$ne': 'x'} is not allowed"),
+    ({"issue_area": ["minimum-wage", {"$regex": ".*"}]}, "not a known issue area"),
     ({"type": "person"}, "filter.type 'person' is not allowed"),
     ({"state": []}, "one value or a list of 1 to 50 values"),
     ("state=pa", "filter must be an object"),

@@ -298,6 +298,7 @@ def test_status_definitions_cover_every_status(toolkits, staff):
     ("get_toolkit", ("paid-sick-days", "1"), "version must be a whole number"),
     ("list_preemptions", ("Pennsylvania",), "not a state"),
     ("compare_provisions", ("minimum-wage", ["ord_1"]), "not a valid id"),
+    ("ordinances_of", ([], ["paid-sick-days"]), "key [] is not allowed"),  # found by the fuzz: was INTERNAL
     ("create_toolkit", (toolkit_data(slug="paid-sick-days\n"),), "not a toolkit slug"),
     ("get_toolkit", ("paid-sick-days\n",), "not a toolkit slug"),
     ("create_toolkit", (toolkit_data(title="Paid\nSick Days"),), "title contains the control character"),
