@@ -149,3 +149,19 @@ def test_an_ask_goes_to_active_followers_with_an_email_once_and_not_to_its_autho
               {"id": "mem_d", "status": "prospect", "email": "d@x.org"},
               {"id": "mem_e", "status": "active", "email": None}]
     assert [r["member_id"] for r in asks.recipients(people, "mem_a")] == ["mem_b"]
+
+
+def test_an_unsendable_message_is_parked_at_once_and_says_nothing_of_the_endpoint():
+    delivery = {"attempts": 0}
+    changes, verdict = domain.after_attempt(delivery, Outcome(error="cannot be built", unsendable=True), 100.0)
+    assert verdict == "unsendable" and changes["status"] == "parked" and changes["due_at"] is None
+    assert changes["last_error"] == "cannot be built" and changes["attempts"] == 1
+    assert domain.subscription_after({"failing_since": None}, "unsendable", 100.0) is None
+
+
+def test_the_mailer_refuses_a_header_with_a_newline_before_any_smtp():
+    from services.notifications.mail import Mailer, Unsendable
+    mailer = Mailer(None)  # no SMTP_URL: building must fail before a connection is wanted
+    with pytest.raises(Unsendable, match="cannot be built"):
+        mailer.send("ana@example.org", "Tip credit?\nBcc: everyone@example.org", "body")
+    assert mailer.message("ana@example.org", "Tip credit?", "body")["Subject"] == "Tip credit?"
