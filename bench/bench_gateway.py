@@ -4,7 +4,10 @@ the same run (list_ordinances, then get_members and get_toolkits side by side: w
 careful hand-written client would do), and against the naive direct client (one call per
 ordinance's sponsors and toolkit: what the gateway's batching saves). Services and the
 gateway run in their own processes. The last row is the gateway's fixed cost per request
-(HTTP, JSON, GraphQL, no RPC).
+(HTTP, JSON, GraphQL, no RPC). A last table: the same query on the idle gateway and while
+hostile queries (fragment chains, alias floods, token floods, deep nesting, nested JSON)
+are sent alongside, as a ratio, both measured in the same run (rate limits off, so what is
+measured is the refusal of each hostile query, not the rate limiter's).
 
     .venv/bin/python bench/bench_gateway.py [--requests 400]
 """
@@ -16,8 +19,10 @@ import eventlet  # noqa: E402
 eventlet.monkey_patch()
 
 import argparse  # noqa: E402
+import json  # noqa: E402
 import logging  # noqa: E402
 import socket  # noqa: E402
+import threading  # noqa: E402
 import time  # noqa: E402
 
 import requests  # noqa: E402
@@ -34,20 +39,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+STAFF = {"role": "staff"}  # seeding is an operator's act
+
+
 def seed(rpc):
-    sponsors = [rpc.members.create_member({"name": f"Sponsor {i}", "status": "active"})["id"] for i in range(30)]
+    sponsors = [rpc.members.create_member({"name": f"Sponsor {i}", "status": "active"}, caller=STAFF)["id"]
+                for i in range(30)]
     rpc.toolkits.create_toolkit({"slug": "paid-sick-days", "title": "Paid Sick Days", "issue_area": "paid-sick-leave",
-                                 "summary": "Earned sick time.", "expert_ids": sponsors[:3]})
-    rpc.toolkits.publish_toolkit("paid-sick-days")
+                                 "summary": "Earned sick time.", "expert_ids": sponsors[:3]}, caller=STAFF)
+    rpc.toolkits.publish_toolkit("paid-sick-days", caller=STAFF)
     rpc.toolkits.create_toolkit({"slug": "fair-week", "title": "Fair Workweek", "issue_area": "fair-scheduling",
-                                 "summary": "Predictable schedules."})
-    rpc.toolkits.publish_toolkit("fair-week")
+                                 "summary": "Predictable schedules."}, caller=STAFF)
+    rpc.toolkits.publish_toolkit("fair-week", caller=STAFF)
     for i in range(20):
         rpc.toolkits.record_ordinance({
             "title": f"Ordinance {i}", "issue_area": "paid-sick-leave" if i % 2 else "fair-scheduling",
             "jurisdiction": f"ocd-division/country:us/state:pa/place:town_{i:02d}",
             "toolkit_slug": "paid-sick-days" if i % 2 else "fair-week",
-            "sponsor_ids": [sponsors[i], sponsors[(i + 7) % 30], sponsors[(i + 13) % 30]]})
+            "sponsor_ids": [sponsors[i], sponsors[(i + 7) % 30], sponsors[(i + 13) % 30]]}, caller=STAFF)
 
 
 def direct_batched(rpc):
@@ -56,7 +65,7 @@ def direct_batched(rpc):
     nodes = [e["node"] for e in page["edges"]]
     member_ids = list(dict.fromkeys(i for n in nodes for i in n["sponsor_ids"]))
     slugs = list(dict.fromkeys(n["toolkit_slug"] for n in nodes if n["toolkit_slug"]))
-    members = rpc.members.get_members.call_async(member_ids, caller_role="public")
+    members = rpc.members.get_members.call_async(member_ids)  # as the public
     toolkits = rpc.toolkits.get_toolkits.call_async(slugs)
     by_id = dict(zip(member_ids, members.result()))
     by_slug = dict(zip(slugs, toolkits.result()))
@@ -67,7 +76,7 @@ def direct_batched(rpc):
 def direct_naive(rpc):
     """The N+1 client: per ordinance, one call for its sponsors and one for its toolkit."""
     page = rpc.toolkits.list_ordinances({}, first=20)
-    return [{**e["node"], "sponsors": rpc.members.get_members(e["node"]["sponsor_ids"], caller_role="public"),
+    return [{**e["node"], "sponsors": rpc.members.get_members(e["node"]["sponsor_ids"]),
              "toolkit": rpc.toolkits.get_toolkit(e["node"]["toolkit_slug"])} for e in page["edges"]]
 
 
@@ -113,6 +122,46 @@ class HttpClient:
         assert body == {"data": {"viewer": {"role": "PUBLIC"}}}, body
 
 
+def hostile_bodies() -> list[bytes]:
+    """Requests an attacker would send; the gateway refuses each one with a 4xx or a
+    BAD_USER_INPUT error."""
+    chain = ["fragment F0 on Ordinance { id title }"] + [
+        f"fragment F{i} on Ordinance {{ ...F{i - 1} ...F{i - 1} }}" for i in range(1, 25)]
+    queries = [
+        '{ spread(issueArea: "minimum-wage") { ...F24 } }\n' + "\n".join(chain),
+        "{ " + " ".join(f'a{i}: spread(issueArea: "minimum-wage", first: 100) {{ id title }}' for i in range(100)) + " }",
+        "{ " + " ".join("a: issueAreas { slug }" for _ in range(300)) + " }",
+        "{ viewer { " + "role " * 3000 + "} }",
+        "{ " + "viewer { member { " * 200 + "name" + " }" * 401,
+    ]
+    return [json.dumps({"query": q}).encode() for q in queries] + [b"[" * 90_000, b'{"a":' * 19_000]
+
+
+def hostile_sender(url, bodies, stop, sent):
+    with requests.Session() as session:
+        while not stop.is_set():
+            for body in bodies:
+                response = session.post(url, data=body, headers={"Content-Type": "application/json"}, timeout=60)
+                assert response.status_code < 500 and response.json()["errors"], response.text
+                sent.append(response.status_code)
+
+
+def under_attack(url, total, senders=4):
+    """Latencies of QUERY on the idle gateway, then while ``senders`` clients send hostile
+    queries without pause; and how many hostile requests were refused meanwhile."""
+    measure(lambda: HttpClient(url), HttpClient.post, 20, 1)  # warm up
+    idle, _ = measure(lambda: HttpClient(url), HttpClient.post, total, 1)
+    stop, sent = threading.Event(), []
+    pool = eventlet.GreenPool(senders)
+    for i in range(senders):
+        pool.spawn(hostile_sender, url, hostile_bodies()[i::senders] or hostile_bodies(), stop, sent)
+    eventlet.sleep(0.5)  # the senders are under way
+    attacked, _ = measure(lambda: HttpClient(url), HttpClient.post, total, 1)
+    stop.set()
+    pool.waitall()
+    return idle, attacked, len(sent)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=400)
@@ -122,6 +171,7 @@ def main():
     try:
         port = free_port()
         stack.env["GATEWAY_PORT"] = str(port)
+        stack.env["GATEWAY_RATE_LIMIT"] = "0"  # measure the gateway's work, not its rate limiter
         members = stack.spawn("-m", "clearinghouse.serve", "members")
         toolkits = stack.spawn("-m", "clearinghouse.serve", "toolkits")
         gateway = stack.spawn("-m", "clearinghouse.serve", "gateway")
@@ -157,6 +207,14 @@ def main():
                 baseline = baseline or (q["p50"], rate)
                 print(f"{name:30} {concurrency:7} {rate:7.0f} {q['p50']:8.2f} {q['p99']:8.2f} "
                       f"{q['p50'] / baseline[0]:13.2f}x {rate / baseline[1]:15.2f}x")
+        idle, attacked, refused = under_attack(url, args.requests)
+        q_idle, q_attacked = percentiles(idle), percentiles(attacked)
+        print(f"\n{QUERY.split()[1]} while hostile queries are sent (4 clients, {refused} hostile requests "
+              "refused meanwhile)")
+        print(f"{'gateway':30} {'p50 ms':>8} {'p99 ms':>8} {'p50 vs idle':>12} {'p99 vs idle':>12}")
+        for name, q in (("idle", q_idle), ("under hostile queries", q_attacked)):
+            print(f"{name:30} {q['p50']:8.2f} {q['p99']:8.2f} {q['p50'] / q_idle['p50']:11.2f}x "
+                  f"{q['p99'] / q_idle['p99']:11.2f}x")
         print(f"peak RSS MiB: gateway {peak_rss_mb(gateway.pid):.0f}, members {peak_rss_mb(members.pid):.0f}, "
               f"toolkits {peak_rss_mb(toolkits.pid):.0f}, bench client {peak_rss_mb():.0f}")
     finally:
