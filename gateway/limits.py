@@ -47,6 +47,7 @@ def first_argument() -> graphene.Int:
     return graphene.Int(default_value=DEFAULT_FIRST,
                         description=f"how many to return, from the start (default {DEFAULT_FIRST}, at most 100)")
 
+
 # Arguments that bound how many items a list field returns; the cost counts by them.
 BOUNDING_ARGUMENTS = ("first", "limit")
 
