@@ -180,12 +180,13 @@ def group_ordinances(docs, field: str, wanted: list[str], limit: int) -> dict:
 # -- toolkits --------------------------------------------------------------------------------
 
 def _toolkit_event(event_type: str, doc: dict) -> dict:
-    # published: the version just frozen; revised: the new draft; archived: what was listed
+    # Events are public: they name the latest published version (for toolkit.published the
+    # one just frozen), never the draft; a toolkit never published emits none at all.
     data = {"id": doc["_id"], "version": doc["version"], "slug": doc["_id"]}
     if event_type == "toolkit.archived":
         data["issue_area"] = doc["issue_area"]
     else:
-        data.update(title=doc["draft"]["title"], issue_area=doc["draft"]["issue_area"])
+        data.update(title=doc["published"][-1]["title"], issue_area=doc["published"][-1]["issue_area"])
     if event_type == "toolkit.published":
         data["toolkit_version"] = doc["published"][-1]["version"]
     return cloudevent(event_type, f"toolkit/{doc['_id']}", data)
@@ -220,7 +221,7 @@ def revise_toolkit(doc: dict, changes: dict) -> tuple[dict, list[dict]]:
     if not changes:
         return doc, []
     new = {**doc, "version": doc["version"] + 1, "updated_at": now_iso()}
-    revised = doc["status"] == "archived" or not doc["draft_pending"]
+    revised = (doc["status"] == "archived" or not doc["draft_pending"]) and bool(doc["published"])
     if doc["status"] == "archived":
         new["status"] = "published" if doc["published"] else "draft"
     if not doc["draft_pending"]:
@@ -251,7 +252,7 @@ def archive_toolkit(doc: dict) -> tuple[dict, list[dict]]:
     if doc["status"] == "archived":
         return doc, []
     new = {**doc, "version": doc["version"] + 1, "status": "archived", "updated_at": now_iso()}
-    return new, [_toolkit_event("toolkit.archived", new)]
+    return new, [_toolkit_event("toolkit.archived", new)] if doc["published"] else []
 
 
 def toolkit_view(doc: dict, version: int | None = None, draft: bool = False) -> dict:

@@ -276,6 +276,17 @@ def test_publishing_twice_is_harmless_and_archived_toolkits_must_be_revised_firs
     assert revived["type"] == "toolkit.revised" and doc["status"] == "published"
 
 
+def test_toolkit_events_never_carry_unpublished_work():
+    doc, _ = domain.publish_toolkit(toolkit(), None)
+    doc, (revised,) = domain.revise_toolkit(doc, {"title": "Paid Sick Days (secret draft)"})
+    assert (revised["data"]["title"], revised["data"]["issue_area"]) == ("Paid Sick Days", "paid-sick-leave")
+    # a toolkit never published is not public: archiving or reviving it tells no one
+    never, _ = domain.archive_toolkit(toolkit(slug="never-out"))
+    assert never["status"] == "archived" and domain.archive_toolkit(toolkit(slug="never-out"))[1] == []
+    revived, events = domain.revise_toolkit(never, {"summary": "Back"})
+    assert revived["status"] == "draft" and events == []
+
+
 def test_a_toolkit_slug_cannot_change():
     with pytest.raises(BadInput, match="slug cannot change"):
         domain.revise_toolkit(toolkit(), {"slug": "other"})
