@@ -1,0 +1,139 @@
+"""Hypothesis fuzzes every toolkits RPC through the real broker: whatever a caller sends,
+a refused call raises one of our typed errors (never a bare RemoteError, never INTERNAL)
+and leaves the store as it was."""
+import base64
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from clearinghouse.errors import ERRORS
+from services.toolkits import domain
+from tests.toolkits.conftest import MEMBER, PARTNER, STAFF
+
+PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
+
+# Any JSON a client could put in an argument.
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-2**63, max_value=2**63 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8)
+# Text a person might type, and text made to break a line, a slug or a query.
+TEXT = st.text(max_size=40) | st.sampled_from(
+    ["", " ", "Paid\nSick Days", "paid-sick-days\n", "tab\there", "nul\x00", "line\u2028sep", "$gt",
+     "{'$ne': 1}", "a" * 301, "paid-sick-days", "minimum-wage", PGH, PGH + "\n", "pa", "full"])
+VALUE = JSON | TEXT
+
+
+def forged(token):
+    return base64.urlsafe_b64encode(json.dumps(token).encode()).decode()
+
+
+# Cursors a client could make: tampered positions, other shapes, other lists.
+CURSORS = st.sampled_from([
+    forged(["paid-sick-days", "paid-sick-days"]),
+    forged({"v": 1, "k": "toolkits._id", "t": "ss", "p": [{"$gt": ""}, {"$ne": None}]}),
+    forged({"v": 1, "k": "ordinances.jurisdiction", "t": "ss", "p": [{"$regex": ".*"}, "ord_0123456789abcdef"]}),
+    forged({"v": 1, "k": "ordinances.jurisdiction", "t": "is", "p": [2 ** 64, "x"]}),
+    forged({"v": 1, "k": "toolkits._id", "t": "s", "p": ["x"]}),
+    "garbage", "", "=" * 10]) | st.builds(lambda t: forged(t), JSON)
+
+
+def fields(names, extra=("shoe_size", "$set", "_id", "outbox")):
+    """A dict of some of ``names`` (and some we never take), each with any value."""
+    return st.dictionaries(st.sampled_from(list(names) + list(extra)), VALUE | st.just(PGH), max_size=5)
+
+
+def with_caller(**kwargs):
+    """Keyword arguments with a caller: mostly STAFF, so that the input checks are reached."""
+    caller = st.sampled_from([STAFF, STAFF, STAFF, None, MEMBER, PARTNER, {"role": "public"}]) | VALUE
+    return st.fixed_dictionaries({"caller": caller}, optional=kwargs)
+
+
+def calls(seed):
+    """Per RPC: a strategy for (*args, kwargs)."""
+    slug = st.sampled_from([seed["slug"], seed["draft_slug"], "no-such-kit"]) | TEXT | VALUE
+    ordinance = st.sampled_from([seed["ordinance_id"], "ord_0123456789abcdef"]) | VALUE
+    issue_area = st.sampled_from(["paid-sick-leave", "minimum-wage"]) | VALUE
+    jurisdiction = st.sampled_from([PGH, "ocd-division/country:us/state:pa"]) | VALUE
+    after = st.sampled_from([None, seed["toolkit_cursor"], seed["ordinance_cursor"]]) | CURSORS | VALUE
+    first = st.integers(-5, 200) | VALUE
+    action = fields(domain.ACTION_FIELDS) | st.fixed_dictionaries(
+        {"type": st.sampled_from(["passed", "vetoed", "repealed"]) | VALUE,
+         "date": st.sampled_from(["2016-01-01", "2016-02-30"]) | VALUE}) | VALUE
+    return {
+        "create_toolkit": st.tuples(fields(domain.TOOLKIT_FIELDS) | VALUE, with_caller()),
+        "revise_toolkit": st.tuples(slug, fields(domain.TOOLKIT_FIELDS) | VALUE, with_caller()),
+        "publish_toolkit": st.tuples(slug, with_caller(change_note=VALUE)),
+        "archive_toolkit": st.tuples(slug, with_caller()),
+        "get_toolkit": st.tuples(slug, with_caller(version=st.integers(-1, 3) | VALUE, draft=VALUE)),
+        "get_toolkits": st.tuples(st.lists(slug, max_size=4) | VALUE, with_caller()),
+        "list_toolkits": st.tuples(with_caller(issue_area=issue_area, status=st.sampled_from(
+            ["draft", "published", "archived"]) | VALUE, first=first, after=after)),
+        "record_ordinance": st.tuples(fields(domain.ORDINANCE_FIELDS) | st.fixed_dictionaries(
+            {"title": TEXT, "jurisdiction": jurisdiction, "issue_area": issue_area},
+            optional={"toolkit_slug": slug, "sponsor_ids": VALUE, "provisions": VALUE, "actions": VALUE,
+                      "source_url": VALUE}) | VALUE, with_caller()),
+        "record_action": st.tuples(ordinance, action, with_caller()),
+        "get_ordinance": st.tuples(ordinance, with_caller()),
+        "get_ordinances": st.tuples(st.lists(ordinance, max_size=4) | VALUE, with_caller()),
+        "list_ordinances": st.tuples(with_caller(filter=fields(
+            ("state", "jurisdiction", "issue_area", "status", "sponsor_id", "toolkit_slug")) | VALUE,
+            first=first, after=after)),
+        "ordinances_of": st.tuples(st.sampled_from(["sponsor_id", "toolkit_slug"]) | VALUE,
+                                   st.lists(slug | ordinance, max_size=3) | VALUE, with_caller(limit=first)),
+        "set_preemption": st.tuples(fields(domain.PREEMPTION_FIELDS) | st.fixed_dictionaries(
+            {"state": st.just("pa") | VALUE, "issue_area": issue_area, "scope": st.just("full") | VALUE},
+            optional={"year": st.integers(1700, 2200) | VALUE, "voids_existing_laws": VALUE,
+                      "statute": TEXT}) | VALUE, with_caller()),
+        "list_preemptions": st.tuples(with_caller(state=st.just("pa") | VALUE, issue_area=issue_area)),
+        "can_pass": st.tuples(jurisdiction, issue_area, with_caller()),
+        "spread": st.tuples(issue_area, with_caller()),
+        "compare_provisions": st.tuples(issue_area, with_caller(
+            ordinance_ids=st.lists(ordinance, max_size=3) | VALUE)),
+        "status_definitions": st.tuples(with_caller()),
+    }
+
+
+RPCS = sorted(calls({k: "x" for k in ("slug", "draft_slug", "ordinance_id", "toolkit_cursor",
+                                      "ordinance_cursor")}))
+
+
+@pytest.fixture
+def seed(toolkits, staff, rpc):
+    """A published toolkit, a draft, an ordinance with a history, a preemption record and
+    real cursors: things for the fuzz to aim at besides the junk."""
+    staff.create_toolkit({"slug": "paid-sick-days", "title": "Paid Sick Days", "issue_area": "paid-sick-leave",
+                          "summary": "Earned sick time.", "legal_notes": "Privileged."})
+    staff.publish_toolkit("paid-sick-days")
+    staff.create_toolkit({"slug": "draft-kit", "title": "Draft", "issue_area": "minimum-wage", "summary": "Not yet."})
+    ordinance = staff.record_ordinance({"title": "Paid Sick Days Act", "jurisdiction": PGH,
+                                        "issue_area": "paid-sick-leave", "toolkit_slug": "paid-sick-days",
+                                        "actions": [{"type": "introduced", "date": "2015-05-05"}]})
+    staff.set_preemption({"state": "pa", "issue_area": "minimum-wage", "scope": "full"})
+    return {"slug": "paid-sick-days", "draft_slug": "draft-kit", "ordinance_id": ordinance["id"],
+            "toolkit_cursor": rpc.toolkits.list_toolkits(first=1)["edges"][0]["cursor"],
+            "ordinance_cursor": rpc.toolkits.list_ordinances(first=1)["edges"][0]["cursor"]}
+
+
+def test_every_rpc_is_fuzzed():
+    from services.toolkits.service import ToolkitsService
+    entrypoints = {name for name, fn in vars(ToolkitsService).items() if hasattr(fn, "nameko_entrypoints")}
+    assert set(RPCS) == entrypoints
+
+
+@pytest.mark.parametrize("method", RPCS)
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_refused_call_is_a_typed_error_and_changes_nothing(seed, rpc, snapshot, method, data):
+    *args, kwargs = data.draw(calls(seed)[method])
+    before = snapshot()
+    try:
+        getattr(rpc.toolkits, method)(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 -- what it is, is what we check
+        assert type(exc) in ERRORS, f"{method}{args, kwargs} raised {type(exc).__name__}: {exc}"
+        assert str(exc), f"{method} raised {type(exc).__name__} without a message"
+        assert snapshot() == before, f"{method}{args, kwargs} was refused but changed the store"
