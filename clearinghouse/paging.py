@@ -89,9 +89,14 @@ def decode(cursor, kind=None, types=None, field="after"):
         raise refused(field)
     if kind is not None and token["k"] != kind:
         raise refused(field)
-    if types is not None and token["t"] != "".join(_CODES[t] for t in types):
-        raise refused(field)
-    position = tuple(_value(c, raw) for c, raw in zip(token["t"], token["p"]))
+    codes = token["t"]
+    if types is not None:
+        wanted = "".join(_CODES[t] for t in types)
+        # a whole number where a number is wanted (a timestamp of 1700000000) is still one
+        if len(wanted) != len(codes) or any(c != w and (w, c) != ("f", "i") for c, w in zip(codes, wanted)):
+            raise refused(field)
+        codes = wanted
+    position = tuple(_value(c, raw) for c, raw in zip(codes, token["p"]))
     if any(x is None for x in position):
         raise refused(field)
     return position

@@ -80,6 +80,12 @@ def test_cursors_carry_their_types_and_list():
         paging.decode(cursor, "deliveries", (str, int, float, str))  # another shape
 
 
+def test_a_whole_number_is_taken_where_a_number_is_wanted_but_not_the_other_way():
+    assert paging.decode(paging.encode([1700000000, "ask_1"], "asks"), "asks", (float, str)) == (1700000000.0, "ask_1")
+    with pytest.raises(BadInput, match="start again without after"):
+        paging.decode(paging.encode([0.5, "ask_1"], "asks"), "asks", (int, str))
+
+
 def _forged(token):
     return base64.urlsafe_b64encode(json.dumps(token).encode()).decode()
 
