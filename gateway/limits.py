@@ -301,26 +301,28 @@ class _Analysis:
         """How many times the field's selections may be answered per parent item."""
         bound = next((a for a in BOUNDING_ARGUMENTS if a in definition.args), None)
         if bound is not None:
-            return max(self._bound(node, definition, bound), 1)
+            # A plain list whose owner caps it (Ask.answers) may be asked up to that cap.
+            ceiling = FIXED_BOUNDS.get(f"{parent_type.name}.{node.name.value}", self.limits.max_first)
+            return max(self._bound(node, definition, bound, max(ceiling, self.limits.max_first)), 1)
         if not isinstance(get_nullable_type(definition.type), GraphQLList) or _is_page_edges(parent_type, node):
             return 1
         return FIXED_BOUNDS.get(f"{parent_type.name}.{node.name.value}", self.limits.max_first)
 
-    def _bound(self, node, definition, name) -> int:
+    def _bound(self, node, definition, name, ceiling) -> int:
         argument = next((a for a in node.arguments or () if a.name.value == name), None)
         value = Undefined if argument is None else value_from_ast(argument.value, definition.args[name].type,
                                                                   self.variables)
         if value is Undefined:  # left out, or a variable with neither a value nor a default
             value = definition.args[name].default_value
         if not isinstance(value, int) or isinstance(value, bool):
-            return self.limits.max_first  # null: the field's own check refuses it; count the most
-        if name == "first" and not 0 <= value <= self.limits.max_first and id(node) not in self._checked_bounds:
+            return ceiling  # null: the field's own check refuses it; count the most
+        if name == "first" and not 0 <= value <= ceiling and id(node) not in self._checked_bounds:
             self._checked_bounds.add(id(node))
             self.errors.append(GraphQLError(
-                f"first must be from 0 to {self.limits.max_first}, got {value}; "
+                f"first must be from 0 to {ceiling}, got {value}; "
                 "page through longer lists with after: pageInfo.endCursor",
                 node, extensions={"code": "BAD_USER_INPUT"}))
-        return min(max(value, 0), self.limits.max_first)
+        return min(max(value, 0), ceiling)
 
     def _type(self, condition, parent_type):
         if condition is None:

@@ -6,11 +6,13 @@ members, partners and staff). The gateway keeps no rule of its own here."""
 import graphene
 
 from clearinghouse import paging
+from clearinghouse.errors import BadInput
 
 from .members import Member
 from .relay import connection, drop_none, page_args
 from .scalars import DateTime
 
+MAX_ANSWERS = 200  # notifications keeps at most this many answers per ask
 ASK_READERS = ("member", "partner", "staff")  # what search shows asks to; notifications enforces it
 
 
@@ -85,14 +87,25 @@ class Ask(graphene.ObjectType):
     subject = graphene.String(required=True)
     body = graphene.String(required=True)
     author = graphene.Field(Member)
-    answers = graphene.Field(AnswerConnection, required=True, **page_args(),
-                             description="Oldest first; an ask keeps at most 200.")
+    answers = graphene.List(graphene.NonNull(Answer), required=True,
+                            first=graphene.Int(default_value=MAX_ANSWERS),
+                            description=f"The first answers, oldest first (an ask keeps at most {MAX_ANSWERS}).")
+    answer_connection = graphene.Field(AnswerConnection, required=True, **page_args(),
+                                       description="The answers as a connection, oldest first, to page through.")
     posted_at = DateTime(required=True)
 
     resolve_author = staticmethod(_author)
 
     @staticmethod
-    def resolve_answers(ask, info, first, after=None):
+    def resolve_answers(ask, info, first):
+        # The contract's plain list, kept for existing clients; bounded by the per-ask cap.
+        if not isinstance(first, int) or not 0 <= first <= MAX_ANSWERS:
+            raise BadInput(f"first must be from 0 to {MAX_ANSWERS}, got {first}; "
+                           "page with answerConnection(first:, after:) instead")
+        return (ask.get("answers") or [])[:first]
+
+    @staticmethod
+    def resolve_answer_connection(ask, info, first, after=None):
         return answers_page(ask.get("answers") or [], paging.check_first(first), after)
 
 

@@ -108,7 +108,7 @@ def test_staff_subscribe_with_a_key_of_their_own_and_see_everyones(gateway, keys
 
 
 ASK = """mutation($input: AskInput!) { postAsk(input: $input) { id issueArea subject body postedAt
-  author { name } answers { totalCount edges { node { body } } } } }"""
+  author { name } answerConnection { totalCount edges { node { body } } } answers { body } } }"""
 
 
 def test_members_ask_the_network_and_answer_and_partners_read(gateway, keys, notifications, rpc):
@@ -116,11 +116,12 @@ def test_members_ask_the_network_and_answer_and_partners_read(gateway, keys, not
     asked = gateway.data(ASK, {"input": {"issueArea": "paid-sick-leave", "subject": "Small employers?",
                                          "body": "Did anyone exempt businesses under 5 employees?"}},
                          key=member)["postAsk"]
-    assert asked["author"] == {"name": "Deb Gross"} and asked["answers"] == {"totalCount": 0, "edges": []} and asked["postedAt"].endswith("Z")
+    assert asked["author"] == {"name": "Deb Gross"} and asked["answerConnection"] == {"totalCount": 0, "edges": []} \
+        and asked["answers"] == [] and asked["postedAt"].endswith("Z")
     answered = gateway.data("mutation($id: ID!) { answerAsk(askId: $id, body: \"We did, in 2015.\") { "
-                            "answers { edges { node { body author { name } postedAt } } } } }", {"id": asked["id"]},
+                            "answerConnection { edges { node { body author { name } postedAt } } } } }", {"id": asked["id"]},
                             key=member)["answerAsk"]
-    [answer] = [edge["node"] for edge in answered["answers"]["edges"]]
+    [answer] = [edge["node"] for edge in answered["answerConnection"]["edges"]]
     assert answer["body"] == "We did, in 2015." and answer["author"] == {"name": "Deb Gross"}
     listed = gateway.data('{ asks(issueArea: "paid-sick-leave") { totalCount edges { node { subject author { name } } } } }',
                           key=keys["partner"])["asks"]
@@ -135,7 +136,7 @@ def test_members_ask_the_network_and_answer_and_partners_read(gateway, keys, not
     assert code(error) == "BAD_USER_INPUT" and "not a known issue area" in error["message"]
 
 
-ANSWERS = """query($id: ID!, $first: Int, $after: String) { ask(id: $id) { answers(first: $first, after: $after) {
+ANSWERS = """query($id: ID!, $first: Int, $after: String) { ask(id: $id) { answerConnection(first: $first, after: $after) {
   totalCount pageInfo { hasNextPage endCursor } edges { node { body author { name } } } } } }"""
 
 
@@ -145,13 +146,19 @@ def test_an_asks_answers_page_as_a_bounded_connection(gateway, keys, notificatio
     for n in range(3):
         gateway.data("mutation($id: ID!, $body: String!) { answerAsk(askId: $id, body: $body) { id } }",
                      {"id": asked["id"], "body": f"answer {n}"}, key=keys["member"])
-    first = gateway.data(ANSWERS, {"id": asked["id"], "first": 2}, key=keys["partner"])["ask"]["answers"]
+    first = gateway.data(ANSWERS, {"id": asked["id"], "first": 2}, key=keys["partner"])["ask"]["answerConnection"]
     assert first["totalCount"] == 3 and first["pageInfo"]["hasNextPage"] is True
     assert [e["node"]["body"] for e in first["edges"]] == ["answer 0", "answer 1"]
     assert first["edges"][0]["node"]["author"] == {"name": "Deb Gross"}
     rest = gateway.data(ANSWERS, {"id": asked["id"], "first": 2, "after": first["pageInfo"]["endCursor"]},
-                        key=keys["partner"])["ask"]["answers"]
+                        key=keys["partner"])["ask"]["answerConnection"]
     assert [e["node"]["body"] for e in rest["edges"]] == ["answer 2"] and rest["pageInfo"]["hasNextPage"] is False
+    plain = gateway.data('query($id: ID!) { ask(id: $id) { all: answers { body } two: answers(first: 2) { body } } }',
+                         {"id": asked["id"]}, key=keys["partner"])["ask"]
+    assert len(plain["all"]) == 3 and [a["body"] for a in plain["two"]] == ["answer 0", "answer 1"]
+    error = gateway.error('query($id: ID!) { ask(id: $id) { answers(first: 201) { body } } }', {"id": asked["id"]},
+                          key=keys["partner"])
+    assert code(error) == "BAD_USER_INPUT"
     for variables in ({"first": 101}, {"first": 2, "after": "eyJ2IjoxfQ=="}):
         error = gateway.error(ANSWERS, {"id": asked["id"], **variables}, key=keys["partner"])
         assert code(error) == "BAD_USER_INPUT", error
