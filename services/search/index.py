@@ -211,7 +211,8 @@ def check_types(types) -> list[str]:
         types = [types]
     if not isinstance(types, (list, tuple)):
         raise BadInput(f"types must be a list from: {', '.join(TYPES)}")
-    return [v.choice(t, "types[]", TYPES) for t in dict.fromkeys(types)]
+    # checked before de-duplicating: a list or object in types cannot be hashed
+    return list(dict.fromkeys(v.choice(t, "types[]", TYPES) for t in types))
 
 
 def check_filter(filters) -> dict:

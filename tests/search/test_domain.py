@@ -89,6 +89,7 @@ def test_bad_filters_are_refused_with_what_is_allowed(filters, fragment):
 
 @pytest.mark.parametrize("kwargs, fragment", [
     ({"types": ["person"]}, "types[] 'person' is not allowed"),
+    ({"types": [["member"]]}, "types[] ['member'] is not allowed"),  # was INTERNAL: unhashable
     ({"first": 101}, "first must be a whole number from 0 to 100"),
     ({"after": "bm90IGEgY3Vyc29y"}, "not a cursor this server gave"),
     ({"after": encode(["member:m"], "members.name_key")}, "not a cursor this server gave"),  # another list's
