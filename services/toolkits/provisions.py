@@ -72,10 +72,11 @@ def _check_value(f: Field, value, label: str):
         if not isinstance(value, int) or isinstance(value, bool) or not 1900 <= value <= 2100:
             raise BadInput(f"{label} must be a year like 2019, got {value!r}")
         return value
-    number_ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    # the range first: float() of a 400-digit whole number overflows
+    number_ok = isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= _LIMITS[f.kind]
     if f.kind == "count":
         number_ok = number_ok and float(value).is_integer()
-    if not number_ok or not 0 <= value <= _LIMITS[f.kind]:
+    if not number_ok:
         what = {"usd": "an amount in US dollars", "count": "a whole number",
                 "percent": "a percentage from 0 to 100"}[f.kind]
         raise BadInput(f"{label} must be {what} (0 to {_LIMITS[f.kind]:,}), got {value!r}")

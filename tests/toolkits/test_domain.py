@@ -193,6 +193,8 @@ def test_bad_actions_are_refused_with_a_clear_message(data, fragment):
     ("minimum-wage", {"wage_usd": -1}, "provisions.wage_usd must be"),
     ("minimum-wage", {"accrual_hours_worked": 30}, "unknown fields ['accrual_hours_worked'] for minimum-wage"),
     ("paid-sick-leave", {"accrual_hours_worked": 30.5}, "must be a whole number"),
+    ("paid-sick-leave", {"accrual_hours_worked": 10 ** 400}, "must be a whole number"),  # was OverflowError
+    ("paid-sick-leave", {"accrual_hours_worked": float("nan")}, "must be a whole number"),
     ("paid-sick-leave", {"effective_date": "soon"}, "provisions.effective_date 'soon' is not a date"),
     ("fair-scheduling", {"predictability_pay": "yes"}, "must be true or false"),
     ("minimum-wage", {"phase_in_year": 15}, "must be a year"),
