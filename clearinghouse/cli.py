@@ -129,7 +129,7 @@ def search_rebuild(settings, args):
 
 def deliveries_replay(settings, args):
     def replay(rpc):
-        queued = rpc.notifications.replay_deliveries(args.subscription, args.since)
+        queued = rpc.notifications.replay_deliveries(args.subscription, args.since, caller=STAFF)
         print(f"queued {queued} deliveries of {args.subscription} since {args.since}")
         return 0
     return _on_service(settings, "notifications", replay)

@@ -19,7 +19,7 @@ class RequestContext:
             lambda ids: calls.call("members", "get_organizations", ids))
         self.toolkits = self.scheduler.loader(lambda slugs: calls.call("toolkits", "get_toolkits", slugs))
         self.ordinances = self.scheduler.loader(lambda ids: calls.call("toolkits", "get_ordinances", ids))
-        self.asks = self.scheduler.loader(lambda ids: calls.call("notifications", "get_asks", ids))
+        self.asks = self.scheduler.loader(lambda ids: calls.call("notifications", "get_asks", ids, caller=identity.caller))
         self.sponsored = self.scheduler.loader(
             lambda ids: calls.call("toolkits", "ordinances_of", "sponsor_id", ids, limit=NESTED_LIST_LIMIT))
         self.toolkit_ordinances = self.scheduler.loader(

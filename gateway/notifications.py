@@ -13,7 +13,6 @@ from .relay import connection, drop_none, page_args
 from .scalars import DateTime
 
 MAX_ANSWERS = 200  # notifications keeps at most this many answers per ask
-ASK_READERS = ("member", "partner", "staff")  # what search shows asks to; notifications enforces it
 
 
 class EventSubscription(graphene.ObjectType):

@@ -4,12 +4,12 @@ always the owner's current record."""
 import graphene
 
 from clearinghouse import ocd, validation
-from clearinghouse.errors import BadInput, Unauthenticated
+from clearinghouse.errors import BadInput
 from clearinghouse.issue_areas import check_issue_area
 
 from .loaders import join
 from .members import Member
-from .notifications import ASK_READERS, Ask
+from .notifications import Ask
 from .relay import PageInfo
 from .toolkits import Ordinance, Toolkit, published_for
 
@@ -80,15 +80,9 @@ class SearchFilter(graphene.InputObjectType):
     jurisdiction = graphene.ID()
 
 
-def _types(ctx, types):
-    """Search types as the service names them; asks only for callers who may read them."""
-    asked = [getattr(t, "value", t) for t in types] if types else None
-    if ctx.role in ASK_READERS:
-        return asked
-    if asked and "ask" in asked:
-        raise Unauthenticated("searching asks needs a MEMBER, PARTNER or STAFF API key; "
-                              "send Authorization: Bearer <key>")
-    return asked or ["member", "toolkit", "ordinance"]
+def _types(types):
+    """Search types as the service names them (search decides which this caller may see)."""
+    return [getattr(t, "value", t) for t in types] if types else None
 
 
 def _filter(filter) -> dict:
@@ -115,8 +109,8 @@ class SearchQuery(graphene.ObjectType):
     async def resolve_search(root, info, query, first, after=None, types=None, filter=None):
         ctx = info.context
         text = validation.text(query, "query", max_len=500)
-        results = await ctx.call("search", "query", text, types=_types(ctx, types), filter=_filter(filter),
-                                 first=first, after=after)
+        results = await ctx.call("search", "query", text, types=_types(types), filter=_filter(filter),
+                                 first=first, after=after, caller=ctx.identity.caller)
         loaders = {"member": ctx.members, "toolkit": ctx.toolkits, "ordinance": ctx.ordinances, "ask": ctx.asks}
         edges = [e for e in results["edges"] if e["node"].get("type") in loaders]
         nodes = await join(loaders[e["node"]["type"]].load(e["node"]["id"]) for e in edges)
@@ -132,4 +126,5 @@ class SearchQuery(graphene.ObjectType):
         text = validation.text(prefix, "prefix", max_len=100)
         if not isinstance(limit, int) or not 1 <= limit <= 20:
             raise BadInput(f"limit must be from 1 to 20, got {limit}; leave it out for 10")
-        return ctx.call("search", "suggest", text, types=_types(ctx, types), limit=limit)
+        return ctx.call("search", "suggest", text, types=_types(types), limit=limit,
+                        caller=ctx.identity.caller)

@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 
 from clearinghouse import ocd, validation as v
-from clearinghouse.errors import BadInput
+from clearinghouse.caller import Caller
+from clearinghouse.errors import BadInput, Unauthenticated
 from clearinghouse.issue_areas import check_issue_area
 from clearinghouse.paging import check_first, decode, encode, refused
 
@@ -255,10 +256,23 @@ def _cursor(sort: list) -> str:
     return encode([float(sort[0]), sort[1]] if len(sort) == 2 else sort, CURSOR)
 
 
-def check_query(text, types=None, filters=None, first=20, after=None) -> dict:
+ASK_READERS = ("member", "partner", "staff")  # notifications' rule for asks, kept for their index entries
+
+
+def visible_types(types: list[str], caller: Caller) -> list[str]:
+    """The types ``caller`` may search: asks only for members, partners and staff."""
+    if caller.role in ASK_READERS:
+        return types
+    if "ask" in types:
+        raise Unauthenticated("searching asks needs a MEMBER, PARTNER or STAFF API key; "
+                              "send Authorization: Bearer <key>")
+    return types or [t for t in TYPES if t != "ask"]
+
+
+def check_query(text, types=None, filters=None, first=20, after=None, caller=None) -> dict:
     text = v.text(text if text is not None else "", "text", required=False, max_len=MAX_TEXT) or ""
-    return {"text": text, "types": check_types(types), "filter": check_filter(filters),
-            "first": check_first(first), "after": check_cursor(after)}
+    return {"text": text, "types": visible_types(check_types(types), Caller.of(caller)),
+            "filter": check_filter(filters), "first": check_first(first), "after": check_cursor(after)}
 
 
 def _filters(q: dict) -> list[dict]:
@@ -350,11 +364,11 @@ def results(response: dict, q: dict, size: int) -> dict | None:
             "facets": facets}
 
 
-def check_suggest(prefix, types=None, limit=10) -> dict:
+def check_suggest(prefix, types=None, limit=10, caller=None) -> dict:
     prefix = v.text(prefix, "prefix", max_len=100)
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 20:
         raise BadInput(f"limit must be a whole number from 1 to 20, got {limit!r}")
-    return {"prefix": prefix, "types": check_types(types), "limit": limit}
+    return {"prefix": prefix, "types": visible_types(check_types(types), Caller.of(caller)), "limit": limit}
 
 
 def suggest_body(s: dict) -> dict:

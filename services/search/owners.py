@@ -13,6 +13,9 @@ from clearinghouse.errors import NotFound, Unavailable
 
 OWNER = {"member": "members", "toolkit": "toolkits", "ordinance": "toolkits", "ask": "notifications"}
 PAGE = 100
+# Asks are not public: search reads them as staff and decides itself who may find them
+# (index.visible_types). Everything else it reads as the public sees it.
+READER = {"role": "staff"}
 
 
 class Owners:
@@ -33,11 +36,11 @@ class Owners:
             raise Unavailable(f"{service} is not running (no one answers {service}.{method})") from None
 
     def fetch(self, kind: str, entity_key: str) -> dict | None:
-        """The entity as the public sees it, or None if its owner has no such entity."""
+        """The entity as search may index it (asks as staff), or None if its owner has no such entity."""
         method, kwargs = {"member": ("get_member", {}),
                           "toolkit": ("get_toolkit", {}),
                           "ordinance": ("get_ordinance", {}),
-                          "ask": ("get_ask", {})}[kind]
+                          "ask": ("get_ask", {"caller": READER})}[kind]
         try:
             return self._call(kind, method, entity_key, **kwargs)
         except NotFound:
@@ -60,4 +63,4 @@ class Owners:
             return self._call(kind, "list_toolkits", first=first, after=after)
         if kind == "ordinance":
             return self._call(kind, "list_ordinances", filter=None, first=first, after=after)
-        return self._call(kind, "list_asks", first=first, after=after)
+        return self._call(kind, "list_asks", first=first, after=after, caller=READER)

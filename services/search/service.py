@@ -46,24 +46,26 @@ class SearchService:
 
     # -- queries --------------------------------------------------------------------------
     @rpc
-    def query(self, text, types=None, filter=None, first=20, after=None):
+    def query(self, text, types=None, filter=None, first=20, after=None, caller=None):
         """Search members, toolkits, ordinances and asks. ``text`` is free text (typos
         tolerated) with "quoted phrases"; ``types`` from member, toolkit, ordinance, ask;
         ``filter`` keys type, state, issue_area, status, jurisdiction (a value or a list).
         Returns total_count, edges [{cursor, node, highlights, score}], page_info and
         facets [{field, buckets [{value, count}]}] for type, state, issue_area, status
-        (counted with the first page; a page asked with ``after`` has none).
+        (counted with the first page; a page asked with ``after`` has none). Asks are
+        searched only for a MEMBER, PARTNER or STAFF ``caller`` (Unauthenticated otherwise).
         BadInput for unknown filters or values; Unavailable if the engine is away."""
-        q = index.check_query(text, types, filter, first, after)
+        q = index.check_query(text, types, filter, first, after, caller)
         size = q["first"] + 1 + index.OVERFETCH
         while (page := index.results(self.engine.search(index.search_body(q, size)), q, size)) is None:
             size = min(size * 4, index.MAX_WINDOW)
         return page
 
     @rpc
-    def suggest(self, prefix, types=None, limit=10):
-        """Names and titles starting with ``prefix`` (for autocomplete): [{type, id, text}]."""
-        s = index.check_suggest(prefix, types, limit)
+    def suggest(self, prefix, types=None, limit=10, caller=None):
+        """Names and titles starting with ``prefix`` (for autocomplete): [{type, id, text}];
+        asks only for a MEMBER, PARTNER or STAFF ``caller``."""
+        s = index.check_suggest(prefix, types, limit, caller)
         return index.suggestions(self.engine.search(index.suggest_body(s), what="suggestion"))
 
     # -- rebuilds -------------------------------------------------------------------------

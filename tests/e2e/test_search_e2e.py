@@ -5,6 +5,8 @@ import pytest
 from tests.conftest import wait_until
 from tests.e2e.conftest import PGH, code
 
+STAFF = {"role": "staff"}
+
 SEARCH = """query($q: String!, $types: [SearchType!], $filter: SearchFilter) {
   search(query: $q, types: $types, filter: $filter, first: 10) {
     totalCount pageInfo { hasNextPage endCursor }
@@ -37,18 +39,18 @@ def search(start, gateway_settings, search_server, members, toolkits, notificati
 def corpus(gateway, keys, search, rpc):
     """A paid-sick-leave toolkit, an ordinance sponsored by Deb Gross, and an ask, indexed."""
     expert = rpc.members.create_member({"name": "Sick Leave Expert", "status": "active", "email": "e@x.org",
-                                        "bio": "Wrote the paid sick days toolkit."})
+                                        "bio": "Wrote the paid sick days toolkit."}, caller=STAFF)
     rpc.toolkits.create_toolkit({"slug": "paid-sick-days", "title": "Paid Sick Days", "issue_area": "paid-sick-leave",
-                                 "summary": "Earned paid sick time for every worker.", "expert_ids": [expert["id"]]})
-    rpc.toolkits.publish_toolkit("paid-sick-days")
+                                 "summary": "Earned paid sick time for every worker.", "expert_ids": [expert["id"]]}, caller=STAFF)
+    rpc.toolkits.publish_toolkit("paid-sick-days", caller=STAFF)
     ordinance = rpc.toolkits.record_ordinance({"title": "Paid Sick Days Act", "jurisdiction": PGH,
                                                "issue_area": "paid-sick-leave", "toolkit_slug": "paid-sick-days",
-                                               "sponsor_ids": [keys["member_id"]]})
+                                               "sponsor_ids": [keys["member_id"]]}, caller=STAFF)
     ask = rpc.notifications.post_ask(keys["member_id"], {"issue_area": "paid-sick-leave", "subject": "Paid sick days for gig workers?",
-                                                         "body": "Has any city covered them?"})
+                                                         "body": "Has any city covered them?"}, caller=STAFF)
 
     def indexed():
-        found = rpc.search.query("sick", first=20)
+        found = rpc.search.query("sick", first=20, caller=STAFF)
         return {e["node"]["type"] for e in found["edges"]} >= {"member", "toolkit", "ordinance", "ask"}
     wait_until(indexed, timeout=30, message="the index to catch up")
     return {"expert": expert, "ordinance": ordinance, "ask": ask}

@@ -8,6 +8,7 @@ import pytest
 from elasticsearch import BadRequestError
 from prometheus_client import REGISTRY
 
+from clearinghouse.errors import Unauthenticated
 from services.search import index
 from services.toolkits.service import ToolkitsService
 from tests.conftest import wait_until
@@ -205,12 +206,19 @@ def test_an_ask_and_its_answers_are_searchable(members, container_factory, searc
     ask = staff.notifications.post_ask(author["id"], {"issue_area": "real-estate-transfer-tax",
                                                     "subject": "Has anyone passed a mansion tax?",
                                                     "body": "We are drafting one in Philadelphia."})
-    wait_until(lambda: found(rpc, "mansion tax", ask["id"], filter={"status": "open"}), message="the ask in search")
+    wait_until(lambda: found(staff, "mansion tax", ask["id"], filter={"status": "open"}), message="the ask in search")
     staff.notifications.answer_ask(ask["id"], author["id"], "Los Angeles did, by ballot measure ULA.")
-    wait_until(lambda: found(rpc, "ballot measure", ask["id"], types=["ask"], filter={"status": "answered"}),
+    wait_until(lambda: found(staff, "ballot measure", ask["id"], types=["ask"], filter={"status": "answered"}),
                message="the answer in search")
-    node = rpc.search.query("ballot measure", types=["ask"])["edges"][0]["node"]
+    node = staff.search.query("ballot measure", types=["ask"])["edges"][0]["node"]
     assert (node["type"], node["answer_count"], node["author_id"]) == ("ask", 1, author["id"])
+    # asks are for members, partners and staff: search itself keeps them from the public
+    assert not found(rpc, "ballot measure", ask["id"])
+    assert ask["id"] not in {s["id"] for s in rpc.search.suggest("Has anyone")}
+    with pytest.raises(Unauthenticated):
+        rpc.search.query("ballot measure", types=["ask"])
+    member = {"role": "member", "owner_id": author["id"], "owner_kind": "member"}
+    assert found(rpc, "ballot measure", ask["id"], caller=member)
 
 
 def test_an_event_goes_back_on_the_queue_until_its_owner_answers(container_factory, search_config, search, rpc,
