@@ -23,6 +23,10 @@ def text(value, field, *, required=True, max_len=10_000):
         raise BadInput(f"{field} must not be empty")
     if len(value) > max_len:
         raise BadInput(f"{field} is {len(value)} characters long; the limit is {max_len}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate (JSON "\ud800"): no store can keep it
+        raise BadInput(f"{field} is not valid Unicode text at position {exc.start}; send UTF-8 text") from None
     return value or None
 
 

@@ -131,6 +131,13 @@ def test_a_line_refuses_control_characters_with_where_they_are(bad):
         v.line(bad, "title")
 
 
+@pytest.mark.parametrize("check", [lambda x: v.text(x, "title"), lambda x: v.line(x, "title"),
+                                   lambda x: v.text_list([x], "title")])
+def test_text_that_no_store_can_keep_is_refused(check):
+    with pytest.raises(BadInput, match="not valid Unicode text at position 1"):
+        check("a\ud800b")
+
+
 def test_a_line_is_trimmed_text_with_a_length_limit():
     assert v.line("  Paid sick days — a model  ", "title") == "Paid sick days — a model"
     assert v.line(None, "title", required=False) is None

@@ -23,7 +23,7 @@ JSON = st.recursive(
 # Text a person might type, and text made to break a line, a slug or a query.
 TEXT = st.text(max_size=40) | st.sampled_from(
     ["", " ", "Paid\nSick Days", "paid-sick-days\n", "tab\there", "nul\x00", "line\u2028sep", "$gt",
-     "{'$ne': 1}", "a" * 301, "paid-sick-days", "minimum-wage", PGH, PGH + "\n", "pa", "full"])
+     "{'$ne': 1}", "a" * 301, "lone \ud800 surrogate", "paid-sick-days", "minimum-wage", PGH, PGH + "\n", "pa", "full"])
 VALUE = JSON | TEXT
 
 

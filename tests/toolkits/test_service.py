@@ -305,6 +305,7 @@ def test_status_definitions_cover_every_status(toolkits, staff):
     ("create_toolkit", (toolkit_data(resources=[{"title": "A\tguide", "url": "https://example.org/"}]),),
      "resources[0].title contains the control character"),
     ("record_ordinance", (ordinance_data(title="Sick days\r\nBcc: x@example.org"),), "one line"),
+    ("create_toolkit", (toolkit_data(summary="Sick \ud800 days"),), "summary is not valid Unicode text"),  # was INTERNAL
     ("record_ordinance", (ordinance_data(jurisdiction=PGH + "\n"),), "malformed"),
     ("record_ordinance", (ordinance_data(sponsor_ids=["mem_0123456789abcdef\n"]),), "not a valid id"),
     ("list_ordinances", ({"jurisdiction": PGH + "/place:x" * 40},), "at most 300"),
