@@ -13,6 +13,7 @@ from clearinghouse.config import DEFAULT_AMQP_URI, Settings
 from clearinghouse.embedded import EmbeddedMongo
 
 BASE_AMQP_URI = os.environ.get("AMQP_URI") or DEFAULT_AMQP_URI
+STAFF = {"role": "staff"}  # the caller of setup writes and operator calls (clearinghouse.caller)
 
 
 def pytest_sessionstart(session):

@@ -7,7 +7,7 @@ import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from tests.chaos.process import answers, start_service
-from tests.conftest import wait_until
+from tests.conftest import STAFF, wait_until
 from tests.events_tap import EventTap
 
 pytestmark = pytest.mark.chaos
@@ -22,7 +22,7 @@ def test_killing_the_service_mid_burst_loses_no_event(settings, config, database
     def create(i):
         try:
             with ClusterRpcProxy(config, timeout=5) as rpc:
-                outcomes.append(rpc.members.create_member({"name": f"Burst {i:03d}"})["id"])
+                outcomes.append(rpc.members.create_member({"name": f"Burst {i:03d}"}, caller=STAFF)["id"])
         except Exception as exc:  # the service died under this request
             outcomes.append(exc)
 

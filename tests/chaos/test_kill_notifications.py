@@ -8,7 +8,7 @@ from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from tests.chaos.process import answers, start_service
-from tests.conftest import wait_until
+from tests.conftest import STAFF, wait_until
 from tests.notifications.conftest import Receiver, ordinance_event
 
 LOCAL_RECEIVER = {"WEBHOOK_ALLOW_HTTP": "1", "WEBHOOK_ALLOW_NETWORKS": "127.0.0.0/8"}
@@ -25,11 +25,11 @@ def test_killing_the_service_mid_burst_loses_no_delivery(settings, config, datab
     deliveries = database("notifications").deliveries
     try:
         with ClusterRpcProxy(config, timeout=30) as rpc:
-            wait_until(lambda: answers(lambda: rpc.notifications.list_subscriptions()),
+            wait_until(lambda: answers(lambda: rpc.notifications.list_subscriptions(caller=STAFF)),
                        timeout=30, message="notifications up")
             for i in range(SUBSCRIPTIONS):
                 rpc.notifications.create_subscription(
-                    f"org_{i:016x}", {"channel": "webhook", "url": receiver.url(f"/s/{i}")})
+                    f"org_{i:016x}", {"channel": "webhook", "url": receiver.url(f"/s/{i}")}, caller=STAFF)
         dispatch = event_dispatcher(config)
         events = [ordinance_event(version=v) for v in range(EVENTS)]
         for event in events:

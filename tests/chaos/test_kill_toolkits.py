@@ -8,7 +8,7 @@ import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from tests.chaos.process import answers, start_service
-from tests.conftest import wait_until
+from tests.conftest import STAFF, wait_until
 from tests.events_tap import EventTap
 
 pytestmark = pytest.mark.chaos
@@ -42,13 +42,13 @@ def test_killing_the_service_mid_burst_loses_no_status_change(settings, config, 
         _spawn_all(config, lambda rpc, i: rpc.toolkits.record_ordinance({
             "title": "Paid Sick Days Act", "issue_area": "paid-sick-leave",
             "jurisdiction": f"ocd-division/country:us/state:pa/place:town_{i:03d}",
-            "actions": [{"type": "introduced", "date": "2015-07-01"}]})["id"], ORDINANCES, seeded).waitall()
+            "actions": [{"type": "introduced", "date": "2015-07-01"}]}, caller=STAFF)["id"], ORDINANCES, seeded).waitall()
         ids = [s for s in seeded if isinstance(s, str)]
         assert len(ids) == ORDINANCES
 
         outcomes = []
         pool = _spawn_all(config, lambda rpc, i: rpc.toolkits.record_action(
-            ids[i], {"type": "passed", "date": "2015-08-03"}), ORDINANCES, outcomes)
+            ids[i], {"type": "passed", "date": "2015-08-03"}, caller=STAFF), ORDINANCES, outcomes)
         wait_until(lambda: ordinances.count_documents({"status": "passed"}) >= 30, timeout=30,
                    message="actions under way")
         proc.send_signal(signal.SIGKILL)

@@ -17,7 +17,7 @@ from clearinghouse.store import Store
 from services.members import domain
 from services.members.service import MembersService
 from services.members.store import MembersStore
-from tests.conftest import wait_until
+from tests.conftest import STAFF, wait_until
 from tests.events_tap import EventTap
 from tests.tcp_proxy import TcpProxy
 
@@ -96,7 +96,7 @@ def test_events_left_by_a_crash_are_published_when_the_service_restarts(containe
 
 def test_an_event_no_queue_is_bound_to_is_kept_not_dropped(container_factory, config, rpc, amqp_uri):
     container_factory(MembersService, config).start()
-    rpc.members.create_member({"name": "Nobody is listening"})
+    rpc.members.create_member({"name": "Nobody is listening"}, caller=STAFF)
     with kombu.Connection(amqp_uri) as conn:
         queue = kombu.Queue(broker.UNROUTED)(conn.default_channel)
         message = wait_until(lambda: queue.get(no_ack=True), message="event in events.unrouted")
