@@ -1,11 +1,13 @@
 """The gateway: one GraphQL API over every service, on WEB_SERVER_ADDRESS (GATEWAY_PORT).
 Entrypoints only; the work is in endpoint.py and the schema modules."""
+from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
 from nameko.timer import timer
 from nameko.web.handlers import http
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from werkzeug.wrappers import Response
 
+from clearinghouse import broker
 from clearinghouse.config import Settings
 
 from . import graphiql, ratelimit
@@ -48,6 +50,7 @@ class GatewayService:
 
     graphql_endpoint = Endpoint()
     services = Services()
+    config = Config()
 
     @http("POST", "/graphql")
     def graphql(self, request):
@@ -73,6 +76,20 @@ class GatewayService:
         """Drop ended rate-limit windows, so the store keeps only callers seen this minute."""
         if self.graphql_endpoint.rate_limit is not None:
             self.graphql_endpoint.rate_limit.sweep()
+
+    @http("GET", "/health/live")
+    def live(self, request):
+        """200 while the process answers."""
+        return json_response({"status": "live"})
+
+    @http("GET", "/health/ready")
+    def ready(self, request):
+        """200 when the broker answers (every answer needs it), else 503 with the reason."""
+        try:
+            broker.check_reachable(self.config["AMQP_URI"], timeout=2.0)
+        except broker.BrokerUnavailable:
+            return json_response({"status": "not ready", "reason": "the message bus does not answer"}, 503)
+        return json_response({"status": "ready"})
 
     @http("GET", "/metrics")
     def metrics(self, request):
