@@ -126,13 +126,16 @@ class RepeatSummary(logging.Filter):
             return True
         self.flush()
         kind, now = self.kind(record), self.clock()
+        # kept for the summary without its traceback, which would hold the frames alive
+        kept = logging.makeLogRecord({**record.__dict__, "msg": record.getMessage(), "args": None,
+                                      "exc_info": None, "exc_text": None})
         with self._lock:
             seen = self._kinds.get(kind)
             if seen is None:
-                self._kinds[kind] = [now, 0, record]
+                self._kinds[kind] = [now, 0, kept]
                 return True
             seen[1] += 1
-            seen[2] = record
+            seen[2] = kept
             return False
 
     def flush(self, force: bool = False):
@@ -150,10 +153,9 @@ class RepeatSummary(logging.Filter):
     def _emit_summary(self, count, last):
         if self.handler is None:
             return
-        summary = logging.makeLogRecord({**last.__dict__, "exc_info": None, "exc_text": None,
-                                         "summary": True})
+        summary = logging.makeLogRecord({**last.__dict__, "summary": True})
         summary.msg = "%s ... repeated %d times in the last %.0f s"
-        summary.args = (last.getMessage(), count, self.window)
+        summary.args = (last.msg, count, self.window)
         self.handler.handle(summary)
 
     def run_flusher(self):
