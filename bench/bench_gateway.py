@@ -26,7 +26,7 @@ import threading  # noqa: E402
 import time  # noqa: E402
 
 import requests  # noqa: E402
-from harness import Stack, peak_rss_mb, percentiles, wait_for  # noqa: E402
+from harness import STAFF, Stack, peak_rss_mb, percentiles, wait_for  # noqa: E402
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 
 QUERY = """query TwentyOrdinances { ordinances(first: 20) { totalCount edges { node {
@@ -37,9 +37,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-STAFF = {"role": "staff"}  # seeding is an operator's act
 
 
 def seed(rpc):

@@ -12,7 +12,7 @@ eventlet.monkey_patch()
 
 import argparse  # noqa: E402
 
-from harness import Stack, peak_rss_mb, rpc_table, wait_for  # noqa: E402
+from harness import STAFF, Stack, peak_rss_mb, rpc_table, wait_for  # noqa: E402
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 
 
@@ -28,12 +28,12 @@ def main():
         with ClusterRpcProxy(config, timeout=5) as rpc:
             wait_for(lambda: rpc.noop.ping())
             wait_for(lambda: rpc.members.list_members(first=0))
-            ids = [rpc.members.create_member({"name": f"Seed {i}"}, caller_role="staff")["id"] for i in range(50)]
+            ids = [rpc.members.create_member({"name": f"Seed {i}"}, caller=STAFF)["id"] for i in range(50)]
 
         cases = {
             "noop.ping": lambda rpc, i: rpc.noop.ping(),
-            "members.get_member": lambda rpc, i: rpc.members.get_member(ids[i % len(ids)], caller_role="member"),
-            "members.create_member": lambda rpc, i: rpc.members.create_member({"name": f"Bench {i}"}),
+            "members.get_member": lambda rpc, i: rpc.members.get_member(ids[i % len(ids)], caller={"role": "member"}),
+            "members.create_member": lambda rpc, i: rpc.members.create_member({"name": f"Bench {i}"}, caller=STAFF),
             "members.list_members(first=20)": lambda rpc, i: rpc.members.list_members(first=20),
         }
         rpc_table(config, cases, args.calls)

@@ -19,7 +19,7 @@ import json  # noqa: E402
 import logging  # noqa: E402
 import time  # noqa: E402
 
-from harness import Stack, peak_rss_mb, percentiles, wait_for  # noqa: E402
+from harness import STAFF, Stack, peak_rss_mb, percentiles, wait_for  # noqa: E402
 from nameko.standalone.events import event_dispatcher  # noqa: E402
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 
@@ -115,7 +115,7 @@ def main():
         service = stack.spawn("-m", "clearinghouse.serve", "notifications")
         config = stack.config()
         with ClusterRpcProxy(config, timeout=30) as rpc:
-            wait_for(lambda: rpc.notifications.list_subscriptions())
+            wait_for(lambda: rpc.notifications.list_subscriptions(caller=STAFF))
 
         def subscribe(i):
             with ClusterRpcProxy(config, timeout=30) as rpc:
@@ -123,7 +123,7 @@ def main():
                     rpc.notifications.create_subscription(f"org_{j:016x}", {
                         "channel": "webhook", "url": f"http://127.0.0.1:{receiver.port}/s/{j}",
                         "event_types": ["ordinance.status_changed"], "issue_areas": [AREAS[j % 10]],
-                        "states": [STATES[(j // 10) % 10]]})
+                        "states": [STATES[(j // 10) % 10]]}, caller=STAFF)
         pool = eventlet.GreenPool(20)
         for i in range(20):
             pool.spawn_n(subscribe, i)

@@ -22,7 +22,7 @@ import time  # noqa: E402
 import urllib.request  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from harness import Stack, peak_rss_mb, percentiles, wait_for  # noqa: E402
+from harness import STAFF, Stack, peak_rss_mb, percentiles, wait_for  # noqa: E402
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 
 from clearinghouse.config import METRICS_PORTS  # noqa: E402
@@ -191,10 +191,10 @@ def main():
             half = args.events // 2
             started = time.perf_counter()
             concurrently(config, lambda r, i: r.members.create_member(
-                {"name": f"Event Member {i}", "status": "active", "bio": rng.choice(NOTES)}), half)
+                {"name": f"Event Member {i}", "status": "active", "bio": rng.choice(NOTES)}, caller=STAFF), half)
             concurrently(config, lambda r, i: r.toolkits.record_ordinance(
                 {"title": f"Event ordinance {i}", "jurisdiction": division(*rng.choice(CITIES)),
-                 "issue_area": rng.choice(list(ISSUE_AREAS))}), half)
+                 "issue_area": rng.choice(list(ISSUE_AREAS))}, caller=STAFF), half)
             until(lambda: rpc.search.query("", first=0)["total_count"] >= 2 * half, timeout=600)
             event_rate = 2 * half / (time.perf_counter() - started)
             burst = histogram(metrics_port, FRESHNESS) if scrape else None
@@ -202,7 +202,7 @@ def main():
             # 3. write -> searchable, one at a time (the owner's write and outbox included)
             def write_then_find(i):
                 name = f"Fresh Person{i:04d}x"
-                rpc.members.create_member({"name": name, "status": "active"})
+                rpc.members.create_member({"name": name, "status": "active"}, caller=STAFF)
                 while not rpc.search.query(f'"{name}"', first=1)["edges"]:
                     eventlet.sleep(0.002)
             fresh = percentiles(timed(write_then_find, 50))

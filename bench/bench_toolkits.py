@@ -13,7 +13,7 @@ eventlet.monkey_patch()
 
 import argparse  # noqa: E402
 
-from harness import Stack, peak_rss_mb, rpc_table, wait_for  # noqa: E402
+from harness import STAFF, Stack, peak_rss_mb, rpc_table, wait_for  # noqa: E402
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 
 STATES = ["pa", "wa", "ca", "ny", "il", "or", "mn", "nj", "ma", "co"]
@@ -28,11 +28,11 @@ def seed(rpc, count):
             "provisions": {"wage_usd": 12 + i % 4},
             "actions": [{"type": "introduced", "date": f"{2010 + i % 10}-03-01"},
                         {"type": "passed", "date": f"{2010 + i % 10}-05-01"},
-                        {"type": "effective", "date": f"{2010 + i % 10}-07-01"}]})["id"])
-    rpc.toolkits.set_preemption({"state": "pa", "issue_area": "minimum-wage", "scope": "full"})
+                        {"type": "effective", "date": f"{2010 + i % 10}-07-01"}]}, caller=STAFF)["id"])
+    rpc.toolkits.set_preemption({"state": "pa", "issue_area": "minimum-wage", "scope": "full"}, caller=STAFF)
     rpc.toolkits.create_toolkit({"slug": "fifteen", "title": "Fifteen", "issue_area": "minimum-wage",
-                                 "summary": "Bench toolkit."})
-    rpc.toolkits.publish_toolkit("fifteen")
+                                 "summary": "Bench toolkit."}, caller=STAFF)
+    rpc.toolkits.publish_toolkit("fifteen", caller=STAFF)
     return ids
 
 
@@ -55,7 +55,7 @@ def main():
         def record(rpc, i):
             # a new amendment each call: the action is placed, the history replayed, the event queued
             rpc.toolkits.record_action(ids[i % len(ids)], {"type": "amended", "date": "2020-01-01",
-                                                           "source_url": f"https://example.org/{i}"})
+                                                           "source_url": f"https://example.org/{i}"}, caller=STAFF)
 
         cases = {
             "noop.ping": lambda rpc, i: rpc.noop.ping(),

@@ -17,6 +17,8 @@ from clearinghouse import broker  # noqa: E402
 from clearinghouse.config import DEFAULT_AMQP_URI  # noqa: E402
 from clearinghouse.embedded import EmbeddedMongo  # noqa: E402
 
+STAFF = {"role": "staff"}  # seeding is an operator's act (clearinghouse.caller)
+
 
 class Stack:
     """A throwaway vhost and embedded MongoDB, and service processes on them."""
