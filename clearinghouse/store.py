@@ -143,11 +143,12 @@ class Store(DependencyProvider):
         settings = Settings.from_nameko(self.container.config)
         self.client = connect(settings.mongo_uri)
         self.repository = self.repository_cls(self.client[settings.database_name(self.container.service_name)])
+        # At setup, before any entrypoint consumes: usually the store answers at once.
+        self._ensure_indexes()
 
     def start(self):
-        # Usually the store answers at once; if not, keep trying without holding up the
-        # container, which answers Unavailable meanwhile.
-        if not self._ensure_indexes():
+        # If it did not, keep trying without holding up the container (Unavailable meanwhile).
+        if not self.ready:
             self.container.spawn_managed_thread(self._retry_indexes)
 
     def _ensure_indexes(self) -> bool:

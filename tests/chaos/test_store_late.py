@@ -1,5 +1,6 @@
 """A service that starts before its store: it answers UNAVAILABLE (never writes without its
 unique indexes) until the store answers, then creates the indexes and is ready."""
+import eventlet
 import pytest
 from pymongo import ASCENDING
 
@@ -47,3 +48,22 @@ def test_a_service_waits_for_its_store_before_serving_and_then_has_its_unique_in
         container.stop()
         if mongo is not None:
             mongo.stop()
+
+
+class SlowBadges(Badges):
+    def ensure_indexes(self):
+        eventlet.sleep(1)  # index builds take a while on a big collection
+        super().ensure_indexes()
+
+
+class SlowBadgeDesk(BadgeDesk):
+    store = Store(SlowBadges)
+
+
+def test_a_call_waiting_when_the_service_starts_is_served_once_the_indexes_exist(container_factory, config, rpc):
+    first = container_factory(SlowBadgeDesk, config)
+    first.start()  # declares the service's queue
+    first.stop()
+    waiting = rpc.badges.issue.call_async("bdg_1", 7)  # consumed the moment the next one starts
+    container_factory(SlowBadgeDesk, config).start()
+    assert waiting.result() == "bdg_1"
