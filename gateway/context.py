@@ -13,17 +13,20 @@ class RequestContext:
         self.identity = identity
         self.calls = calls
         self.scheduler = Scheduler()
+        caller = identity.caller  # every owner decides what this caller may see
         self.members = self.scheduler.loader(
-            lambda ids: calls.call("members", "get_members", ids, caller=identity.caller))
+            lambda ids: calls.call("members", "get_members", ids, caller=caller))
         self.organizations = self.scheduler.loader(
-            lambda ids: calls.call("members", "get_organizations", ids))
-        self.toolkits = self.scheduler.loader(lambda slugs: calls.call("toolkits", "get_toolkits", slugs))
-        self.ordinances = self.scheduler.loader(lambda ids: calls.call("toolkits", "get_ordinances", ids))
-        self.asks = self.scheduler.loader(lambda ids: calls.call("notifications", "get_asks", ids, caller=identity.caller))
+            lambda ids: calls.call("members", "get_organizations", ids, caller=caller))
+        self.toolkits = self.scheduler.loader(lambda slugs: calls.call("toolkits", "get_toolkits", slugs, caller=caller))
+        self.ordinances = self.scheduler.loader(lambda ids: calls.call("toolkits", "get_ordinances", ids, caller=caller))
+        self.asks = self.scheduler.loader(lambda ids: calls.call("notifications", "get_asks", ids, caller=caller))
         self.sponsored = self.scheduler.loader(
-            lambda ids: calls.call("toolkits", "ordinances_of", "sponsor_id", ids, limit=NESTED_LIST_LIMIT))
+            lambda ids: calls.call("toolkits", "ordinances_of", "sponsor_id", ids, limit=NESTED_LIST_LIMIT,
+                                     caller=caller))
         self.toolkit_ordinances = self.scheduler.loader(
-            lambda slugs: calls.call("toolkits", "ordinances_of", "toolkit_slug", slugs, limit=NESTED_LIST_LIMIT))
+            lambda slugs: calls.call("toolkits", "ordinances_of", "toolkit_slug", slugs, limit=NESTED_LIST_LIMIT,
+                                     caller=caller))
 
     @property
     def role(self) -> str:
