@@ -1,5 +1,6 @@
 """The platform runner under kill -9: nothing it started outlives it and a new run on the
-same data starts; a store killed under it comes back by itself, with nothing lost."""
+same data starts; a store killed under it comes back by itself, with nothing lost. And a
+burst of bad requests leaves no traceback in any process's log."""
 import json
 import os
 import signal
@@ -27,6 +28,7 @@ def test_nothing_outlives_a_killed_runner_and_a_new_run_on_the_same_data_starts(
     started = {}
     try:
         first.wait_running()
+        _bad_requests_leave_no_traceback(first)
         started = children(first.proc.pid)
         assert any("nx-27017" in cmd for cmd in started.values())
         assert sum("clearinghouse.serve" in cmd for cmd in started.values()) >= 4
@@ -46,6 +48,19 @@ def test_nothing_outlives_a_killed_runner_and_a_new_run_on_the_same_data_starts(
     finally:
         first.stop()
         _kill_leftovers(started)
+
+
+def _bad_requests_leave_no_traceback(platform):
+    quiet = len(platform.output())
+    for i in range(20):
+        assert platform.graphql('{ member(id: "x%d") { name } }' % i)["errors"]
+        assert platform.graphql('{ members(first: 2, after: "bm90IGEgY3Vyc29y") { totalCount } }')["errors"]
+        assert platform.http.post(platform.url, data=b"{not json", timeout=30).status_code == 400
+    wait_until(lambda: "members.list_members rejected BAD_USER_INPUT" in platform.output()[quiet:],
+               message="the members service's line about the bad cursor")
+    burst = platform.output()[quiet:]
+    assert "Traceback" not in burst
+    assert 1 <= burst.count("gateway.graphql rejected BAD_USER_INPUT") < 20  # summarised, not 60 lines
 
 
 def test_a_second_runner_on_the_same_data_is_refused_plainly(amqp_uri, tmp_path):
