@@ -215,7 +215,7 @@ class Platform:
         later = f" in {delay:.0f} s" if delay else ""
         if child.restarts.often:
             log.error(f"{child.name} keeps dying: {len(child.restarts.deaths)} times in the last minute, "
-                f"last exit code {code}; its log: {child.log}; restarting it{later}")
+                      f"last exit code {code}; its log: {child.log}; restarting it{later}")
         else:
             log.warning(f"{child.name} exited with {code}; restarting it{later}")
 

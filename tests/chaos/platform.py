@@ -57,7 +57,7 @@ class Platform:
         self.url = f"http://127.0.0.1:{self.env['GATEWAY_PORT']}/graphql"
         self.http = requests.Session()
 
-    def start(self) -> "Platform":
+    def start(self) -> Platform:
         with open(self.log, "ab") as out:
             self.proc = subprocess.Popen([CLI, "run"], env=self.env, stdout=out, stderr=subprocess.STDOUT)
         return self

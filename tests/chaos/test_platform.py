@@ -53,7 +53,7 @@ def test_nothing_outlives_a_killed_runner_and_a_new_run_on_the_same_data_starts(
 def _bad_requests_leave_no_traceback(platform):
     quiet = len(platform.output())
     for i in range(20):
-        assert platform.graphql('{ member(id: "x%d") { name } }' % i)["errors"]
+        assert platform.graphql(f'{{ member(id: "x{i}") {{ name }} }}')["errors"]
         assert platform.graphql('{ members(first: 2, after: "bm90IGEgY3Vyc29y") { totalCount } }')["errors"]
         assert platform.http.post(platform.url, data=b"{not json", timeout=30).status_code == 400
     wait_until(lambda: "members.list_members rejected BAD_USER_INPUT" in platform.output()[quiet:],

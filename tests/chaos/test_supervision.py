@@ -3,9 +3,9 @@ first time and then with back-off; one that keeps dying is reported with its log
 import subprocess
 import sys
 
+from clearinghouse.config import Settings
 from clearinghouse.embedded import EmbeddedMongo
 from clearinghouse.platform import Child, Platform, Restarts
-from clearinghouse.config import Settings
 
 
 def dying(code=3):

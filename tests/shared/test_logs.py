@@ -9,10 +9,9 @@ import socket
 import pytest
 import requests
 from nameko.exceptions import RemoteError
-
-from clearinghouse import logs
 from pymongo.errors import ServerSelectionTimeoutError
 
+from clearinghouse import logs
 from clearinghouse.errors import BadInput, NotFound, Unavailable
 from clearinghouse.rpc import rpc
 
@@ -166,7 +165,7 @@ def test_bad_requests_through_the_gateway_are_summarised_without_a_traceback(con
     url = f"http://127.0.0.1:{port}/graphql"
     with requests.Session() as http:
         for i in range(20):
-            bad_id = http.post(url, json={"query": '{ member(id: "x%d") { name } }' % i}, timeout=30).json()
+            bad_id = http.post(url, json={"query": f'{{ member(id: "x{i}") {{ name }} }}'}, timeout=30).json()
             assert bad_id["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
             not_json = http.post(url, data=b"{not json", timeout=30)
             assert not_json.status_code == 400
