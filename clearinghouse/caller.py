@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from .errors import BadInput
+from .errors import BadInput, Forbidden, Unauthenticated
 
 ROLES = ("public", "member", "partner", "staff")
 OWNER_KINDS = ("member", "organization")
@@ -33,6 +33,15 @@ class Caller:
     def owns(self, owner_id: str | None) -> bool:
         """True when this caller is the owner named (never for an absent owner)."""
         return owner_id is not None and self.owner_id == owner_id
+
+    def require(self, roles: tuple[str, ...], action: str):
+        """Unauthenticated for the public, Forbidden for a key of a role not in ``roles``."""
+        if self.role in roles:
+            return
+        wanted = " or ".join(r.upper() for r in roles)
+        if self.is_public:
+            raise Unauthenticated(f"{action} needs a {wanted} API key; send Authorization: Bearer <key>")
+        raise Forbidden(f"{action} is for {wanted} keys only; this key is {self.role.upper()}")
 
     def to_wire(self) -> dict:
         """The dict that crosses RPC."""

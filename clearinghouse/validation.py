@@ -8,7 +8,6 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # Control characters (C0, DEL, C1) and the Unicode line/paragraph separators: any of them
 # breaks a one-line value (a mail header, a log line, a CSV cell).
 _NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-ROLES = ("public", "member", "partner", "staff")
 
 
 def text(value, field, *, required=True, max_len=10_000):
@@ -116,10 +115,6 @@ def mapping(value, field, *, required=True):
     if not isinstance(value, dict):
         raise BadInput(f"{field} must be an object")
     return value
-
-
-def role(value, field="caller_role"):
-    return choice(value, field, ROLES)
 
 
 def identifier(value, field, prefix):

@@ -1,15 +1,12 @@
 """Who is calling: ``Authorization: Bearer <key>`` resolved by members.authenticate and
-remembered briefly, and the role checks resolvers make."""
+remembered briefly. What a caller may see or do is decided by the service that owns the data."""
 from __future__ import annotations
 
 import dataclasses
 import hashlib
 import time
 
-from clearinghouse.errors import Forbidden, Unauthenticated
-
-ROLES = ("public", "member", "partner", "staff")
-
+from clearinghouse.errors import Unauthenticated
 
 @dataclasses.dataclass(frozen=True)
 class Identity:
@@ -26,23 +23,6 @@ class Identity:
     def caller(self) -> dict:
         """What the services are told of this caller (clearinghouse.caller.Caller on the wire)."""
         return {"role": self.role, "owner_id": self.owner_id, "owner_kind": self.owner_kind}
-
-    def owner(self, action: str) -> str:
-        """The member or organisation whose records this caller's subscriptions and asks
-        are. Forbidden for a key that belongs to neither (notifications keeps records by owner)."""
-        if self.owner_id:
-            return self.owner_id
-        raise Forbidden(f"{action} needs a key that belongs to a member or organisation; "
-                        "this key has no owner, so ask staff for one that does")
-
-    def subscriber(self, action: str) -> str | None:
-        """Who owns a new subscription: the key's owner; None for a staff key without one
-        (staff's own, as notifications allows)."""
-        return self.owner_id if self.owner_id or self.is_staff else self.owner(action)
-
-    def scope(self, action: str) -> str | None:
-        """The owner_id to pass to notifications: None (everything) only for staff."""
-        return None if self.is_staff else self.owner(action)
 
 
 PUBLIC = Identity()
@@ -93,13 +73,3 @@ class KeyCache:
                 self._entries.clear()
         self._entries[digest] = (now + self.ttl, identity)
         return identity
-
-
-def require(identity: Identity, roles: tuple[str, ...], action: str):
-    """Raise Unauthenticated for a caller without a key, Forbidden for a key of another role."""
-    if identity.role in roles:
-        return
-    wanted = " or ".join(r.upper() for r in roles)
-    if identity.role == "public":
-        raise Unauthenticated(f"{action} needs a {wanted} API key; send Authorization: Bearer <key>")
-    raise Forbidden(f"{action} is allowed for {wanted} keys only; this key is {identity.role.upper()}")

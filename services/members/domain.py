@@ -21,6 +21,7 @@ ORGANIZATION_KINDS = ("union", "advocacy", "policy", "community", "funder", "oth
 KEY_ROLES = ("member", "partner", "staff")
 PRIVATE_FIELDS = ("email", "phone")
 SEES_PRIVATE = ("member", "staff")
+EDITORS = ("staff",)  # who changes people, organisations and keys
 
 MEMBER_FIELDS = ("name", "given_name", "family_name", "pronouns", "bio", "status", "joined_on",
                  "issue_areas", "offices", "email", "phone")
@@ -294,12 +295,3 @@ def check_may_revoke(caller: Caller, record: dict | None, key_id: str):
 def check_signed_in(caller: Caller, action: str):
     if caller.is_public:
         raise Unauthenticated(f"{action} needs an API key; send Authorization: Bearer <key>")
-
-
-def check_staff(caller: Caller, action: str):
-    """People, organisations and keys are changed by staff only."""
-    if caller.is_staff:
-        return
-    if caller.is_public:
-        raise Unauthenticated(f"{action} needs a STAFF API key; send Authorization: Bearer <key>")
-    raise Forbidden(f"{action} is for STAFF keys only; this key is {caller.role.upper()}")

@@ -29,7 +29,7 @@ class MembersService:
         """Create a person (STAFF). Emits member.joined. BadInput on invalid fields,
         Unauthenticated/Forbidden for any other caller."""
         caller = Caller.of(caller)
-        domain.check_staff(caller, "creating a member")
+        caller.require(domain.EDITORS, "creating a member")
         doc, events = domain.new_member(domain.check_member_fields(data, partial=False))
         return domain.member_view(self.store.insert("members", doc, events), caller)
 
@@ -38,7 +38,7 @@ class MembersService:
         """Change a member's profile fields, not offices (STAFF). Emits member.updated, or
         member.left when the status moves to lapsed or alumni."""
         caller = Caller.of(caller)
-        domain.check_staff(caller, "updating a member")
+        caller.require(domain.EDITORS, "updating a member")
         v.identifier(member_id, "member_id", "mem")
         fields = domain.check_member_fields(changes, partial=True)
         doc, _ = self.store.modify("members", member_id, lambda d: domain.update_member(d, fields))
@@ -75,7 +75,7 @@ class MembersService:
         """Add an office held: role, body, jurisdiction, district, dates (STAFF). Emits
         member.updated."""
         caller = Caller.of(caller)
-        domain.check_staff(caller, "adding an office")
+        caller.require(domain.EDITORS, "adding an office")
         v.identifier(member_id, "member_id", "mem")
         checked = domain.check_office(office)
         doc, _, _ = self.store.modify("members", member_id, lambda d: domain.add_office(d, checked))
@@ -86,7 +86,7 @@ class MembersService:
         """End an office on ``end_date`` (STAFF); a closed office is never reopened.
         Emits member.updated."""
         caller = Caller.of(caller)
-        domain.check_staff(caller, "closing an office")
+        caller.require(domain.EDITORS, "closing an office")
         v.identifier(member_id, "member_id", "mem")
         v.identifier(office_id, "office_id", "off")
         end = v.date(end_date, "end_date")
@@ -97,14 +97,14 @@ class MembersService:
     @rpc
     def create_organization(self, data, caller=None):
         """Create a partner organisation (STAFF). Emits organization.updated."""
-        domain.check_staff(Caller.of(caller), "creating an organisation")
+        Caller.of(caller).require(domain.EDITORS, "creating an organisation")
         doc, events = domain.new_organization(domain.check_organization_fields(data, partial=False))
         return domain.organization_view(self.store.insert("organizations", doc, events))
 
     @rpc
     def update_organization(self, organization_id, changes, caller=None):
         """Change an organisation (STAFF). Emits organization.updated."""
-        domain.check_staff(Caller.of(caller), "updating an organisation")
+        Caller.of(caller).require(domain.EDITORS, "updating an organisation")
         v.identifier(organization_id, "organization_id", "org")
         fields = domain.check_organization_fields(changes, partial=True)
         doc, _ = self.store.modify("organizations", organization_id,
@@ -140,7 +140,7 @@ class MembersService:
         """A new key for ``role`` (member, partner, staff) owned by a member or an
         organisation (STAFF). Returns id, role, owner_id and the key, which is never shown
         again."""
-        domain.check_staff(Caller.of(caller), "creating an API key")
+        Caller.of(caller).require(domain.EDITORS, "creating an API key")
         owner_kind = self.store.owner_kind(owner_id)
         record, key = domain.new_api_key(role, owner_id, owner_kind)
         self.store.insert_key(record)

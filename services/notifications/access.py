@@ -5,21 +5,11 @@ a member as itself (staff for any member). Pure functions; no I/O."""
 from __future__ import annotations
 
 from clearinghouse.caller import Caller
-from clearinghouse.errors import Forbidden, NotFound, Unauthenticated
+from clearinghouse.errors import Forbidden, NotFound
 
 SUBSCRIBERS = ("member", "partner", "staff")
 ASK_READERS = ("member", "partner", "staff")
 ASKERS = ("member", "staff")
-
-
-def require(caller: Caller, roles: tuple[str, ...], action: str):
-    """Unauthenticated for the public, Forbidden for a key of another role."""
-    if caller.role in roles:
-        return
-    wanted = " or ".join(r.upper() for r in roles)
-    if caller.is_public:
-        raise Unauthenticated(f"{action} needs a {wanted} API key; send Authorization: Bearer <key>")
-    raise Forbidden(f"{action} is allowed for {wanted} keys only; this key is {caller.role.upper()}")
 
 
 def _own(caller: Caller, action: str) -> str:
@@ -32,7 +22,7 @@ def _own(caller: Caller, action: str) -> str:
 def new_subscription_owner(caller: Caller, owner_id: str | None) -> str | None:
     """Whose a new subscription is: the caller's own; staff may name any owner (None: staff's own)."""
     action = "createEventSubscription"
-    require(caller, SUBSCRIBERS, action)
+    caller.require(SUBSCRIBERS, action)
     if caller.is_staff:
         return owner_id if owner_id is not None else caller.owner_id
     own = _own(caller, action)
@@ -45,7 +35,7 @@ def subscriptions_owner(caller: Caller, owner_id: str | None) -> tuple[bool, str
     """(filtered, owner) for a listing: staff see every owner's unless they name one;
     anyone else sees their own only."""
     action = "eventSubscriptions"
-    require(caller, SUBSCRIBERS, action)
+    caller.require(SUBSCRIBERS, action)
     if caller.is_staff:
         return owner_id is not None, owner_id
     own = _own(caller, action)
@@ -57,19 +47,19 @@ def subscriptions_owner(caller: Caller, owner_id: str | None) -> tuple[bool, str
 def subscription(caller: Caller, doc: dict | None, subscription_id: str, action: str) -> dict:
     """The subscription if the caller may see it. Another owner's is NotFound with the
     same message as a missing one, so no one learns which ids exist."""
-    require(caller, SUBSCRIBERS, action)
+    caller.require(SUBSCRIBERS, action)
     if doc is None or not (caller.is_staff or caller.owns(doc["owner_id"])):
         raise NotFound(f"no subscription {subscription_id!r}" + ("" if caller.is_staff else " of yours"))
     return doc
 
 
 def read_asks(caller: Caller, action: str = "asks"):
-    require(caller, ASK_READERS, action)
+    caller.require(ASK_READERS, action)
 
 
 def ask_author(caller: Caller, author_id: str | None, action: str) -> str:
     """Who asks or answers: a member as itself; staff for the member named (or itself)."""
-    require(caller, ASKERS, action)
+    caller.require(ASKERS, action)
     if caller.is_staff and author_id is not None:
         return author_id
     own = _own(caller, action)

@@ -5,18 +5,9 @@ ordinances and preemption records always. Pure functions; no I/O."""
 from __future__ import annotations
 
 from clearinghouse.caller import Caller
-from clearinghouse.errors import Forbidden, NotFound, Unauthenticated
+from clearinghouse.errors import Forbidden, NotFound
 
 EDITORS = ("staff",)
-
-
-def require_editor(caller: Caller, action: str):
-    """Unauthenticated for the public, Forbidden for a key of another role."""
-    if caller.role in EDITORS:
-        return
-    if caller.is_public:
-        raise Unauthenticated(f"{action} needs a STAFF API key; send Authorization: Bearer <key>")
-    raise Forbidden(f"{action} is for STAFF keys only; this key is {caller.role.upper()}")
 
 
 def may_see(caller: Caller, doc: dict) -> bool:

@@ -31,7 +31,7 @@ class ToolkitsService:
     def create_toolkit(self, data, caller=None):
         """A new toolkit as a draft, version 1 (slug, title, issue_area, summary required).
         Conflict if the slug is taken. Emits nothing until it is published. STAFF only."""
-        access.require_editor(Caller.of(caller), "creating a toolkit")
+        Caller.of(caller).require(access.EDITORS, "creating a toolkit")
         doc = domain.new_toolkit(domain.check_toolkit_fields(data, partial=False))
         return domain.toolkit_view(self.store.insert("toolkits", doc), draft=True)
 
@@ -40,7 +40,7 @@ class ToolkitsService:
         """Edit the draft; on a published toolkit start the next draft version (the
         published one stays readable). Emits toolkit.revised when a new draft starts.
         Returns the draft. STAFF only."""
-        access.require_editor(Caller.of(caller), "revising a toolkit")
+        Caller.of(caller).require(access.EDITORS, "revising a toolkit")
         domain.check_slug(slug)
         fields = domain.check_toolkit_fields(changes, partial=True)
         doc, _ = self.store.modify("toolkits", slug, lambda d: domain.revise_toolkit(d, fields))
@@ -50,7 +50,7 @@ class ToolkitsService:
     def publish_toolkit(self, slug, change_note=None, caller=None):
         """Freeze the draft as a numbered version with ``change_note``. Emits
         toolkit.published; publishing an already published toolkit changes nothing. STAFF only."""
-        access.require_editor(Caller.of(caller), "publishing a toolkit")
+        Caller.of(caller).require(access.EDITORS, "publishing a toolkit")
         domain.check_slug(slug)
         note = v.text(change_note, "change_note", required=False, max_len=2000)
         doc, _ = self.store.modify("toolkits", slug, lambda d: domain.publish_toolkit(d, note))
@@ -60,7 +60,7 @@ class ToolkitsService:
     def archive_toolkit(self, slug, caller=None):
         """Hide a toolkit from default listings (its versions stay readable). Emits
         toolkit.archived. STAFF only."""
-        access.require_editor(Caller.of(caller), "archiving a toolkit")
+        Caller.of(caller).require(access.EDITORS, "archiving a toolkit")
         domain.check_slug(slug)
         doc, _ = self.store.modify("toolkits", slug, domain.archive_toolkit)
         return domain.toolkit_view(doc)
@@ -74,7 +74,7 @@ class ToolkitsService:
         if not isinstance(draft, bool):
             raise BadInput(f"draft must be true or false, got {draft!r}")
         if draft:
-            access.require_editor(caller, "reading a toolkit's pending draft")
+            caller.require(access.EDITORS, "reading a toolkit's pending draft")
         domain.check_slug(slug)
         if version is not None and (not isinstance(version, int) or isinstance(version, bool) or version < 1):
             raise BadInput(f"version must be a whole number from 1, got {version!r}")
@@ -112,7 +112,7 @@ class ToolkitsService:
         sponsor_ids, provisions, source_url, notes, and actions oldest first). Emits
         ordinance.recorded. Conflict if the jurisdiction has one with this title on the
         issue. STAFF only."""
-        access.require_editor(Caller.of(caller), "recording an ordinance")
+        Caller.of(caller).require(access.EDITORS, "recording an ordinance")
         fields = domain.check_ordinance_fields(data)
         if fields["toolkit_slug"] and self.store.find("toolkits", fields["toolkit_slug"]) is None:
             raise BadInput(f"toolkit_slug {fields['toolkit_slug']!r} names no toolkit; create it first or leave it out")
@@ -124,7 +124,7 @@ class ToolkitsService:
         """Add a dated action (type, date, note, source_url). The same type, date and source
         again changes nothing. Conflict naming the allowed next actions if it cannot follow.
         Emits ordinance.status_changed when the status moves. STAFF only."""
-        access.require_editor(Caller.of(caller), "recording an ordinance action")
+        Caller.of(caller).require(access.EDITORS, "recording an ordinance action")
         v.identifier(ordinance_id, "ordinance_id", "ord")
         checked = domain.check_action(action)
         doc, _ = self.store.modify("ordinances", ordinance_id, lambda d: domain.record_action(d, checked))
@@ -173,7 +173,7 @@ class ToolkitsService:
     def set_preemption(self, data, caller=None):
         """Record a state's preemption of an issue area (scope full, partial or none).
         Emits preemption.changed; the same record again changes nothing. STAFF only."""
-        access.require_editor(Caller.of(caller), "setting a preemption record")
+        Caller.of(caller).require(access.EDITORS, "setting a preemption record")
         fields = domain.check_preemption_fields(data)
         key = domain.preemption_id(fields["state"], fields["issue_area"])
         if self.store.find("preemptions", key) is None:

@@ -1,8 +1,8 @@
 """Keys to identities, cached briefly; role checks."""
 import pytest
 
-from clearinghouse.errors import Forbidden, Unauthenticated
-from gateway.auth import PUBLIC, Identity, KeyCache, bearer_key, require
+from clearinghouse.errors import Unauthenticated
+from gateway.auth import PUBLIC, Identity, KeyCache, bearer_key
 
 
 class Clock:
@@ -62,27 +62,6 @@ def test_the_cache_stays_bounded():
 def test_a_malformed_authorization_header_says_what_is_expected(header):
     with pytest.raises(Unauthenticated, match="'Bearer <api key>'"):
         bearer_key(header)
-
-
-def test_roles_are_checked_with_the_right_error():
-    require(Identity("staff"), ("staff",), "createMember")
-    with pytest.raises(Unauthenticated, match="createMember needs a STAFF API key"):
-        require(PUBLIC, ("staff",), "createMember")
-    with pytest.raises(Forbidden, match="allowed for MEMBER or STAFF keys only; this key is PARTNER"):
-        require(Identity("partner"), ("member", "staff"), "postAsk")
-
-
-def test_only_staff_see_every_owner_and_a_key_without_an_owner_owns_nothing():
-    assert Identity("staff", "key_1").scope("eventSubscriptions") is None
-    assert Identity("partner", "key_2", "org_1").scope("eventSubscriptions") == "org_1"
-    with pytest.raises(Forbidden, match="this key has no owner"):
-        Identity("partner", "key_2").scope("eventSubscriptions")
-    with pytest.raises(Forbidden, match="postAsk needs a key that belongs to a member"):
-        Identity("staff", "key_1").owner("postAsk")
-    assert Identity("staff", "key_1").subscriber("createEventSubscription") is None
-    assert Identity("staff", "key_1", "mem_1").subscriber("createEventSubscription") == "mem_1"
-    with pytest.raises(Forbidden):
-        Identity("partner", "key_2").subscriber("createEventSubscription")
 
 
 def test_a_revoked_key_is_refused_a_few_seconds_later_by_default():

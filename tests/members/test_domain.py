@@ -87,11 +87,11 @@ PARTNER = Caller("partner", "org_0123456789abcdef", "organization")
 
 
 def test_only_staff_pass_the_staff_check_and_the_public_is_told_to_sign_in():
-    domain.check_staff(STAFF, "creating a member")
+    STAFF.require(domain.EDITORS, "creating a member")
     with pytest.raises(Unauthenticated, match="creating a member needs a STAFF API key"):
-        domain.check_staff(PUBLIC, "creating a member")
+        PUBLIC.require(domain.EDITORS, "creating a member")
     with pytest.raises(Forbidden, match="is for STAFF keys only; this key is PARTNER"):
-        domain.check_staff(PARTNER, "creating a member")
+        PARTNER.require(domain.EDITORS, "creating a member")
 
 
 @pytest.mark.parametrize("status, refused", [("prospect", False), ("active", False), ("lapsed", True),

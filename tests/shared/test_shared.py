@@ -7,7 +7,7 @@ import pytest
 
 from clearinghouse import ocd, paging, validation as v
 from clearinghouse.config import Settings
-from clearinghouse.errors import BadInput
+from clearinghouse.errors import BadInput, Forbidden, Unauthenticated
 from clearinghouse.events import CATALOG, cloudevent, is_cloudevent
 
 
@@ -178,3 +178,12 @@ def test_the_published_asyncapi_document_is_the_catalog():
     published = yaml.safe_load((Path(__file__).resolve().parents[2] / "docs" / "asyncapi.yaml").read_text())
     assert published == yaml.safe_load(yaml.safe_dump(document())), \
         "docs/asyncapi.yaml is stale: run `clearinghouse docs asyncapi`"
+
+
+def test_a_caller_of_the_wrong_role_is_told_which_roles_may():
+    from clearinghouse.caller import PUBLIC, Caller
+    Caller("staff").require(("staff",), "creating a member")
+    with pytest.raises(Unauthenticated, match="creating a member needs a STAFF API key"):
+        PUBLIC.require(("staff",), "creating a member")
+    with pytest.raises(Forbidden, match="is for MEMBER or STAFF keys only; this key is PARTNER"):
+        Caller("partner").require(("member", "staff"), "posting an ask")

@@ -23,8 +23,8 @@ def toolkit(published=False, archived=False):
 @pytest.mark.parametrize("caller, error", [(PUBLIC, Unauthenticated), (MEMBER, Forbidden), (PARTNER, Forbidden)])
 def test_only_staff_edit(caller, error):
     with pytest.raises(error, match="creating a toolkit .*STAFF"):
-        access.require_editor(caller, "creating a toolkit")
-    access.require_editor(STAFF, "creating a toolkit")
+        caller.require(access.EDITORS, "creating a toolkit")
+    STAFF.require(access.EDITORS, "creating a toolkit")
 
 
 @pytest.mark.parametrize("caller", [PUBLIC, MEMBER, PARTNER])
