@@ -1,13 +1,14 @@
 """Prometheus metrics: every entrypoint's count and latency, served at /metrics.
 
-Each service process serves its registry on its own port (config.METRICS_PORTS); the
-gateway serves /metrics beside /graphql.
+Each service process serves its registry on its own port (config.METRICS_PORTS), with
+/health/live and /health/ready (clearinghouse.health); the gateway serves /metrics beside /graphql.
 """
 import time
 
 from nameko.extensions import DependencyProvider
-from prometheus_client import Counter, Gauge, Histogram, start_http_server
+from prometheus_client import Counter, Gauge, Histogram
 
+from . import health
 from .config import METRICS_PORTS, Settings
 from .errors import ClearinghouseError
 
@@ -33,9 +34,9 @@ _served_ports = set()
 
 
 def serve(port: int):
-    """Serve this process's registry on ``port`` once (several containers may ask)."""
+    """Serve this process's registry and its health on ``port`` once (several containers may ask)."""
     if port and port not in _served_ports:
-        start_http_server(port, addr="0.0.0.0")
+        health.serve(port)
         _served_ports.add(port)
 
 
@@ -50,6 +51,7 @@ class Metrics(DependencyProvider):
         settings = Settings.from_nameko(self.container.config)
         if settings.metrics:
             serve(METRICS_PORTS.get(self.container.service_name, 0))
+            health.add_probe("broker", health.broker_probe(settings.amqp_uri))
         self._started = {}
 
     def worker_setup(self, worker_ctx):

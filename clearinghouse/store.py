@@ -14,7 +14,7 @@ import pymongo
 from nameko.extensions import DependencyProvider
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from . import paging
+from . import health, paging
 from .config import Settings
 from .errors import Conflict, NotFound, Unavailable
 
@@ -143,8 +143,12 @@ class Store(DependencyProvider):
         settings = Settings.from_nameko(self.container.config)
         self.client = connect(settings.mongo_uri)
         self.repository = self.repository_cls(self.client[settings.database_name(self.container.service_name)])
+        health.add_probe(f"{self.container.service_name} store", self._readiness, owner=self)
         # At setup, before any entrypoint consumes: usually the store answers at once.
         self._ensure_indexes()
+
+    def _readiness(self):
+        return None if self.ready else "its indexes are not created yet (the store does not answer)"
 
     def start(self):
         # If it did not, keep trying without holding up the container (Unavailable meanwhile).
@@ -169,9 +173,11 @@ class Store(DependencyProvider):
         log.info("%s store answered; indexes exist, ready", self.container.service_name)
 
     def stop(self):
+        health.remove_probe(f"{self.container.service_name} store", owner=self)
         self.client.close()
 
     def kill(self):
+        health.remove_probe(f"{self.container.service_name} store", owner=self)
         self.client.close()
 
     def get_dependency(self, worker_ctx):

@@ -7,7 +7,7 @@ from nameko.web.handlers import http
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 from werkzeug.wrappers import Response
 
-from clearinghouse import broker
+from clearinghouse import health
 from clearinghouse.config import Settings
 
 from . import graphiql, ratelimit
@@ -85,10 +85,9 @@ class GatewayService:
     @http("GET", "/health/ready")
     def ready(self, request):
         """200 when the broker answers (every answer needs it), else 503 with the reason."""
-        try:
-            broker.check_reachable(self.config["AMQP_URI"], timeout=2.0)
-        except broker.BrokerUnavailable:
-            return json_response({"status": "not ready", "reason": "the message bus does not answer"}, 503)
+        reason = health.broker_probe(self.config["AMQP_URI"])()
+        if reason:
+            return json_response({"status": "not ready", "reasons": [f"broker: {reason}"]}, 503)
         return json_response({"status": "ready"})
 
     @http("GET", "/metrics")
