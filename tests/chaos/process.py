@@ -3,12 +3,15 @@ import os
 import subprocess
 import sys
 
+from clearinghouse.embedded import dies_with_parent
+
 
 def start_service(name, settings, **env):
     env = {**os.environ, "AMQP_URI": settings.amqp_uri, "MONGO_URI": settings.mongo_uri,
            "CLEARINGHOUSE_DB_PREFIX": settings.db_prefix, "CLEARINGHOUSE_NO_METRICS": "1", **env}
     return subprocess.Popen([sys.executable, "-m", "clearinghouse.serve", name], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            preexec_fn=dies_with_parent)  # never outlives a killed test run
 
 
 def answers(call) -> bool:
