@@ -3,10 +3,9 @@ see and do, and the HTTP surface (GraphiQL, /metrics, bad keys)."""
 import pytest
 import requests
 
-from tests.conftest import wait_until
+from tests.conftest import STAFF, wait_until
 from tests.e2e.conftest import PGH, PHL, code
 
-STAFF = {"role": "staff"}
 
 MEMBER_FIELDS = "id name givenName familyName pronouns bio status joinedOn issueAreas email phone version " \
                 "offices { role body district startDate endDate jurisdiction { id name state } }"

@@ -2,10 +2,9 @@
 and notifications services: a partner sees and manages only its own."""
 import pytest
 
-from tests.conftest import wait_until
+from tests.conftest import STAFF, wait_until
 from tests.e2e.conftest import PGH, code
 
-STAFF = {"role": "staff"}
 
 SUBSCRIBE = """mutation($input: EventSubscriptionInput!) { createEventSubscription(input: $input) {
   secret subscription { id channel url eventTypes issueAreas states mode active disabledReason createdAt } } }"""

@@ -2,10 +2,9 @@
 gives ids, the gateway fetches the hits from their owners in one batch per type."""
 import pytest
 
-from tests.conftest import wait_until
+from tests.conftest import STAFF, wait_until
 from tests.e2e.conftest import PGH, code
 
-STAFF = {"role": "staff"}
 
 SEARCH = """query($q: String!, $types: [SearchType!], $filter: SearchFilter) {
   search(query: $q, types: $types, filter: $filter, first: 10) {

@@ -2,9 +2,9 @@
 toolkits services behind it: every query and mutation, role checks, and no N+1."""
 import pytest
 
+from tests.conftest import STAFF
 from tests.e2e.conftest import PGH, PHL, TEMPE, code
 
-STAFF = {"role": "staff"}  # the caller of setup writes made straight over RPC
 
 HARRISBURG = "ocd-division/country:us/state:pa/place:harrisburg"
 

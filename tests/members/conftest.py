@@ -1,8 +1,8 @@
 """What the members tests share: the running service and a view of its store."""
 import pytest
 
-from clearinghouse.store import OUTBOX, PENDING, REV
 from services.members.service import MembersService
+from tests.fuzz import snapshot_of
 
 COLLECTIONS = ("members", "organizations", "api_keys")
 
@@ -16,11 +16,5 @@ def members(container_factory, config):
 
 @pytest.fixture
 def snapshot(database):
-    """``snapshot()``: every document members keeps, without the outbox bookkeeping the
-    relay changes on its own, so that two snapshots differ only if an RPC wrote."""
-    db = database("members")
-
-    def take():
-        return {c: sorted(({k: v for k, v in d.items() if k not in (OUTBOX, PENDING, REV)} for d in db[c].find()),
-                          key=lambda d: d["_id"]) for c in COLLECTIONS}
-    return take
+    """``snapshot()``: every document members keeps (see tests.fuzz.snapshot_of)."""
+    return snapshot_of(database("members"), COLLECTIONS)

@@ -2,26 +2,13 @@
 a refused call raises one of our typed errors (never a bare RemoteError, never INTERNAL)
 and leaves the store as it was."""
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from clearinghouse.errors import ERRORS
 from services.members import domain
-
-STAFF = {"role": "staff"}
-PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
-
-# Any JSON a client could put in an argument.
-JSON = st.recursive(
-    st.none() | st.booleans() | st.integers(min_value=-2**63, max_value=2**63 - 1)
-    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
-    max_leaves=8)
-# Text a person might type, and text made to break a line or a query.
-TEXT = st.text(max_size=40) | st.sampled_from(
-    ["", " ", "Deb\nGross", "Deb Gross\n", "tab\there", "nul\x00", "line\u2028sep", "$gt", "{'$ne': 1}",
-     "a" * 300, "Deb Gross"])
-VALUE = JSON | TEXT
+from services.members.service import MembersService
+from tests.conftest import STAFF
+from tests.fuzz import FUZZ, PGH, TEXT, VALUE, refused_changes_nothing, rpc_methods
 
 
 def ids(prefix, real):
@@ -97,21 +84,13 @@ def seed(members, rpc):
 
 
 def test_every_rpc_is_fuzzed():
-    from services.members.service import MembersService
-    entrypoints = {name for name, fn in vars(MembersService).items() if hasattr(fn, "nameko_entrypoints")}
-    assert set(RPCS) == entrypoints
+    assert set(RPCS) == rpc_methods(MembersService)
 
 
 @pytest.mark.parametrize("method", RPCS)
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
+@FUZZ
 @given(data=st.data())
 def test_a_refused_call_is_a_typed_error_and_changes_nothing(seed, rpc, snapshot, method, data):
     *args, kwargs = data.draw(calls(seed)[method])
-    before = snapshot()
-    try:
-        getattr(rpc.members, method)(*args, **kwargs)
-    except Exception as exc:  # noqa: BLE001 -- what it is, is what we check
-        assert type(exc) in ERRORS, f"{method}{args, kwargs} raised {type(exc).__name__}: {exc}"
-        assert str(exc), f"{method} raised {type(exc).__name__} without a message"
-        assert snapshot() == before, f"{method}{args, kwargs} was refused but changed the store"
+    refused_changes_nothing(lambda: getattr(rpc.members, method)(*args, **kwargs), snapshot,
+                            f"{method}{args, kwargs}")

@@ -4,12 +4,12 @@ import re
 import pytest
 
 from clearinghouse.errors import BadInput, Conflict, Forbidden, NotFound, Unauthenticated
+from tests.conftest import STAFF
 from tests.events_tap import EventTap
 
 PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
 PHL = "ocd-division/country:us/state:pa/place:philadelphia"
 TEMPE = "ocd-division/country:us/state:az/place:tempe"
-STAFF = {"role": "staff"}
 
 
 @pytest.fixture

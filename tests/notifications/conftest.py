@@ -18,9 +18,9 @@ from clearinghouse.events import cloudevent
 from services.notifications.clock import Clock
 from services.notifications.courier import Courier
 from services.notifications.service import NotificationsService
+from tests.conftest import STAFF
 
 PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
-STAFF = {"role": "staff"}
 
 
 def partner(owner_id):

@@ -2,10 +2,9 @@
 view of the store."""
 import pytest
 
-from clearinghouse.store import OUTBOX, PENDING, REV
 from services.toolkits.service import ToolkitsService
-
-STAFF = {"role": "staff"}
+from tests.conftest import STAFF
+from tests.fuzz import snapshot_of
 MEMBER = {"role": "member", "owner_id": "mem_0123456789abcdef", "owner_kind": "member"}
 PARTNER = {"role": "partner", "owner_id": "org_0123456789abcdef", "owner_kind": "organization"}
 COLLECTIONS = ("toolkits", "ordinances", "preemptions")
@@ -35,11 +34,5 @@ def staff(rpc):
 
 @pytest.fixture
 def snapshot(database):
-    """``snapshot()``: every document toolkits keeps, without the outbox bookkeeping the
-    relay changes on its own, so that two snapshots differ only if an RPC wrote."""
-    db = database("toolkits")
-
-    def take():
-        return {c: sorted(({k: v for k, v in d.items() if k not in (OUTBOX, PENDING, REV)} for d in db[c].find()),
-                          key=lambda d: d["_id"]) for c in COLLECTIONS}
-    return take
+    """``snapshot()``: every document toolkits keeps (see tests.fuzz.snapshot_of)."""
+    return snapshot_of(database("toolkits"), COLLECTIONS)
