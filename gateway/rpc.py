@@ -15,7 +15,7 @@ RPC_CALLS = Counter("clearinghouse_gateway_rpc_calls_total",
 
 
 class Calls:
-    """One worker's RPC client: ``call("members", "get_members", ids, caller_role=...)``."""
+    """One worker's RPC client: ``call("members", "get_members", ids, caller=identity.caller)``."""
 
     def __init__(self, worker_ctx, reply_listener, timeout: float):
         self._worker_ctx = worker_ctx
