@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import json
 import shutil
-import socket
 import subprocess
 import urllib.error
 import urllib.parse
@@ -89,10 +88,3 @@ def ensure_definitions(amqp_uri: str):
         queue(conn.default_channel).declare()
     _apply_policy(amqp_uri)
 
-
-def port_open(host: str, port: int, timeout: float = 1.0) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            return True
-    except OSError:
-        return False

@@ -51,9 +51,6 @@ CATALOG = {e.type: e for e in [
               ("issue_area", "subject", "answer_count", "answer")),
 ]}
 
-EXCHANGES = sorted({f"{e.service}.events" for e in CATALOG.values()})
-
-
 def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 

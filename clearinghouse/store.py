@@ -109,15 +109,6 @@ class Repository:
                     raise
 
 
-def public(doc: dict | None) -> dict | None:
-    """A stored document without store internals (outbox, _id renamed to id)."""
-    if doc is None:
-        return None
-    out = {k: v for k, v in doc.items() if k not in (OUTBOX, PENDING, REV, "_id")}
-    out["id"] = doc["_id"]
-    return out
-
-
 class NotReady:
     """A worker's repository before the indexes exist: every use answers Unavailable, so
     nothing is written without its unique indexes."""

@@ -124,11 +124,6 @@ class Loader:
     def load_many(self, keys) -> Pending:
         return join(self.load(key) for key in keys)
 
-    def prime(self, key, value):
-        """Remember a value already fetched (e.g. from a list page) so it is not asked again."""
-        if key not in self._cache:
-            self._cache[key] = Pending.of(value)
-
     @property
     def has_queue(self) -> bool:
         return bool(self._queue)

@@ -151,10 +151,6 @@ class SearchIndex:
         with engine_errors(what):
             return self.es.search(index=self.alias, **body).body
 
-    def count(self) -> int:
-        with engine_errors("count"):
-            return self.es.count(index=self.alias, query={"term": {"visible": True}})["count"]
-
 
 class SearchEngine(DependencyProvider):
     """Gives each worker the search index; makes it on start if there is none."""

@@ -6,14 +6,11 @@ import urllib.parse
 import kombu
 import pytest
 from nameko.amqp.publish import Publisher
-from nameko.events import event_handler
 from nameko.standalone.events import get_event_exchange
 
 from clearinghouse import broker
-from clearinghouse.inbox import Inbox
 from clearinghouse.metrics import OUTBOX_FAILURES, OUTBOX_PENDING
 from clearinghouse.outbox import flush
-from clearinghouse.store import Store
 from services.members import domain
 from services.members.service import MembersService
 from services.members.store import MembersStore
@@ -105,31 +102,3 @@ def test_an_event_no_queue_is_bound_to_is_kept_not_dropped(container_factory, co
     assert event["data"]["name"] == "Nobody is listening"
 
 
-class Counter:
-    """A consumer that applies member events idempotently, as search and notifications do."""
-    name = "member_counter"
-    store = Store(MembersStore)  # any repository: the inbox lives in this service's database
-
-    @event_handler("members", "member.joined")
-    @event_handler("members", "member.updated")
-    def on_member(self, event):
-        inbox = Inbox(self.store.db)
-        if inbox.should_apply(event):
-            self.store.db.applied.insert_one({"event": event["id"], "version": event["data"]["version"]})
-            inbox.applied(event)
-
-
-def test_a_duplicated_or_stale_event_is_applied_once(container_factory, config, database):
-    # One worker, so the bus's order is the order of handling and the sentinel comes last.
-    container_factory(Counter, {**config, "max_workers": 1}).start()
-    from nameko.standalone.events import event_dispatcher
-    dispatch = event_dispatcher(config)
-    doc, (joined,) = domain.new_member(domain.check_member_fields({"name": "Ann"}, partial=False))
-    doc2, (updated,) = domain.update_member(doc, {"bio": "hi"})
-    _, (sentinel,) = domain.update_member(doc2, {"bio": "last"})
-    stale = {**joined, "id": "an-older-version-replayed"}
-    for event in (joined, joined, updated, updated, stale, sentinel):
-        dispatch("members", event["type"], event)
-    db = database("member_counter")
-    wait_until(lambda: db.applied.find_one({"version": 3}), message="sentinel applied")
-    assert sorted(d["version"] for d in db.applied.find()) == [1, 2, 3]
