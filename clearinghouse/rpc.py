@@ -1,8 +1,12 @@
-"""The RPC entrypoint every service uses: nameko's, with store outages and our typed
-errors handled in one place."""
+"""RPC both ways, with outages handled in one place: the entrypoint every service uses
+(nameko's, with store outages and our typed errors), and the one call every caller makes
+(a deadline, and a service or bus that is away answered as Unavailable)."""
 import sys
 
+import eventlet
+from kombu.exceptions import OperationalError
 from nameko import rpc as nameko_rpc
+from nameko.exceptions import RpcTimeout, UnknownService
 from pymongo.errors import ConnectionFailure
 
 from .errors import ClearinghouseError, Unavailable
@@ -28,3 +32,29 @@ class Rpc(nameko_rpc.Rpc):
 
 
 rpc = Rpc.decorator
+
+
+def call(proxy, method: str, *args, timeout: float, **kwargs):
+    """``proxy.method(*args, **kwargs)`` within ``timeout`` seconds. ``proxy`` is a nameko
+    service proxy (an ``RpcProxy`` dependency, ``ServiceProxy`` or a ``ClusterRpcProxy``'s
+    attribute). Raises Unavailable if the service is not running, does not answer in time,
+    or the bus is unreachable; the service's own errors pass on as they are."""
+    service = proxy.service_name
+    # nameko waits for ever on a queue that exists but that nobody consumes (the service is
+    # down), and publishing counts too: a blocked broker is no answer
+    timer = eventlet.Timeout(timeout)
+    try:
+        return getattr(proxy, method)(*args, **kwargs)
+    except UnknownService:
+        raise Unavailable(f"the {service} service is not running, so this part of the answer "
+                          f"is missing; try again shortly") from None
+    except (OperationalError, OSError) as exc:
+        raise Unavailable(f"the message bus is unreachable ({type(exc).__name__}); "
+                          f"try again shortly") from None
+    except (eventlet.Timeout, RpcTimeout) as exc:
+        if exc is not timer and not isinstance(exc, RpcTimeout):
+            raise  # someone else's deadline
+        raise Unavailable(f"the {service} service did not answer {method} within "
+                          f"{timeout:g}s; try again shortly") from None
+    finally:
+        timer.cancel()

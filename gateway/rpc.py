@@ -1,14 +1,12 @@
-"""nameko RPC to the services, with a timeout, so a service that is down or missing is an
-answer (Unavailable) instead of a request that hangs."""
-import eventlet
-from kombu.exceptions import OperationalError
-from nameko.exceptions import UnknownService
+"""nameko RPC to the services through clearinghouse.rpc.call, with the gateway's timeout,
+so a service that is down or missing is an answer (Unavailable) instead of a request that
+hangs. Every worker shares the container's reply queue."""
 from nameko.extensions import DependencyProvider
 from nameko.rpc import ReplyListener, ServiceProxy
 from prometheus_client import Counter
 
+from clearinghouse import rpc
 from clearinghouse.config import Settings
-from clearinghouse.errors import Unavailable
 
 RPC_CALLS = Counter("clearinghouse_gateway_rpc_calls_total",
                     "RPC calls the gateway made, by service and method", ["service", "method"])
@@ -24,23 +22,8 @@ class Calls:
 
     def call(self, service: str, method: str, *args, **kwargs):
         RPC_CALLS.labels(service, method).inc()
-        proxy = ServiceProxy(self._worker_ctx, service, self._reply_listener)
-        timer = eventlet.Timeout(self.timeout)  # publishing counts too: a blocked broker is no answer
-        try:
-            return getattr(proxy, method).call_async(*args, **kwargs).result()
-        except UnknownService:
-            raise Unavailable(f"the {service} service is not running, so this part of the answer "
-                              f"is missing; try again shortly") from None
-        except (OperationalError, OSError) as exc:
-            raise Unavailable(f"the message bus is unreachable ({type(exc).__name__}); "
-                              f"try again shortly") from None
-        except eventlet.Timeout as exc:
-            if exc is not timer:
-                raise
-            raise Unavailable(f"the {service} service did not answer {method} within "
-                              f"{self.timeout:g}s; try again shortly") from None
-        finally:
-            timer.cancel()
+        return rpc.call(ServiceProxy(self._worker_ctx, service, self._reply_listener), method,
+                        *args, timeout=self.timeout, **kwargs)
 
 
 class Services(DependencyProvider):

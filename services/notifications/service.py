@@ -1,18 +1,17 @@
 """The notifications service: entrypoints only. Rules live in domain.py and asks.py,
 storage in store.py, the carrying of deliveries in courier.py."""
-import eventlet
 from nameko.events import event_handler
 from nameko.rpc import RpcProxy
 
 from clearinghouse import validation as v
 from clearinghouse.caller import Caller
-from clearinghouse.errors import NotFound, Unavailable
+from clearinghouse.errors import NotFound
 from clearinghouse.events import CATALOG, is_cloudevent
 from clearinghouse.issue_areas import check_issue_area
 from clearinghouse.metrics import Metrics
 from clearinghouse.outbox import OutboxRelay
 from clearinghouse.paging import check_first
-from clearinghouse.rpc import rpc
+from clearinghouse.rpc import call, rpc
 from clearinghouse.store import Store
 
 from . import access, asks, domain, signing
@@ -228,10 +227,4 @@ class NotificationsService:
             after = page["page_info"]["end_cursor"]
 
     def _members(self, method, *args, **kwargs):
-        # nameko's proxy waits for ever when the members queue exists but nobody consumes it
-        try:
-            with eventlet.Timeout(MEMBERS_TIMEOUT):
-                return getattr(self.members, method)(*args, **kwargs)
-        except eventlet.Timeout:
-            raise Unavailable(f"the members service did not answer {method} within {MEMBERS_TIMEOUT:.0f}s; "
-                              "try again shortly") from None
+        return call(self.members, method, *args, timeout=MEMBERS_TIMEOUT, **kwargs)

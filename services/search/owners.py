@@ -1,15 +1,14 @@
 """What search reads from the services that own the data, over RPC only: one entity's
 public view when an event names it, and every entity, page by page, for a rebuild.
 
-Every call has a deadline: nameko's in-service RPC proxy waits for ever on a service
-whose queue exists but that nobody consumes (it is down), and a search worker must not.
+Every call has a deadline (clearinghouse.rpc.call): nameko's in-service RPC proxy waits
+for ever on a service whose queue exists but that nobody consumes (it is down), and a
+search worker must not.
 """
 from __future__ import annotations
 
-import eventlet
-from nameko.exceptions import UnknownService
-
-from clearinghouse.errors import NotFound, Unavailable
+from clearinghouse import rpc
+from clearinghouse.errors import NotFound
 
 OWNER = {"member": "members", "toolkit": "toolkits", "ordinance": "toolkits", "ask": "notifications"}
 PAGE = 100
@@ -26,14 +25,7 @@ class Owners:
         self.timeout = timeout
 
     def _call(self, kind: str, method: str, *args, **kwargs):
-        service = OWNER[kind]
-        try:
-            with eventlet.Timeout(self.timeout):
-                return getattr(getattr(self.rpc, service), method)(*args, **kwargs)
-        except eventlet.Timeout:
-            raise Unavailable(f"{service} did not answer {method} within {self.timeout:.0f}s") from None
-        except UnknownService:
-            raise Unavailable(f"{service} is not running (no one answers {service}.{method})") from None
+        return rpc.call(getattr(self.rpc, OWNER[kind]), method, *args, timeout=self.timeout, **kwargs)
 
     def fetch(self, kind: str, entity_key: str) -> dict | None:
         """The entity as search may index it (asks as staff), or None if its owner has no such entity."""

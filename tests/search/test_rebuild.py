@@ -63,7 +63,7 @@ def test_a_rebuild_skips_an_owner_that_does_not_answer_and_keeps_what_it_had(mem
     seed(raw_index, [("ordinance", ordinance(1, "Paid sick days", PGH, "paid-sick-leave", "passed"))])
     result = rpc.search.rebuild()
     assert set(result["skipped"]) == {"toolkit", "ordinance", "ask"}
-    assert "toolkits is not running" in result["skipped"]["ordinance"]
+    assert "toolkits service is not running" in result["skipped"]["ordinance"]
     assert result["kept"]["ordinance"] == 1
     assert ids(rpc.search.query("paid sick days")) == ["ord_0000000000000001"]
 
