@@ -21,6 +21,11 @@ class EventType:
     summary: str
     data: tuple = ()  # fields data carries beyond id and version
 
+    @property
+    def entity(self) -> str:
+        """What the event is about, as its subject names it: "member", "toolkit"..."""
+        return self.subject.split("/")[0]
+
 
 CATALOG = {e.type: e for e in [
     EventType("member.joined", "members", "member/<id>", "A person joined the network.",
@@ -50,6 +55,10 @@ CATALOG = {e.type: e for e in [
     EventType("ask.answered", "notifications", "ask/<id>", "An ask got an answer.",
               ("issue_area", "subject", "answer_count", "answer")),
 ]}
+
+# The service that owns each entity the events are about (and answers for it over RPC).
+OWNERS = {e.entity: e.service for e in CATALOG.values()}
+
 
 def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from clearinghouse import rpc
 from clearinghouse.errors import NotFound
+from clearinghouse.events import OWNERS
 
-OWNER = {"member": "members", "toolkit": "toolkits", "ordinance": "toolkits", "ask": "notifications"}
 PAGE = 100
 # Asks are not public: search reads them as staff and decides itself who may find them
 # (index.visible_types). Everything else it reads as the public sees it.
@@ -25,7 +25,7 @@ class Owners:
         self.timeout = timeout
 
     def _call(self, kind: str, method: str, *args, **kwargs):
-        return rpc.call(getattr(self.rpc, OWNER[kind]), method, *args, timeout=self.timeout, **kwargs)
+        return rpc.call(getattr(self.rpc, OWNERS[kind]), method, *args, timeout=self.timeout, **kwargs)
 
     def fetch(self, kind: str, entity_key: str) -> dict | None:
         """The entity as search may index it (asks as staff), or None if its owner has no such entity."""

@@ -8,6 +8,7 @@ from nameko.events import event_handler
 from nameko.rpc import RpcProxy
 
 from clearinghouse.errors import Unavailable
+from clearinghouse.events import CATALOG
 from clearinghouse.metrics import Metrics
 from clearinghouse.rpc import rpc
 
@@ -26,9 +27,7 @@ def _consumes(*event_types):
     """One durable queue per event type, all handled by the same method."""
     def decorate(fn):
         for event_type in event_types:
-            source = {"member": "members", "toolkit": "toolkits", "ordinance": "toolkits",
-                      "ask": "notifications"}[event_type.split(".")[0]]
-            fn = event_handler(source, event_type, requeue_on_error=True)(fn)
+            fn = event_handler(CATALOG[event_type].service, event_type, requeue_on_error=True)(fn)
         return fn
     return decorate
 
@@ -88,10 +87,7 @@ class SearchService:
         return self.rebuilds.status()
 
     # -- events ----------------------------------------------------------------------------
-    @_consumes("member.joined", "member.updated", "member.left",
-               "toolkit.published", "toolkit.revised", "toolkit.archived",
-               "ordinance.recorded", "ordinance.status_changed",
-               "ask.posted", "ask.answered")
+    @_consumes(*index.EVENT_KINDS)
     def on_event(self, event):
         """Index the entity an event names, at its version (stale and duplicate events
         change nothing). An owner or engine outage puts the event back on its queue."""

@@ -8,7 +8,7 @@ import pytest
 from clearinghouse import ocd, paging, validation as v
 from clearinghouse.config import Settings
 from clearinghouse.errors import BadInput, Forbidden, Unauthenticated
-from clearinghouse.events import CATALOG, cloudevent, is_cloudevent
+from clearinghouse.events import CATALOG, OWNERS, cloudevent, is_cloudevent
 
 
 def test_settings_come_from_the_contract_environment_names():
@@ -187,3 +187,8 @@ def test_a_caller_of_the_wrong_role_is_told_which_roles_may():
         PUBLIC.require(("staff",), "creating a member")
     with pytest.raises(Forbidden, match="is for MEMBER or STAFF keys only; this key is PARTNER"):
         Caller("partner").require(("member", "staff"), "posting an ask")
+
+
+def test_every_entity_the_events_are_about_has_one_owner():
+    assert all(OWNERS[e.entity] == e.service for e in CATALOG.values())
+    assert OWNERS["ask"] == "notifications" and OWNERS["ordinance"] == "toolkits"
