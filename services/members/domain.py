@@ -14,9 +14,10 @@ from clearinghouse.caller import Caller
 from clearinghouse.errors import BadInput, Conflict, Forbidden, NotFound, Unauthenticated
 from clearinghouse.events import cloudevent, now_iso
 from clearinghouse.issue_areas import check_issue_areas
+from clearinghouse.statuses import MEMBER_DEPARTED, MEMBER_STATUSES
 
-STATUSES = ("prospect", "active", "lapsed", "alumni")
-DEPARTED = ("lapsed", "alumni")
+STATUSES = MEMBER_STATUSES  # shared with search (clearinghouse.statuses)
+DEPARTED = MEMBER_DEPARTED
 ORGANIZATION_KINDS = ("union", "advocacy", "policy", "community", "funder", "other")
 KEY_ROLES = ("member", "partner", "staff")
 PRIVATE_FIELDS = ("email", "phone")

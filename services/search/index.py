@@ -17,23 +17,19 @@ import re
 from clearinghouse import ocd, validation as v
 from clearinghouse.caller import Caller
 from clearinghouse.errors import BadInput, Unauthenticated
+from clearinghouse.events import CATALOG
 from clearinghouse.issue_areas import check_issue_area
 from clearinghouse.paging import check_first, decode, encode, refused
+from clearinghouse.statuses import MEMBER_DEPARTED, MEMBER_STATUSES, ORDINANCE_STATUSES
 
 TYPES = ("member", "toolkit", "ordinance", "ask")
 
-MEMBER_STATUSES = ("prospect", "active", "lapsed", "alumni")
 # Members who left are hidden: search is for finding peers in the network today. Their
 # public profile stays readable from members (e.g. as an ordinance's sponsor), and a
 # member who rejoins is found again at the next event.
-HIDDEN_MEMBER_STATUSES = ("lapsed", "alumni")
+HIDDEN_MEMBER_STATUSES = MEMBER_DEPARTED
+# search's own: only published toolkits are found, and an ask is open until answered
 TOOLKIT_STATUSES = ("published",)
-# An ordinance's status: "recorded" or the name of the action that set it (toolkits'
-# actions.py; "amended" changes the text, not the status).
-ORDINANCE_STATUSES = (
-    "recorded", "drafted", "introduced", "referred", "committee_passed", "passed", "failed", "withdrawn",
-    "vetoed", "veto_overridden", "signed", "enacted", "effective", "challenged", "enjoined",
-    "struck_down", "appealed", "reinstated", "preempted", "preemption_lifted", "repealed")
 ASK_STATUSES = ("open", "answered")
 STATUSES = tuple(dict.fromkeys(MEMBER_STATUSES + TOOLKIT_STATUSES + ORDINANCE_STATUSES + ASK_STATUSES))
 
@@ -173,12 +169,8 @@ def version_of(kind: str, entity: dict | None, event_version: int = 0) -> int:
 
 # -- events -----------------------------------------------------------------------------
 
-EVENT_KINDS = {
-    "member.joined": "member", "member.updated": "member", "member.left": "member",
-    "toolkit.published": "toolkit", "toolkit.revised": "toolkit", "toolkit.archived": "toolkit",
-    "ordinance.recorded": "ordinance", "ordinance.status_changed": "ordinance",
-    "ask.posted": "ask", "ask.answered": "ask",
-}
+# Every catalogued event about a type search indexes, and that type.
+EVENT_KINDS = {t: e.entity for t, e in CATALOG.items() if e.entity in TYPES}
 
 
 def event_target(event: dict) -> tuple[str, str, int] | None:

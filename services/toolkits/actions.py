@@ -16,6 +16,7 @@ action is refused. The status is where the replay ends.
 from __future__ import annotations
 
 from clearinghouse.errors import Conflict
+from clearinghouse.statuses import ORDINANCE_STATUSES
 
 RECORDED = "recorded"
 
@@ -23,7 +24,8 @@ ACTIONS = ("drafted", "introduced", "referred", "committee_passed", "passed", "f
            "vetoed", "veto_overridden", "signed", "enacted", "effective", "challenged", "enjoined",
            "struck_down", "appealed", "reinstated", "preempted", "preemption_lifted", "amended", "repealed")
 
-STATUSES = (RECORDED,) + tuple(a for a in ACTIONS if a != "amended")
+# The names, shared with search (clearinghouse.statuses): RECORDED, then one per action but amended.
+STATUSES = ORDINANCE_STATUSES
 
 # What each status means, in words a client can show as they are.
 MEANINGS = {

@@ -83,6 +83,10 @@ def test_the_table_covers_every_status_and_only_known_actions():
     assert all(set(nxt) <= set(actions.ACTIONS) for nxt in actions.NEXT.values())
 
 
+def test_the_shared_status_names_are_recorded_then_one_per_action_but_amended():
+    assert actions.STATUSES == (actions.RECORDED,) + tuple(a for a in actions.ACTIONS if a != "amended")
+
+
 @pytest.mark.parametrize("status", actions.STATUSES)
 def test_each_path_reaches_its_status(status):
     doc, _ = ordinance(PATHS[status])
