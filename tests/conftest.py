@@ -1,19 +1,16 @@
 """Fixtures that start the real parts: a RabbitMQ vhost per test (on the broker at
 AMQP_URI), an embedded nx-27017 per session (or MONGO_URI's server), fresh databases per
-test. Everything started here is stopped here."""
+test, and the services themselves. Everything started here is stopped here. (What tests
+share that is not a fixture is in tests.support.)"""
 import os
-import time
-import urllib.parse
 import uuid
 
 import pytest
 
 from clearinghouse import broker
-from clearinghouse.config import DEFAULT_AMQP_URI, Settings
+from clearinghouse.config import Settings
 from clearinghouse.embedded import EmbeddedMongo
-
-BASE_AMQP_URI = os.environ.get("AMQP_URI") or DEFAULT_AMQP_URI
-STAFF = {"role": "staff"}  # the caller of setup writes and operator calls (clearinghouse.caller)
+from tests.support import BASE_AMQP_URI, create_vhost, delete_vhost
 
 
 def pytest_sessionstart(session):
@@ -37,17 +34,9 @@ def mongo_server(tmp_path_factory):
 @pytest.fixture
 def amqp_uri():
     """A fresh vhost with the project's broker definitions, deleted afterwards."""
-    vhost = f"test-{uuid.uuid4().hex[:10]}"
-    quoted = urllib.parse.quote(vhost, safe="")
-    user = urllib.parse.urlparse(BASE_AMQP_URI).username or "guest"
-    broker.management_request(BASE_AMQP_URI, "PUT", f"vhosts/{quoted}")
-    broker.management_request(BASE_AMQP_URI, "PUT", f"permissions/{quoted}/{user}",
-                              {"configure": ".*", "write": ".*", "read": ".*"})
-    parsed = urllib.parse.urlparse(BASE_AMQP_URI)
-    uri = f"{parsed.scheme}://{parsed.netloc}/{quoted}"
-    broker.ensure_definitions(uri)
+    uri = create_vhost()
     yield uri
-    broker.management_request(BASE_AMQP_URI, "DELETE", f"vhosts/{quoted}")
+    delete_vhost(uri)
 
 
 @pytest.fixture
@@ -77,16 +66,22 @@ def database(settings):
     client.close()
 
 
-def wait_until(predicate, timeout=30.0, interval=0.02, message="condition"):
-    """Poll ``predicate`` until it returns a truthy value (returned) or fail at the deadline."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {message}")
-        time.sleep(interval)
+@pytest.fixture
+def service_config(config):
+    """The config ``start_service`` runs a service with unless given one (a folder's conftest
+    overrides it: search's adds the engine, notifications' the SMTP server)."""
+    return config
+
+
+@pytest.fixture
+def start_service(container_factory, request):
+    """``start_service(ServiceClass, config=None)``: the service running in a container on the
+    test's vhost (``service_config`` unless given a config), killed after the test."""
+    def start(service_cls, config=None):
+        container = container_factory(service_cls, config or request.getfixturevalue("service_config"))
+        container.start()
+        return container
+    return start
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ import json
 
 import kombu
 
-from tests.conftest import wait_until
+from tests.support import wait_until
 
 
 class EventTap:

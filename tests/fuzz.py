@@ -6,8 +6,7 @@ from hypothesis import strategies as st
 
 from clearinghouse.errors import ERRORS
 from clearinghouse.store import OUTBOX, PENDING, REV
-
-PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
+from tests.support import PGH
 
 FUZZ = settings(max_examples=30, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -5,22 +5,15 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import requests
 
-from tests.conftest import wait_until
+from tests.support import free_port, wait_until
 
 CLI = shutil.which("clearinghouse", path=os.path.dirname(sys.executable)) or "clearinghouse"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def alive(pid: int) -> bool:

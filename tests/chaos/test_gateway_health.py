@@ -5,8 +5,7 @@ import pytest
 import requests
 
 from gateway.service import GatewayService
-from tests.chaos.platform import free_port
-from tests.conftest import wait_until
+from tests.support import free_port, wait_until
 from tests.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.chaos

@@ -7,8 +7,8 @@ import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from tests.chaos.process import answers, start_service
-from tests.conftest import STAFF, wait_until
 from tests.events_tap import EventTap
+from tests.support import STAFF, wait_until
 
 pytestmark = pytest.mark.chaos
 

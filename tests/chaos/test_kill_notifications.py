@@ -8,8 +8,8 @@ from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from tests.chaos.process import answers, start_service
-from tests.conftest import STAFF, wait_until
-from tests.notifications.conftest import Receiver, ordinance_event
+from tests.support import STAFF, wait_until
+from tests.support.notifications import Receiver, ordinance_event
 
 LOCAL_RECEIVER = {"WEBHOOK_ALLOW_HTTP": "1", "WEBHOOK_ALLOW_NETWORKS": "127.0.0.0/8"}
 

@@ -8,7 +8,7 @@ import signal
 import pytest
 
 from tests.chaos.platform import Platform, alive, children
-from tests.conftest import wait_until
+from tests.support import wait_until
 
 pytestmark = pytest.mark.chaos
 

@@ -8,7 +8,7 @@ from clearinghouse.embedded import EmbeddedMongo, free_port
 from clearinghouse.errors import Conflict, Unavailable
 from clearinghouse.rpc import rpc
 from clearinghouse.store import Repository, Store
-from tests.conftest import wait_until
+from tests.support import wait_until
 
 pytestmark = pytest.mark.chaos
 

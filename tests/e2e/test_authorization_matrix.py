@@ -15,7 +15,8 @@ from typing import Callable
 
 import pytest
 
-from tests.e2e.conftest import PGH, TEMPE, call_as
+from tests.support import PGH, TEMPE
+from tests.support.gateway import call_as
 
 ROLES = ("public", "member", "lapsed", "partner", "other_partner", "staff")
 

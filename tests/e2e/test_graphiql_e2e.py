@@ -61,12 +61,12 @@ def test_without_the_assets_installed_the_page_and_assets_say_how_to_install_the
         assert "run `make setup`" in response.text, path
 
 
-def test_graphiql_off_serves_no_page_and_no_assets(start, settings):
+def test_graphiql_off_serves_no_page_and_no_assets(start_service, settings):
     from gateway.service import GatewayService
     settings = settings.replace(gateway_port=free_port(), gateway_graphiql=False)
     config = settings.nameko_config()
     config["WEB_SERVER_ADDRESS"] = f"127.0.0.1:{settings.gateway_port}"
-    start(GatewayService, config)
+    start_service(GatewayService, config)
     base = f"http://127.0.0.1:{settings.gateway_port}"
     for path in ("/graphql", "/graphiql/graphiql.min.js", "/graphiql/LICENSE.graphiql.txt"):
         response = requests.get(base + path, timeout=10)

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from tests.e2e.conftest import code
+from tests.support.gateway import code
 
 
 def fragment_chain(links=25):

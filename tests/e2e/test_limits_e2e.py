@@ -1,7 +1,7 @@
 """The limits a public API needs, over real HTTP: refused before any service is called."""
 import json
 
-from tests.e2e.conftest import code
+from tests.support.gateway import code
 
 
 def test_too_deep_too_costly_and_too_long_pages_are_refused_without_a_call(gateway, members, gateway_calls):

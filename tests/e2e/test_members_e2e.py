@@ -3,8 +3,8 @@ see and do, and the HTTP surface (GraphiQL, /metrics, bad keys)."""
 import pytest
 import requests
 
-from tests.conftest import STAFF, wait_until
-from tests.e2e.conftest import PGH, PHL, code
+from tests.support import PGH, PHL, STAFF, wait_until
+from tests.support.gateway import code
 
 
 MEMBER_FIELDS = "id name givenName familyName pronouns bio status joinedOn issueAreas email phone version " \
@@ -192,13 +192,14 @@ def test_graphiql_and_metrics_are_served_on_the_same_port(gateway, keys):
     assert 'clearinghouse_gateway_request_seconds_bucket{le="0.005",operation="FindPeople",outcome="ok"}' in metrics
 
 
-def test_introspection_and_graphiql_can_be_switched_off(start, gateway_settings, keys):
+def test_introspection_and_graphiql_can_be_switched_off(start_service, gateway_settings, keys):
     from gateway.service import GatewayService
-    from tests.e2e.conftest import GraphQLClient, free_port
+    from tests.support import free_port
+    from tests.support.gateway import GraphQLClient
     settings = gateway_settings.replace(gateway_graphiql=False, gateway_port=free_port())
     config = settings.nameko_config()
     config["WEB_SERVER_ADDRESS"] = f"127.0.0.1:{settings.gateway_port}"
-    start(GatewayService, config)
+    start_service(GatewayService, config)
     client = GraphQLClient(f"http://127.0.0.1:{settings.gateway_port}/graphql")
     error = client.error("{ __schema { types { name } } }")
     assert code(error) == "FORBIDDEN" and "introspection is turned off" in error["message"]

@@ -2,8 +2,8 @@
 and notifications services: a partner sees and manages only its own."""
 import pytest
 
-from tests.conftest import STAFF, wait_until
-from tests.e2e.conftest import PGH, code
+from tests.support import PGH, STAFF, wait_until
+from tests.support.gateway import code
 
 
 SUBSCRIBE = """mutation($input: EventSubscriptionInput!) { createEventSubscription(input: $input) {

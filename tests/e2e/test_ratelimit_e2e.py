@@ -5,7 +5,7 @@ import time
 import pytest
 
 from clearinghouse.embedded import free_port
-from tests.e2e.conftest import GraphQLClient, code
+from tests.support.gateway import GraphQLClient, code
 
 VIEWER = {"query": "{ viewer { role } }"}
 
@@ -15,14 +15,14 @@ def gateway_settings(settings):
     return settings.replace(gateway_port=free_port(), gateway_rpc_timeout=2.0, gateway_rate_limit=3)
 
 
-def gateway_with(start, settings) -> GraphQLClient:
+def gateway_with(start_service, settings) -> GraphQLClient:
     """A gateway of its own with these settings (its container as .container)."""
     from gateway.service import GatewayService
     settings = settings.replace(gateway_port=free_port())
     config = settings.nameko_config()
     config["WEB_SERVER_ADDRESS"] = f"127.0.0.1:{settings.gateway_port}"
     client = GraphQLClient(f"http://127.0.0.1:{settings.gateway_port}/graphql")
-    client.container = start(GatewayService, config)
+    client.container = start_service(GatewayService, config)
     return client
 
 
@@ -52,21 +52,21 @@ def test_keys_that_do_not_authenticate_count_against_the_address(gateway, member
     assert refused.status_code == 429 and code(refused.json()["errors"][0]) == "RATE_LIMITED"
 
 
-def test_a_limit_of_0_turns_rate_limits_off(start, settings, members, database):
-    gateway = gateway_with(start, settings.replace(gateway_rate_limit=0))
+def test_a_limit_of_0_turns_rate_limits_off(start_service, settings, members, database):
+    gateway = gateway_with(start_service, settings.replace(gateway_rate_limit=0))
     assert [gateway.post(VIEWER).status_code for _ in range(6)] == [200] * 6
     assert database("gateway")["rate_limits"].count_documents({}) == 0
 
 
-def test_with_its_store_away_the_gateway_answers_instead_of_refusing(start, settings):
+def test_with_its_store_away_the_gateway_answers_instead_of_refusing(start_service, settings):
     away = f"mongodb://127.0.0.1:{free_port()}/"
-    gateway = gateway_with(start, settings.replace(gateway_rate_limit=1, mongo_uri=away))
+    gateway = gateway_with(start_service, settings.replace(gateway_rate_limit=1, mongo_uri=away))
     assert [gateway.post(VIEWER).json() for _ in range(3)] == [{"data": {"viewer": {"role": "PUBLIC"}}}] * 3
 
 
-def test_the_gateway_sweeps_ended_windows_from_the_store(start, settings, database):
+def test_the_gateway_sweeps_ended_windows_from_the_store(start_service, settings, database):
     from nameko.testing.services import entrypoint_hook
-    gateway = gateway_with(start, settings.replace(gateway_rate_limit=3))
+    gateway = gateway_with(start_service, settings.replace(gateway_rate_limit=3))
     assert gateway.post(VIEWER).status_code == 200
     counts = database("gateway")["rate_limits"]
     counts.insert_one({"_id": "LIMITER/address:gone/3/1/minute", "count": 3, "expires_at": time.time() - 1})

@@ -2,8 +2,8 @@
 gives ids, the gateway fetches the hits from their owners in one batch per type."""
 import pytest
 
-from tests.conftest import STAFF, wait_until
-from tests.e2e.conftest import PGH, code
+from tests.support import PGH, STAFF, wait_until
+from tests.support.gateway import code
 
 
 SEARCH = """query($q: String!, $types: [SearchType!], $filter: SearchFilter) {
@@ -19,11 +19,11 @@ SEARCH = """query($q: String!, $types: [SearchType!], $filter: SearchFilter) {
 
 
 @pytest.fixture
-def search(start, gateway_settings, search_server, members, toolkits, notifications, rpc):
+def search(start_service, gateway_settings, search_server, members, toolkits, notifications, rpc):
     from services.search.service import SearchService
     from services.search.transport import client, is_embedded
     settings = gateway_settings.replace(elasticsearch_url=search_server)
-    container = start(SearchService, settings.nameko_config())
+    container = start_service(SearchService, settings.nameko_config())
     wait_until(lambda: rpc.search.rebuild_status()["state"] in ("done", "failed"), timeout=30,
                message="the start-up rebuild")
     yield container

@@ -2,8 +2,8 @@
 toolkits services behind it: every query and mutation, role checks, and no N+1."""
 import pytest
 
-from tests.conftest import STAFF
-from tests.e2e.conftest import PGH, PHL, TEMPE, code
+from tests.support import PGH, PHL, STAFF, TEMPE
+from tests.support.gateway import code
 
 
 HARRISBURG = "ocd-division/country:us/state:pa/place:harrisburg"

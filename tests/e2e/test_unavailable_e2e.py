@@ -2,7 +2,8 @@
 that part of the answer only; never a stack trace, never a hung request."""
 import pytest
 
-from tests.e2e.conftest import code, free_port
+from tests.support import free_port
+from tests.support.gateway import code
 
 
 @pytest.fixture

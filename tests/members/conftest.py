@@ -8,10 +8,8 @@ COLLECTIONS = ("members", "organizations", "api_keys")
 
 
 @pytest.fixture
-def members(container_factory, config):
-    container = container_factory(MembersService, config)
-    container.start()
-    return container
+def members(start_service):
+    return start_service(MembersService)
 
 
 @pytest.fixture

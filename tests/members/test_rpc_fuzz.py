@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from services.members import domain
 from services.members.service import MembersService
-from tests.conftest import STAFF
 from tests.fuzz import FUZZ, PGH, TEXT, VALUE, refused_changes_nothing, rpc_methods
+from tests.support import STAFF
 
 
 def ids(prefix, real):

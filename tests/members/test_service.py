@@ -4,8 +4,8 @@ import re
 import pytest
 
 from clearinghouse.errors import BadInput, Conflict, Forbidden, NotFound, Unauthenticated
-from tests.conftest import STAFF
 from tests.events_tap import EventTap
+from tests.support import STAFF
 
 PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
 PHL = "ocd-division/country:us/state:pa/place:philadelphia"

@@ -10,7 +10,8 @@ from clearinghouse import paging
 from clearinghouse.errors import BadInput, Conflict, Forbidden, NotFound, Unauthenticated
 from services.members.service import MembersService
 from services.notifications import asks, domain
-from tests.notifications.conftest import STAFF, as_staff, member_caller, partner
+from tests.support import STAFF, member_caller, partner
+from tests.support.notifications import as_staff
 
 OWNER = "org_00000000000000aa"
 OTHER = "org_00000000000000bb"
@@ -18,10 +19,8 @@ MISSING = "sub_0123456789abcdef"
 
 
 @pytest.fixture
-def members(container_factory, notifications_settings):
-    container = container_factory(MembersService, notifications_settings.nameko_config())
-    container.start()
-    return container
+def members(start_service):
+    return start_service(MembersService)
 
 
 def email_subscription(address="a@example.org"):

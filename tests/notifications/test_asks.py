@@ -7,18 +7,16 @@ import pytest
 from clearinghouse.errors import BadInput, NotFound
 from services.members.service import MembersService
 from services.notifications import service as notifications_service
-from tests.conftest import wait_until
-from tests.notifications.conftest import STAFF, as_staff
 from tests.events_tap import EventTap
+from tests.support import STAFF, wait_until
+from tests.support.notifications import as_staff
 
 PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
 
 
 @pytest.fixture
-def members(container_factory, notifications_settings):
-    container = container_factory(MembersService, notifications_settings.nameko_config())
-    container.start()
-    return container
+def members(start_service):
+    return start_service(MembersService)
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import threading
 import pytest
 
 from services.notifications import courier as courier_module
-from tests.conftest import wait_until
-from tests.notifications.conftest import as_staff, ordinance_event, toolkit_event
+from tests.support import wait_until
+from tests.support.notifications import as_staff, ordinance_event, toolkit_event
 from tests.tcp_proxy import TcpProxy
 
 OWNER = "mem_00000000000000aa"
@@ -98,11 +98,11 @@ def test_digests_wait_while_smtp_is_down_and_go_out_when_it_is_back(notification
     wait_until(lambda: len(smtp.messages()) == 1, message="the digest")
 
 
-def test_sample_data_loads_once(notifications, rpc, container_factory, notifications_settings):
+def test_sample_data_loads_once(notifications, rpc, start_service):
     from services.members import sample as members_sample
     from services.members.service import MembersService
     from services.notifications import sample
-    container_factory(MembersService, notifications_settings.nameko_config()).start()
+    start_service(MembersService)
     members_sample.load(rpc)
     sample.load(rpc)
     sample.load(rpc)

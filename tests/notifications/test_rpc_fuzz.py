@@ -11,7 +11,8 @@ from clearinghouse.events import CATALOG
 from services.members.service import MembersService
 from services.notifications.service import NotificationsService
 from tests.fuzz import FUZZ, refused_changes_nothing, rpc_methods, snapshot_of
-from tests.notifications.conftest import STAFF, as_staff, member_caller, partner
+from tests.support import STAFF, member_caller, partner
+from tests.support.notifications import as_staff
 
 OWNER = "org_00000000000000aa"
 # What a refused call must not touch (the event log is written by the service's own
@@ -65,14 +66,14 @@ def refused_changes_nothing_in(database, call):
 
 
 @pytest.fixture
-def world(notifications, rpc, courier, container_factory, notifications_settings):
+def world(notifications, rpc, courier, start_service):
     """One subscription, one member and one ask to aim at; names resolve to a public
     address without DNS (and must reach the resolver in ASCII)."""
     def resolve(host, port):
         assert host.isascii(), host
         return [ipaddress.ip_address("93.184.215.14")]
     courier.guard.resolve = resolve
-    container_factory(MembersService, notifications_settings.nameko_config()).start()
+    start_service(MembersService)
     member_id = rpc.members.create_member({"name": "Ana Asker", "status": "active"}, caller=STAFF)["id"]
     # filtered to an event no call here publishes, so no delivery is made behind a call's back
     sub = as_staff(rpc).create_subscription(OWNER, {"channel": "email", "email": "a@example.org",

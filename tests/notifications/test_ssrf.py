@@ -7,8 +7,8 @@ import pytest
 from clearinghouse.config import Settings
 from clearinghouse.errors import BadInput
 from services.notifications.ssrf import Guard, Refused
-from tests.conftest import wait_until
-from tests.notifications.conftest import as_staff, ordinance_event
+from tests.support import wait_until
+from tests.support.notifications import as_staff, ordinance_event
 
 OWNER = "org_00000000000000aa"
 

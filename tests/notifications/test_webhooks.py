@@ -10,8 +10,8 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from clearinghouse.errors import BadInput, Conflict, NotFound
 from clearinghouse.events import cloudevent
 from services.notifications import domain
-from tests.conftest import wait_until
-from tests.notifications.conftest import as_staff, ordinance_event, partner, toolkit_event
+from tests.support import partner, wait_until
+from tests.support.notifications import as_staff, ordinance_event, toolkit_event
 
 OWNER = "org_00000000000000aa"
 

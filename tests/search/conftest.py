@@ -6,8 +6,13 @@ from services.members.service import MembersService
 from services.search.engine import SearchIndex
 from services.search.service import SearchService
 from services.search.transport import client, is_embedded
-from tests.conftest import wait_until
-from tests.toolkits.conftest import STAFF, As
+from tests.support import AsStaff, wait_until
+
+
+@pytest.fixture
+def service_config(search_config):
+    """What start_service runs a service with here: the test's search engine too."""
+    return search_config
 
 
 @pytest.fixture
@@ -26,32 +31,20 @@ def raw_index(es, search_settings):
     return SearchIndex(es, search_settings.database_name("search"))
 
 
-class AsStaff:
-    """``rpc`` with every call to an owner service made as STAFF (setup writes)."""
-
-    def __init__(self, rpc):
-        self.rpc = rpc
-
-    def __getattr__(self, service):
-        return As(getattr(self.rpc, service), STAFF)
-
-
 @pytest.fixture
 def staff(rpc):
+    """``rpc`` with every call to an owner service made as STAFF (setup writes)."""
     return AsStaff(rpc)
 
 
 @pytest.fixture
-def members(container_factory, search_config):
-    container = container_factory(MembersService, search_config)
-    container.start()
-    return container
+def members(start_service):
+    return start_service(MembersService)
 
 
 @pytest.fixture
-def search(container_factory, search_config, es, rpc):
-    container = container_factory(SearchService, search_config)
-    container.start()
+def search(start_service, es, rpc):
+    container = start_service(SearchService)
     # the start-up rebuild (the index is empty) finishes before a test begins
     wait_until(lambda: rpc.search.rebuild_status()["state"] in ("done", "failed"), timeout=30,
                message="the start-up rebuild")

@@ -6,7 +6,7 @@ import pytest
 from clearinghouse.errors import BadInput, Unavailable
 from clearinghouse import ocd
 from services.search import index
-from tests.conftest import wait_until
+from tests.support import wait_until
 
 PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
 PHL = "ocd-division/country:us/state:pa/place:philadelphia"
@@ -173,12 +173,11 @@ def test_a_query_the_engine_refuses_is_a_typed_error(search, raw_index):
         raw_index.search({"query": {"no_such_query": {}}})
 
 
-def test_an_engine_that_is_away_is_unavailable_not_a_crash(container_factory, search_settings, rpc, tmp_path):
+def test_an_engine_that_is_away_is_unavailable_not_a_crash(start_service, search_settings, rpc, tmp_path):
     from clearinghouse.embedded import EmbeddedSearch
     from services.search.service import SearchService
     server = EmbeddedSearch(tmp_path).start()
-    container = container_factory(SearchService, search_settings.replace(elasticsearch_url=server.url).nameko_config())
-    container.start()
+    start_service(SearchService, search_settings.replace(elasticsearch_url=server.url).nameko_config())
     try:
         wait_until(lambda: rpc.search.rebuild_status()["state"] == "done", message="start-up rebuild")
         assert rpc.search.query("tax")["total_count"] == 0

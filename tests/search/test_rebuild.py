@@ -3,8 +3,8 @@ import eventlet
 
 from services.search import index
 from services.toolkits.service import ToolkitsService
-from tests.conftest import wait_until
 from tests.search.test_query import ordinance, seed
+from tests.support import wait_until
 
 PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
 
@@ -13,10 +13,9 @@ def ids(result):
     return [edge["node"]["id"] for edge in result["edges"]]
 
 
-def test_an_empty_index_is_rebuilt_from_the_owners_on_start(members, container_factory, search_config, rpc, staff):
+def test_an_empty_index_is_rebuilt_from_the_owners_on_start(members, start_service, rpc, staff):
     from services.search.service import SearchService
-    toolkits = container_factory(ToolkitsService, search_config)
-    toolkits.start()
+    start_service(ToolkitsService)
     member = staff.members.create_member({"name": "Early Bird", "status": "active"})
     staff.toolkits.create_toolkit({"slug": "early", "title": "Early toolkit", "issue_area": "minimum-wage",
                                  "summary": "Published before search ran."})
@@ -25,7 +24,7 @@ def test_an_empty_index_is_rebuilt_from_the_owners_on_start(members, container_f
                                  "summary": "Never published."})
     law = staff.toolkits.record_ordinance({"title": "Early ordinance", "jurisdiction": PGH, "issue_area": "minimum-wage"})
     # search starts after all of that: its queues did not exist, so only a rebuild can know
-    container_factory(SearchService, search_config).start()
+    start_service(SearchService)
     status = wait_until(lambda: (s := rpc.search.rebuild_status())["state"] == "done" and s, timeout=30,
                         message="the start-up rebuild")
     # toolkits hands a rebuild (the public) only published toolkits: the draft never reaches search

@@ -9,8 +9,8 @@ from clearinghouse.errors import Unauthenticated
 from services.members.service import MembersService
 
 
-def test_keys_create_prints_only_a_key_that_authenticates(container_factory, settings, rpc, capsys):
-    container_factory(MembersService, settings.nameko_config()).start()
+def test_keys_create_prints_only_a_key_that_authenticates(start_service, settings, rpc, capsys):
+    start_service(MembersService)
     code = cli.keys_create(settings, argparse.Namespace(role="staff", owner=None))
     out, err = capsys.readouterr()
     assert code == 0 and err == ""
@@ -19,17 +19,17 @@ def test_keys_create_prints_only_a_key_that_authenticates(container_factory, set
     assert rpc.members.authenticate(key)["role"] == "staff"
 
 
-def test_a_refused_call_and_a_missing_service_say_what_to_do(container_factory, settings, capsys):
+def test_a_refused_call_and_a_missing_service_say_what_to_do(start_service, settings, capsys):
     assert cli.keys_create(settings, argparse.Namespace(role="staff", owner=None)) == 1
     assert "no members service answers" in capsys.readouterr().err
-    container_factory(MembersService, settings.nameko_config()).start()
+    start_service(MembersService)
     assert cli.keys_create(settings, argparse.Namespace(role="staff", owner="mem_0123456789abcdef")) == 2
     assert "neither an existing member nor an organisation" in capsys.readouterr().err
 
 
-def test_keys_list_shows_every_key_without_its_secret_and_revoke_stops_it(container_factory, settings, rpc,
+def test_keys_list_shows_every_key_without_its_secret_and_revoke_stops_it(start_service, settings, rpc,
                                                                            capsys):
-    container_factory(MembersService, settings.nameko_config()).start()
+    start_service(MembersService)
     cli.keys_create(settings, argparse.Namespace(role="staff", owner=None))
     key = capsys.readouterr().out.strip()
     key_id = rpc.members.authenticate(key)["key_id"]

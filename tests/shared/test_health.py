@@ -7,7 +7,7 @@ import urllib.request
 from clearinghouse import health, metrics  # noqa: F401 -- registers the entrypoint metrics
 from clearinghouse.embedded import EmbeddedMongo, free_port
 from tests.chaos.test_store_late import BadgeDesk
-from tests.conftest import wait_until
+from tests.support import wait_until
 
 
 def get(url):

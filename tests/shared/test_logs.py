@@ -4,7 +4,6 @@ never a private one."""
 import io
 import json
 import logging
-import socket
 
 import pytest
 import requests
@@ -14,6 +13,7 @@ from pymongo.errors import ServerSelectionTimeoutError
 from clearinghouse import logs
 from clearinghouse.errors import BadInput, NotFound, Unavailable
 from clearinghouse.rpc import rpc
+from tests.support import free_port
 
 
 class Desk:
@@ -87,9 +87,9 @@ def test_private_values_are_masked_in_any_message():
 
 
 # -- through nameko -----------------------------------------------------------------------
-def test_a_burst_of_bad_requests_is_one_line_per_kind_without_a_traceback(container_factory, config, rpc, captured):
+def test_a_burst_of_bad_requests_is_one_line_per_kind_without_a_traceback(start_service, rpc, captured):
     stream, handler = captured()
-    container_factory(Desk, config).start()
+    start_service(Desk)
     for i in range(25):
         with pytest.raises(BadInput):
             rpc.desk.refuse(f"mem_{i:04d}")
@@ -105,9 +105,9 @@ def test_a_burst_of_bad_requests_is_one_line_per_kind_without_a_traceback(contai
     assert all(" INFO " in line for line in refused + looked_up)
 
 
-def test_an_unexpected_exception_still_logs_its_traceback(container_factory, config, rpc, captured):
+def test_an_unexpected_exception_still_logs_its_traceback(start_service, rpc, captured):
     stream, _ = captured()
-    container_factory(Desk, config).start()
+    start_service(Desk)
     with pytest.raises(RemoteError):
         rpc.desk.crash()
     out = stream.getvalue()
@@ -115,9 +115,9 @@ def test_an_unexpected_exception_still_logs_its_traceback(container_factory, con
     assert " ERROR " in out and "Traceback (most recent call last)" in out
 
 
-def test_a_store_away_is_one_warning_without_a_traceback(container_factory, config, rpc, captured):
+def test_a_store_away_is_one_warning_without_a_traceback(start_service, rpc, captured):
     stream, _ = captured()
-    container_factory(Desk, config).start()
+    start_service(Desk)
     with pytest.raises(Unavailable):
         rpc.desk.store_away()
     out = stream.getvalue()
@@ -126,9 +126,9 @@ def test_a_store_away_is_one_warning_without_a_traceback(container_factory, conf
     assert " WARNING " in line and "rejected UNAVAILABLE: ServerSelectionTimeoutError" in line
 
 
-def test_json_lines_carry_the_known_fields_and_no_private_value(container_factory, config, rpc, captured):
+def test_json_lines_carry_the_known_fields_and_no_private_value(start_service, rpc, captured):
     stream, _ = captured("json")
-    container_factory(Desk, config).start()
+    start_service(Desk)
     with pytest.raises(BadInput):
         rpc.desk.refuse("mem_0042", caller={"role": "member", "owner_id": "mem_0042"})
     logging.getLogger("clearinghouse.test").warning("written for %s", "ann@example.org",
@@ -147,13 +147,7 @@ def test_json_lines_carry_the_known_fields_and_no_private_value(container_factor
 
 
 # -- through the gateway ------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def test_bad_requests_through_the_gateway_are_summarised_without_a_traceback(container_factory, settings, captured):
+def test_bad_requests_through_the_gateway_are_summarised_without_a_traceback(start_service, settings, captured):
     from gateway.service import GatewayService
     from services.members.service import MembersService
     stream, handler = captured("json")
@@ -161,7 +155,7 @@ def test_bad_requests_through_the_gateway_are_summarised_without_a_traceback(con
     config = settings.replace(gateway_port=port, gateway_rpc_timeout=5.0).nameko_config()
     config["WEB_SERVER_ADDRESS"] = f"127.0.0.1:{port}"
     for cls in (MembersService, GatewayService):
-        container_factory(cls, config).start()
+        start_service(cls, config)
     url = f"http://127.0.0.1:{port}/graphql"
     with requests.Session() as http:
         for i in range(20):

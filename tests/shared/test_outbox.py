@@ -14,8 +14,8 @@ from clearinghouse.outbox import flush
 from services.members import domain
 from services.members.service import MembersService
 from services.members.store import MembersStore
-from tests.conftest import STAFF, wait_until
 from tests.events_tap import EventTap
+from tests.support import STAFF, wait_until
 from tests.tcp_proxy import TcpProxy
 
 
@@ -59,10 +59,9 @@ def test_flush_keeps_events_while_broker_is_down_and_sends_them_after(amqp_uri, 
 
 
 def test_relay_publishes_events_written_during_an_outage_once_the_broker_is_back(
-        container_factory, config, proxied, amqp_uri, database):
+        start_service, config, proxied, amqp_uri, database):
     proxy, via_proxy = proxied
-    container = container_factory(MembersService, {**config, "AMQP_URI": via_proxy})
-    container.start()
+    container = start_service(MembersService, {**config, "AMQP_URI": via_proxy})
     tap = EventTap(amqp_uri, "members.events")
     failures = OUTBOX_FAILURES.labels("members")
     before = failures._value.get()
@@ -83,16 +82,16 @@ def test_relay_publishes_events_written_during_an_outage_once_the_broker_is_back
     container.stop()  # while the proxy still stands, or its consumer would reconnect forever
 
 
-def test_events_left_by_a_crash_are_published_when_the_service_restarts(container_factory, config, amqp_uri, database):
+def test_events_left_by_a_crash_are_published_when_the_service_restarts(start_service, amqp_uri, database):
     tap = EventTap(amqp_uri, "members.events")
     left = [write_member_without_publishing(database("members"), f"Member {i}")[1][0]["id"] for i in range(5)]
-    container_factory(MembersService, config).start()
+    start_service(MembersService)
     assert sorted(e["id"] for e in tap.wait_for(5)) == sorted(left)
     tap.close()
 
 
-def test_an_event_no_queue_is_bound_to_is_kept_not_dropped(container_factory, config, rpc, amqp_uri):
-    container_factory(MembersService, config).start()
+def test_an_event_no_queue_is_bound_to_is_kept_not_dropped(start_service, rpc, amqp_uri):
+    start_service(MembersService)
     rpc.members.create_member({"name": "Nobody is listening"}, caller=STAFF)
     with kombu.Connection(amqp_uri) as conn:
         queue = kombu.Queue(broker.UNROUTED)(conn.default_channel)

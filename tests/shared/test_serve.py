@@ -7,7 +7,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from clearinghouse.rpc import rpc
 from clearinghouse.serve import stop_within
-from tests.conftest import wait_until
+from tests.support import wait_until
 
 STARTED = Event()
 

@@ -1,30 +1,17 @@
-"""What the toolkits tests share: the running service, calls made as one caller, and a
-view of the store."""
+"""What the toolkits tests share: the running service, calls made as STAFF, and a view of
+the store."""
 import pytest
 
 from services.toolkits.service import ToolkitsService
-from tests.conftest import STAFF
 from tests.fuzz import snapshot_of
-MEMBER = {"role": "member", "owner_id": "mem_0123456789abcdef", "owner_kind": "member"}
-PARTNER = {"role": "partner", "owner_id": "org_0123456789abcdef", "owner_kind": "organization"}
+from tests.support import STAFF, As
+
 COLLECTIONS = ("toolkits", "ordinances", "preemptions")
 
 
-class As:
-    """``rpc.toolkits`` with every call made as ``caller``."""
-
-    def __init__(self, proxy, caller):
-        self.proxy, self.caller = proxy, caller
-
-    def __getattr__(self, method):
-        return lambda *args, **kwargs: getattr(self.proxy, method)(*args, caller=self.caller, **kwargs)
-
-
 @pytest.fixture
-def toolkits(container_factory, config):
-    container = container_factory(ToolkitsService, config)
-    container.start()
-    return container
+def toolkits(start_service):
+    return start_service(ToolkitsService)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from services.toolkits import domain
 from services.toolkits.service import ToolkitsService
 from tests.fuzz import FUZZ, JSON, PGH, refused_changes_nothing, rpc_methods
 from tests.fuzz import TEXT as ANY_TEXT
-from tests.toolkits.conftest import MEMBER, PARTNER, STAFF
+from tests.support import MEMBER, PARTNER, STAFF
 
 # Besides junk, the words toolkits knows, so the fuzz also gets past the first check.
 TEXT = ANY_TEXT | st.sampled_from(["paid-sick-days", "minimum-wage", PGH, "pa", "full"])

@@ -7,10 +7,8 @@ from services.toolkits.service import ToolkitsService
 
 
 @pytest.fixture
-def toolkits(container_factory, config):
-    container = container_factory(ToolkitsService, config)
-    container.start()
-    return container
+def toolkits(start_service):
+    return start_service(ToolkitsService)
 
 
 def test_sample_loads_once_and_tells_the_pittsburgh_and_birmingham_stories(toolkits, rpc):

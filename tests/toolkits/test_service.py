@@ -8,7 +8,7 @@ from clearinghouse.errors import BadInput, Conflict, Forbidden, NotFound, Unauth
 from clearinghouse.paging import encode
 from clearinghouse.events import CATALOG
 from tests.events_tap import EventTap
-from tests.toolkits.conftest import MEMBER, PARTNER, As
+from tests.support import MEMBER, PARTNER, As
 
 PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
 PHL = "ocd-division/country:us/state:pa/place:philadelphia"
