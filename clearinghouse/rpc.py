@@ -52,7 +52,7 @@ def call(proxy, method: str, *args, timeout: float, **kwargs):
         raise Unavailable(f"the message bus is unreachable ({type(exc).__name__}); "
                           f"try again shortly") from None
     except (eventlet.Timeout, RpcTimeout) as exc:
-        if exc is not timer and not isinstance(exc, RpcTimeout):
+        if isinstance(exc, eventlet.Timeout) and exc is not timer:
             raise  # someone else's deadline
         raise Unavailable(f"the {service} service did not answer {method} within "
                           f"{timeout:g}s; try again shortly") from None
