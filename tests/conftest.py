@@ -10,6 +10,7 @@ import pytest
 from clearinghouse import broker
 from clearinghouse.config import Settings
 from clearinghouse.embedded import EmbeddedMongo
+from tests.events_tap import EventTap
 from tests.support import BASE_AMQP_URI, create_vhost, delete_vhost
 
 
@@ -55,6 +56,21 @@ def rpc(config):
     from nameko.standalone.rpc import ClusterRpcProxy
     with ClusterRpcProxy(config, timeout=20) as proxy:
         yield proxy
+
+
+@pytest.fixture
+def event_tap(amqp_uri):
+    """``event_tap(exchange, routing_key="#")``: a queue on the test's vhost bound now to an
+    events exchange, collecting what is published from here on (tests.events_tap); closed
+    after the test."""
+    taps = []
+
+    def tap(exchange, routing_key="#"):
+        taps.append(EventTap(amqp_uri, exchange, routing_key))
+        return taps[-1]
+    yield tap
+    for opened in taps:
+        opened.close()
 
 
 @pytest.fixture

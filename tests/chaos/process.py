@@ -6,7 +6,9 @@ import sys
 from clearinghouse.embedded import dies_with_parent
 
 
-def start_service(name, settings, **env):
+def spawn_service(name, settings, **env):
+    """``clearinghouse.serve name`` in a process of its own on the test's settings (the
+    in-process ``start_service`` fixture cannot be killed with -9)."""
     env = {**os.environ, "AMQP_URI": settings.amqp_uri, "MONGO_URI": settings.mongo_uri,
            "CLEARINGHOUSE_DB_PREFIX": settings.db_prefix, "CLEARINGHOUSE_NO_METRICS": "1", **env}
     return subprocess.Popen([sys.executable, "-m", "clearinghouse.serve", name], env=env,

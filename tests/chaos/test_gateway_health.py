@@ -11,15 +11,14 @@ from tests.tcp_proxy import TcpProxy
 pytestmark = pytest.mark.chaos
 
 
-def test_the_gateway_is_ready_only_while_the_broker_answers(container_factory, settings):
+def test_the_gateway_is_ready_only_while_the_broker_answers(start_service, settings):
     parsed = urllib.parse.urlparse(settings.amqp_uri)
     proxy = TcpProxy(parsed.hostname, parsed.port or 5672)
     port = free_port()
     amqp_uri = parsed._replace(netloc=f"{parsed.username}:{parsed.password}@127.0.0.1:{proxy.port}").geturl()
     config = settings.replace(amqp_uri=amqp_uri, gateway_port=port).nameko_config()
     config["WEB_SERVER_ADDRESS"] = f"127.0.0.1:{port}"
-    container = container_factory(GatewayService, config)
-    container.start()
+    container = start_service(GatewayService, config)
     base = f"http://127.0.0.1:{port}/health"
     try:
         assert requests.get(f"{base}/live", timeout=30).status_code == 200

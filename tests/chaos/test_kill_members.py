@@ -6,16 +6,15 @@ import eventlet
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from tests.chaos.process import answers, start_service
-from tests.events_tap import EventTap
+from tests.chaos.process import answers, spawn_service
 from tests.support import STAFF, wait_until
 
 pytestmark = pytest.mark.chaos
 
 
-def test_killing_the_service_mid_burst_loses_no_event(settings, config, database, amqp_uri):
-    tap = EventTap(amqp_uri, "members.events", "member.joined")
-    proc = start_service("members", settings)
+def test_killing_the_service_mid_burst_loses_no_event(settings, config, database, event_tap):
+    tap = event_tap("members.events", "member.joined")
+    proc = spawn_service("members", settings)
     members = database("members").members
     outcomes = []
 
@@ -38,13 +37,12 @@ def test_killing_the_service_mid_burst_loses_no_event(settings, config, database
         proc.wait()
         pool.waitall()
         stored_before_restart = members.count_documents({})
-        proc = start_service("members", settings)
+        proc = spawn_service("members", settings)
         stored = wait_until(lambda: _all_published(members, tap), timeout=60,
                             message="an event for every stored member")
     finally:
         proc.kill()
         proc.wait()
-        tap.close()
     assert stored >= stored_before_restart >= 40
     assert any(isinstance(o, Exception) for o in outcomes), "the kill should have hit requests in flight"
 

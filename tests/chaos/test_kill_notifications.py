@@ -7,7 +7,7 @@ import pytest
 from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from tests.chaos.process import answers, start_service
+from tests.chaos.process import answers, spawn_service
 from tests.support import STAFF, wait_until
 from tests.support.notifications import Receiver, ordinance_event
 
@@ -21,7 +21,7 @@ EVENTS = 200
 
 def test_killing_the_service_mid_burst_loses_no_delivery(settings, config, database):
     receiver = Receiver()
-    proc = start_service("notifications", settings, **LOCAL_RECEIVER)
+    proc = spawn_service("notifications", settings, **LOCAL_RECEIVER)
     deliveries = database("notifications").deliveries
     try:
         with ClusterRpcProxy(config, timeout=30) as rpc:
@@ -38,7 +38,7 @@ def test_killing_the_service_mid_burst_loses_no_delivery(settings, config, datab
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         arrived_before_restart = len(receiver.requests)
-        proc = start_service("notifications", settings, **LOCAL_RECEIVER)
+        proc = spawn_service("notifications", settings, **LOCAL_RECEIVER)
         expected = {(f"/s/{i}", e["id"]) for i in range(SUBSCRIPTIONS) for e in events}
 
         def everything_arrived():

@@ -7,8 +7,7 @@ import eventlet
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from tests.chaos.process import answers, start_service
-from tests.events_tap import EventTap
+from tests.chaos.process import answers, spawn_service
 from tests.support import STAFF, wait_until
 
 pytestmark = pytest.mark.chaos
@@ -30,10 +29,10 @@ def _spawn_all(config, call, count, outcomes):
     return pool
 
 
-def test_killing_the_service_mid_burst_loses_no_status_change(settings, config, database, amqp_uri):
-    proc = start_service("toolkits", settings)
+def test_killing_the_service_mid_burst_loses_no_status_change(settings, config, database, event_tap):
+    proc = spawn_service("toolkits", settings)
     ordinances = database("toolkits").ordinances
-    tap = EventTap(amqp_uri, "toolkits.events", "ordinance.status_changed")
+    tap = event_tap("toolkits.events", "ordinance.status_changed")
     try:
         with ClusterRpcProxy(config, timeout=30) as rpc:
             wait_until(lambda: answers(lambda: rpc.toolkits.status_definitions()),
@@ -55,13 +54,12 @@ def test_killing_the_service_mid_burst_loses_no_status_change(settings, config, 
         proc.wait()
         pool.waitall()
         passed_before_restart = ordinances.count_documents({"status": "passed"})
-        proc = start_service("toolkits", settings)
+        proc = spawn_service("toolkits", settings)
         passed = wait_until(lambda: _all_published(ordinances, tap), timeout=60,
                             message="a status_changed event for every stored change")
     finally:
         proc.kill()
         proc.wait()
-        tap.close()
     assert passed >= passed_before_restart >= 30
     assert any(isinstance(o, Exception) for o in outcomes), "the kill should have hit requests in flight"
 

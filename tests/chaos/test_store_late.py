@@ -28,11 +28,10 @@ class BadgeDesk:
 
 
 def test_a_service_waits_for_its_store_before_serving_and_then_has_its_unique_indexes(
-        container_factory, settings, rpc, tmp_path):
+        start_service, settings, rpc, tmp_path):
     port = free_port()
     config = settings.replace(mongo_uri=f"mongodb://127.0.0.1:{port}/").nameko_config()
-    container = container_factory(BadgeDesk, config)
-    container.start()  # nothing listens on the port yet
+    container = start_service(BadgeDesk, config)  # nothing listens on the port yet
     store = next(d for d in container.dependencies if isinstance(d, Store))
     mongo = None
     try:
@@ -60,10 +59,9 @@ class SlowBadgeDesk(BadgeDesk):
     store = Store(SlowBadges)
 
 
-def test_a_call_waiting_when_the_service_starts_is_served_once_the_indexes_exist(container_factory, config, rpc):
-    first = container_factory(SlowBadgeDesk, config)
-    first.start()  # declares the service's queue
+def test_a_call_waiting_when_the_service_starts_is_served_once_the_indexes_exist(start_service, rpc):
+    first = start_service(SlowBadgeDesk)  # declares the service's queue
     first.stop()
     waiting = rpc.badges.issue.call_async("bdg_1", 7)  # consumed the moment the next one starts
-    container_factory(SlowBadgeDesk, config).start()
+    start_service(SlowBadgeDesk)
     assert waiting.result() == "bdg_1"

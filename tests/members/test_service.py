@@ -4,19 +4,12 @@ import re
 import pytest
 
 from clearinghouse.errors import BadInput, Conflict, Forbidden, NotFound, Unauthenticated
-from tests.events_tap import EventTap
-from tests.support import STAFF
-
-PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
-PHL = "ocd-division/country:us/state:pa/place:philadelphia"
-TEMPE = "ocd-division/country:us/state:az/place:tempe"
+from tests.support import PGH, PHL, STAFF, TEMPE
 
 
 @pytest.fixture
-def tap(members, amqp_uri):
-    tap = EventTap(amqp_uri, "members.events")
-    yield tap
-    tap.close()
+def tap(members, event_tap):
+    return event_tap("members.events")
 
 
 def council(jurisdiction=PGH, start="2020-01-06", **extra):

@@ -8,6 +8,7 @@ import pytest
 from nameko.standalone.events import event_dispatcher
 from nameko.testing.utils import get_extension
 
+from services.members.service import MembersService
 from services.notifications.clock import Clock
 from services.notifications.courier import Courier
 from services.notifications.service import NotificationsService
@@ -68,6 +69,12 @@ def service_config(notifications_settings):
 @pytest.fixture
 def notifications(start_service):
     return start_service(NotificationsService)
+
+
+@pytest.fixture
+def members(start_service):
+    """Members beside notifications, for the asks and the callers it looks up."""
+    return start_service(MembersService)
 
 
 @pytest.fixture

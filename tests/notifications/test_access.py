@@ -8,7 +8,6 @@ import pytest
 
 from clearinghouse import paging
 from clearinghouse.errors import BadInput, Conflict, Forbidden, NotFound, Unauthenticated
-from services.members.service import MembersService
 from services.notifications import asks, domain
 from tests.support import STAFF, member_caller, partner
 from tests.support.notifications import as_staff
@@ -16,11 +15,6 @@ from tests.support.notifications import as_staff
 OWNER = "org_00000000000000aa"
 OTHER = "org_00000000000000bb"
 MISSING = "sub_0123456789abcdef"
-
-
-@pytest.fixture
-def members(start_service):
-    return start_service(MembersService)
 
 
 def email_subscription(address="a@example.org"):

@@ -5,25 +5,14 @@ from email.header import decode_header, make_header
 import pytest
 
 from clearinghouse.errors import BadInput, NotFound
-from services.members.service import MembersService
 from services.notifications import service as notifications_service
-from tests.events_tap import EventTap
 from tests.support import STAFF, wait_until
 from tests.support.notifications import as_staff
 
-PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
-
 
 @pytest.fixture
-def members(start_service):
-    return start_service(MembersService)
-
-
-@pytest.fixture
-def tap(notifications, amqp_uri):
-    tap = EventTap(amqp_uri, "notifications.events")
-    yield tap
-    tap.close()
+def tap(notifications, event_tap):
+    return event_tap("notifications.events")
 
 
 def member(rpc, name, issue_areas, status="active", email=True):

@@ -6,12 +6,11 @@ import threading
 import pytest
 
 from services.notifications import courier as courier_module
-from tests.support import wait_until
+from tests.support import TEMPE, wait_until
 from tests.support.notifications import as_staff, ordinance_event, toolkit_event
 from tests.tcp_proxy import TcpProxy
 
 OWNER = "mem_00000000000000aa"
-TEMPE = "ocd-division/country:us/state:az/place:tempe"
 
 
 def to_next_noon(clock):
@@ -98,11 +97,9 @@ def test_digests_wait_while_smtp_is_down_and_go_out_when_it_is_back(notification
     wait_until(lambda: len(smtp.messages()) == 1, message="the digest")
 
 
-def test_sample_data_loads_once(notifications, rpc, start_service):
+def test_sample_data_loads_once(notifications, members, rpc):
     from services.members import sample as members_sample
-    from services.members.service import MembersService
     from services.notifications import sample
-    start_service(MembersService)
     members_sample.load(rpc)
     sample.load(rpc)
     sample.load(rpc)

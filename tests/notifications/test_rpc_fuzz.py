@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given, strategies as st
 
 from clearinghouse.events import CATALOG
-from services.members.service import MembersService
 from services.notifications.service import NotificationsService
 from tests.fuzz import FUZZ, refused_changes_nothing, rpc_methods, snapshot_of
 from tests.support import STAFF, member_caller, partner
@@ -66,14 +65,13 @@ def refused_changes_nothing_in(database, call):
 
 
 @pytest.fixture
-def world(notifications, rpc, courier, start_service):
+def world(notifications, members, rpc, courier):
     """One subscription, one member and one ask to aim at; names resolve to a public
     address without DNS (and must reach the resolver in ASCII)."""
     def resolve(host, port):
         assert host.isascii(), host
         return [ipaddress.ip_address("93.184.215.14")]
     courier.guard.resolve = resolve
-    start_service(MembersService)
     member_id = rpc.members.create_member({"name": "Ana Asker", "status": "active"}, caller=STAFF)["id"]
     # filtered to an event no call here publishes, so no delivery is made behind a call's back
     sub = as_staff(rpc).create_subscription(OWNER, {"channel": "email", "email": "a@example.org",

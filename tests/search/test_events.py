@@ -13,10 +13,7 @@ from prometheus_client import REGISTRY
 from clearinghouse.errors import Unauthenticated
 from services.search import index
 from services.toolkits.service import ToolkitsService
-from tests.events_tap import EventTap
-from tests.support import wait_until
-
-PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
+from tests.support import PGH, wait_until
 
 
 @pytest.fixture
@@ -25,10 +22,8 @@ def toolkits(start_service):
 
 
 @pytest.fixture
-def member_events(amqp_uri):
-    tap = EventTap(amqp_uri, "members.events")
-    yield tap
-    tap.close()
+def member_events(event_tap):
+    return event_tap("members.events")
 
 
 def republish(amqp_uri, exchange, events):

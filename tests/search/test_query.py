@@ -4,21 +4,10 @@ highlights, suggestions and errors."""
 import pytest
 
 from clearinghouse.errors import BadInput, Unavailable
-from clearinghouse import ocd
-from services.search import index
-from tests.support import wait_until
+from tests.support import PGH, PHL, TEMPE, wait_until
+from tests.support.search import ordinance, seed
 
-PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
-PHL = "ocd-division/country:us/state:pa/place:philadelphia"
 SF = "ocd-division/country:us/state:ca/place:san_francisco"
-TEMPE = "ocd-division/country:us/state:az/place:tempe"
-
-
-def ordinance(n, title, jurisdiction, issue_area, status, notes=()):
-    return {"id": f"ord_{n:016x}", "title": title, "jurisdiction": jurisdiction, "state": ocd.state_of(jurisdiction),
-            "issue_area": issue_area, "status": status, "toolkit_slug": None, "sponsor_ids": [],
-            "actions": [{"type": "introduced", "date": "2020-01-01", "note": note} for note in notes], "version": 1}
-
 
 CORPUS = [
     ("ordinance", ordinance(1, "Real estate transfer tax", SF, "real-estate-transfer-tax", "passed",
@@ -41,12 +30,6 @@ CORPUS = [
                 "issue_areas": ["inclusionary-zoning"],
                 "offices": [{"role": "Mayor", "body": "City of Tempe", "jurisdiction": TEMPE}], "version": 1}),
 ]
-
-
-def seed(raw_index, corpus):
-    for kind, entity in corpus:
-        version = index.version_of(kind, entity)
-        raw_index.write(index.document(kind, entity, index.entity_id(kind, entity), version), version)
 
 
 @pytest.fixture

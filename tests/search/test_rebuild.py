@@ -3,10 +3,8 @@ import eventlet
 
 from services.search import index
 from services.toolkits.service import ToolkitsService
-from tests.search.test_query import ordinance, seed
-from tests.support import wait_until
-
-PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
+from tests.support import PGH, wait_until
+from tests.support.search import ordinance, seed
 
 
 def ids(result):

@@ -18,13 +18,12 @@ def get(url):
         return error.code, error.read()
 
 
-def test_ready_waits_for_the_store_and_names_what_is_missing(container_factory, settings, tmp_path):
+def test_ready_waits_for_the_store_and_names_what_is_missing(start_service, settings, tmp_path):
     server = health.serve(free_port(), addr="127.0.0.1")
     base = f"http://127.0.0.1:{server.server_port}"
     mongo_port = free_port()
-    container = container_factory(BadgeDesk, settings.replace(mongo_uri=f"mongodb://127.0.0.1:{mongo_port}/")
-                                  .nameko_config())
-    container.start()  # its store is not there yet
+    config = settings.replace(mongo_uri=f"mongodb://127.0.0.1:{mongo_port}/").nameko_config()
+    container = start_service(BadgeDesk, config)  # its store is not there yet
     mongo = None
     try:
         assert get(f"{base}/health/live") == (200, b'{"status": "live"}')

@@ -14,7 +14,6 @@ from clearinghouse.outbox import flush
 from services.members import domain
 from services.members.service import MembersService
 from services.members.store import MembersStore
-from tests.events_tap import EventTap
 from tests.support import STAFF, wait_until
 from tests.tcp_proxy import TcpProxy
 
@@ -35,10 +34,10 @@ def write_member_without_publishing(db, name):
     return doc, events
 
 
-def test_flush_keeps_events_while_broker_is_down_and_sends_them_after(amqp_uri, proxied, database):
+def test_flush_keeps_events_while_broker_is_down_and_sends_them_after(event_tap, proxied, database):
     proxy, via_proxy = proxied
     db = database("members")
-    tap = EventTap(amqp_uri, "members.events")
+    tap = event_tap("members.events")
     doc, events = write_member_without_publishing(db, "Ann")
     exchange = get_event_exchange("members", {})
     publisher = Publisher(via_proxy, retry_policy={"max_retries": 0})
@@ -55,14 +54,13 @@ def test_flush_keeps_events_while_broker_is_down_and_sends_them_after(amqp_uri, 
     assert flush(db.members, publish) == 1
     assert [e["id"] for e in tap.wait_for(1)] == [events[0]["id"]]
     assert db.members.find_one({"_id": doc["_id"]})["outbox"] == []
-    tap.close()
 
 
 def test_relay_publishes_events_written_during_an_outage_once_the_broker_is_back(
-        start_service, config, proxied, amqp_uri, database):
+        start_service, config, proxied, event_tap, database):
     proxy, via_proxy = proxied
     container = start_service(MembersService, {**config, "AMQP_URI": via_proxy})
-    tap = EventTap(amqp_uri, "members.events")
+    tap = event_tap("members.events")
     failures = OUTBOX_FAILURES.labels("members")
     before = failures._value.get()
     proxy.cut()
@@ -78,16 +76,14 @@ def test_relay_publishes_events_written_during_an_outage_once_the_broker_is_back
     wait_until(lambda: database("members").members.find_one({"_id": doc["_id"]})["outbox"] == [],
                message="outbox cleared")
     wait_until(lambda: pending._value.get() == 0, timeout=30, message="the backlog gauge to fall to zero")
-    tap.close()
     container.stop()  # while the proxy still stands, or its consumer would reconnect forever
 
 
-def test_events_left_by_a_crash_are_published_when_the_service_restarts(start_service, amqp_uri, database):
-    tap = EventTap(amqp_uri, "members.events")
+def test_events_left_by_a_crash_are_published_when_the_service_restarts(start_service, event_tap, database):
+    tap = event_tap("members.events")
     left = [write_member_without_publishing(database("members"), f"Member {i}")[1][0]["id"] for i in range(5)]
     start_service(MembersService)
     assert sorted(e["id"] for e in tap.wait_for(5)) == sorted(left)
-    tap.close()
 
 
 def test_an_event_no_queue_is_bound_to_is_kept_not_dropped(start_service, rpc, amqp_uri):

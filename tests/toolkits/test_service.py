@@ -7,21 +7,16 @@ import pytest
 from clearinghouse.errors import BadInput, Conflict, Forbidden, NotFound, Unauthenticated
 from clearinghouse.paging import encode
 from clearinghouse.events import CATALOG
-from tests.events_tap import EventTap
-from tests.support import MEMBER, PARTNER, As
+from tests.support import MEMBER, PARTNER, PGH, PHL, As
 
-PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
-PHL = "ocd-division/country:us/state:pa/place:philadelphia"
 SEATTLE = "ocd-division/country:us/state:wa/place:seattle"
 SF = "ocd-division/country:us/state:ca/place:san_francisco"
 BIRMINGHAM = "ocd-division/country:us/state:al/place:birmingham"
 
 
 @pytest.fixture
-def tap(toolkits, amqp_uri):
-    tap = EventTap(amqp_uri, "toolkits.events")
-    yield tap
-    tap.close()
+def tap(toolkits, event_tap):
+    return event_tap("toolkits.events")
 
 
 def shaped_as_catalogued(event):
