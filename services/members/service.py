@@ -173,7 +173,8 @@ class MembersService:
         member has lapsed or left."""
         if not isinstance(key, str) or not key:
             raise Unauthenticated("no API key given; send Authorization: Bearer <key>")
-        record = self.store.find_key(domain.hash_key(key))
+        # Keys we issue are short ASCII; anything else (a lone surrogate cannot even be hashed) is no key of ours.
+        record = self.store.find_key(domain.hash_key(key)) if key.isascii() and len(key) <= 200 else None
         if record is None:
             raise Unauthenticated("this API key is not valid (unknown or revoked); ask staff for a new one")
         owner = self.store.find("members", record["owner_id"]) if record["owner_kind"] == "member" else None

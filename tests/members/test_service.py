@@ -303,3 +303,9 @@ def test_a_name_or_title_with_a_control_character_is_refused(members, rpc, datab
 def test_a_bio_may_run_over_several_lines(members, rpc):
     bio = "Council since 2019.\nChairs the housing committee."
     assert rpc.members.create_member({"name": "Ann", "bio": bio}, caller=STAFF)["bio"] == bio
+
+
+@pytest.mark.parametrize("key", ["chk_\ud800", "chk_é" * 3, "k" * 5000])
+def test_a_key_no_one_could_have_been_given_is_refused_as_unknown(members, rpc, key):
+    with pytest.raises(Unauthenticated, match="not valid"):
+        rpc.members.authenticate(key)
