@@ -14,13 +14,17 @@ class TcpProxy:
         self.up = True
         self.sockets = []
         self._closed = False
-        threading.Thread(target=self._accept, daemon=True).start()
+        self._acceptor = threading.Thread(target=self._accept, daemon=True)
+        self._acceptor.start()
 
     def _accept(self):
         while not self._closed:
             try:
                 client, _ = self.listener.accept()
             except OSError:
+                return
+            if self._closed:
+                client.close()
                 return
             if not self.up:
                 client.close()  # refused while down
@@ -68,4 +72,11 @@ class TcpProxy:
     def close(self):
         self._closed = True
         self.cut()
+        # Wake the acceptor before closing its socket: a green thread left waiting on a
+        # closed descriptor makes the next reader of that number fail (a later Popen).
+        try:
+            socket.create_connection(("127.0.0.1", self.port), timeout=5).close()
+        except OSError:
+            pass
+        self._acceptor.join(timeout=5)
         self.listener.close()
