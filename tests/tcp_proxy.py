@@ -59,9 +59,11 @@ class TcpProxy:
         """Drop every connection and refuse new ones, as a dead broker would."""
         self.up = False
         for s in self.sockets:
+            # Shut down, not close: the pipe threads reading them wake with EOF and close
+            # them. A green thread left reading a socket closed under it keeps the
+            # descriptor's number registered, and the next reader of that number fails.
             try:
                 s.shutdown(socket.SHUT_RDWR)
-                s.close()
             except OSError:
                 pass
         self.sockets = []
@@ -72,8 +74,7 @@ class TcpProxy:
     def close(self):
         self._closed = True
         self.cut()
-        # Wake the acceptor before closing its socket: a green thread left waiting on a
-        # closed descriptor makes the next reader of that number fail (a later Popen).
+        # Wake the acceptor before closing its socket, for the same reason.
         try:
             socket.create_connection(("127.0.0.1", self.port), timeout=5).close()
         except OSError:
