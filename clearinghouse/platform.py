@@ -164,18 +164,26 @@ class Platform:
         except Exception as exc:  # noqa: BLE001 -- the operator can still do it by hand
             log.warning(f"could not ask search to rebuild ({exc}); run `clearinghouse search rebuild`")
 
-    def wait_ready(self, timeout=60.0):
-        from nameko.standalone.rpc import ClusterRpcProxy
+    def wait_ready(self, services, timeout=120.0):
+        """Until every RPC service consumes its queue: the sample loading calls them all, and
+        a call to a queue no one has declared yet fails at once (UnknownService)."""
+        import kombu
+        waiting = [name for name in services if name in METRICS_PORTS]  # the RPC services
         deadline = time.monotonic() + timeout
-        with ClusterRpcProxy(self.settings.nameko_config(), timeout=5) as rpc:
-            while True:
+        with kombu.Connection(self.settings.amqp_uri) as conn:
+            while waiting:
                 try:
-                    rpc.members.list_members(first=0)
-                    return
-                except Exception:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.5)
+                    with conn.channel() as channel:
+                        consumers = channel.queue_declare(queue=f"rpc-{waiting[0]}", passive=True).consumer_count
+                except Exception:  # noqa: BLE001 -- not declared yet (404 closes the channel)
+                    consumers = 0
+                if consumers:
+                    waiting.pop(0)
+                    continue
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{waiting[0]} did not start serving within {timeout:.0f} s; "
+                                       "its lines above say why")
+                time.sleep(0.5)
 
     def load_sample_once(self):
         marker = self.settings.data_path / "sample-loaded.json"
@@ -265,7 +273,7 @@ def run(settings: Settings | None = None) -> int:
         services = available_services()
         for name in services:
             platform.spawn(name)
-        platform.wait_ready()
+        platform.wait_ready(services)
         platform.load_sample_once()
         say("running: " + ", ".join(services))
         if "gateway" in services:
