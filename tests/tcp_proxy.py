@@ -49,11 +49,16 @@ class TcpProxy:
         except (OSError, EOFError):  # eventlet's green sockets raise EOFError once closed
             pass
         finally:
-            for s in (src, dst):
-                try:
-                    s.close()
-                except OSError:
-                    pass
+            # Each pipe closes only the socket it reads; the other side is shut down so its
+            # own pipe wakes with EOF (never closed under a reader, see cut).
+            try:
+                dst.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            try:
+                src.close()
+            except OSError:
+                pass
 
     def cut(self):
         """Drop every connection and refuse new ones, as a dead broker would."""
