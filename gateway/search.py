@@ -11,7 +11,7 @@ from .loaders import join
 from .members import Member
 from .notifications import Ask
 from .relay import PageInfo
-from .toolkits import Ordinance, Toolkit, published_for
+from .toolkits import Ordinance, Toolkit
 
 
 class SearchType(graphene.Enum):
@@ -115,7 +115,6 @@ class SearchQuery(graphene.ObjectType):
         edges = [e for e in results["edges"] if e["node"].get("type") in loaders]
         nodes = await join(loaders[e["node"]["type"]].load(e["node"]["id"]) for e in edges)
         # A hit whose record is gone (the index not yet caught up) is left out.
-        nodes = [published_for(ctx, n) if e["node"]["type"] == "toolkit" else n for e, n in zip(edges, nodes)]
         results["edges"] = [{**edge, "node": {**node, "__typename": TYPE_NAMES[edge["node"]["type"]]}}
                             for edge, node in zip(edges, nodes) if node is not None]
         return results

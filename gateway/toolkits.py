@@ -11,12 +11,6 @@ from .relay import connection, drop_none, page_args
 from .scalars import JSON, Date, DateTime
 
 
-def published_for(ctx, toolkit):
-    """The toolkit as given: toolkits already left out what the caller may not see.
-    Kept only for gateway/search.py, which still calls it; drop it with that call."""
-    return toolkit
-
-
 def load_toolkit(ctx, slug) -> Pending | None:
     # toolkits decides what the caller may see: a toolkit hidden from it comes back None
     return ctx.toolkits.load(slug) if slug else None
@@ -315,7 +309,7 @@ class ToolkitsQuery(graphene.ObjectType):
         ctx = info.context
         if version is None and not draft:
             # null for a missing toolkit and for one hidden from the caller alike
-            return ctx.call("toolkits", "get_toolkits", [slug], caller=ctx.identity.caller).then(lambda found: found[0])
+            return load_toolkit(ctx, slug)
         return ctx.call("toolkits", "get_toolkit", slug, version=version, draft=bool(draft),
                         caller=ctx.identity.caller)
 
