@@ -44,6 +44,8 @@ class Settings:
     # Gateway: GraphiQL and introspection (turn off in production), RPC timeout in seconds.
     gateway_graphiql: bool = True
     gateway_rpc_timeout: float = 10.0
+    # Seconds a service waits for another service's answer (clearinghouse.rpc.ServiceRpc).
+    rpc_timeout: float = 10.0
     # Requests a minute per API key, or per client address without one; 0 turns limits off.
     gateway_rate_limit: int = 600
     log_format: str = "text"  # or json: one JSON object a line (clearinghouse.logs)
@@ -64,6 +66,7 @@ class Settings:
             metrics=not _flag(env.get("CLEARINGHOUSE_NO_METRICS")),
             gateway_graphiql=_flag(env.get("GATEWAY_GRAPHIQL") or "on"),
             gateway_rpc_timeout=float(env.get("GATEWAY_RPC_TIMEOUT") or 10.0),
+            rpc_timeout=float(env.get("RPC_TIMEOUT") or 10.0),
             gateway_rate_limit=_per_minute(env.get("GATEWAY_RATE_LIMIT"), default=600),
             log_format="json" if (env.get("LOG_FORMAT") or "").strip().lower() == "json" else "text",
         )

@@ -9,6 +9,7 @@ from nameko import rpc as nameko_rpc
 from nameko.exceptions import RpcTimeout, UnknownService
 from pymongo.errors import ConnectionFailure
 
+from .config import Settings
 from .errors import ClearinghouseError, Unavailable
 
 
@@ -58,3 +59,36 @@ def call(proxy, method: str, *args, timeout: float, **kwargs):
                           f"{timeout:g}s; try again shortly") from None
     finally:
         timer.cancel()
+
+
+class Deadlined:
+    """A service proxy whose every method goes through ``call`` with one deadline:
+    ``Deadlined(proxy, 10).get_member(...)``. Wraps any nameko service proxy."""
+
+    def __init__(self, proxy, timeout: float):
+        self._proxy = proxy
+        self.timeout = timeout
+        self.service_name = proxy.service_name
+
+    def __getattr__(self, method: str):
+        if method.startswith("_"):
+            raise AttributeError(method)
+        return lambda *args, **kwargs: call(self._proxy, method, *args, timeout=self.timeout, **kwargs)
+
+
+class ServiceRpc(nameko_rpc.RpcProxy):
+    """The one RPC client dependency: nameko's RpcProxy, each call with a deadline and a
+    service or bus that is away answered as Unavailable. ``timeout`` defaults to the
+    RPC_TIMEOUT setting."""
+
+    def __init__(self, target_service: str, timeout: float | None = None, **options):
+        super().__init__(target_service, **options)
+        self.timeout = timeout
+
+    def setup(self):
+        super().setup()
+        if self.timeout is None:
+            self.timeout = Settings.from_nameko(self.container.config).rpc_timeout
+
+    def get_dependency(self, worker_ctx):
+        return Deadlined(super().get_dependency(worker_ctx), self.timeout)

@@ -1,7 +1,6 @@
 """The notifications service: entrypoints only. Rules live in domain.py and asks.py,
 storage in store.py, the carrying of deliveries in courier.py."""
 from nameko.events import event_handler
-from nameko.rpc import RpcProxy
 
 from clearinghouse import validation as v
 from clearinghouse.caller import Caller
@@ -11,7 +10,7 @@ from clearinghouse.issue_areas import check_issue_area
 from clearinghouse.metrics import Metrics
 from clearinghouse.outbox import OutboxRelay
 from clearinghouse.paging import check_first
-from clearinghouse.rpc import call, rpc
+from clearinghouse.rpc import ServiceRpc, rpc
 from clearinghouse.store import Store
 
 from . import access, asks, domain, signing
@@ -20,7 +19,6 @@ from .courier import Courier
 from .store import NotificationsStore
 
 MEMBERS_PAGE = 100
-MEMBERS_TIMEOUT = 10.0
 STAFF = {"role": "staff"}  # the followers' emails are private: notifications reads them as staff
 
 
@@ -37,7 +35,7 @@ class NotificationsService:
     metrics = Metrics()
     clock = Clock()
     courier = Courier()
-    members = RpcProxy("members")
+    members = ServiceRpc("members")  # a deadline on every call (RPC_TIMEOUT)
 
     # -- events in -----------------------------------------------------------------------
     @_on("members")
@@ -227,4 +225,4 @@ class NotificationsService:
             after = page["page_info"]["end_cursor"]
 
     def _members(self, method, *args, **kwargs):
-        return call(self.members, method, *args, timeout=MEMBERS_TIMEOUT, **kwargs)
+        return getattr(self.members, method)(*args, **kwargs)

@@ -1,15 +1,17 @@
 """What search reads from the services that own the data, over RPC only: one entity's
 public view when an event names it, and every entity, page by page, for a rebuild.
 
-Every call has a deadline (clearinghouse.rpc.call): nameko's in-service RPC proxy waits
-for ever on a service whose queue exists but that nobody consumes (it is down), and a
-search worker must not.
+Every call has a deadline (clearinghouse.rpc.Deadlined): nameko's RPC proxy waits for
+ever on a service whose queue exists but that nobody consumes (it is down), and a search
+worker must not.
 """
 from __future__ import annotations
 
-from clearinghouse import rpc
+from types import SimpleNamespace
+
 from clearinghouse.errors import NotFound
 from clearinghouse.events import OWNERS
+from clearinghouse.rpc import Deadlined
 
 PAGE = 100
 # Asks are not public: search reads them as staff and decides itself who may find them
@@ -18,14 +20,19 @@ READER = {"role": "staff"}
 
 
 class Owners:
-    def __init__(self, rpc, timeout: float = 10.0):
-        """``rpc`` has one attribute per service (``rpc.members``...): the service's
-        RpcProxy dependencies, or a standalone ClusterRpcProxy."""
-        self.rpc = rpc
-        self.timeout = timeout
+    def __init__(self, proxies):
+        """``proxies`` has one attribute per owning service (``proxies.members``...), each
+        call with a deadline: the search service's ServiceRpc dependencies, or
+        ``Owners.standalone`` over a ClusterRpcProxy."""
+        self.proxies = proxies
+
+    @classmethod
+    def standalone(cls, cluster_proxy, timeout: float) -> "Owners":
+        return cls(SimpleNamespace(**{service: Deadlined(getattr(cluster_proxy, service), timeout)
+                                      for service in set(OWNERS.values())}))
 
     def _call(self, kind: str, method: str, *args, **kwargs):
-        return rpc.call(getattr(self.rpc, OWNERS[kind]), method, *args, timeout=self.timeout, **kwargs)
+        return getattr(getattr(self.proxies, OWNERS[kind]), method)(*args, **kwargs)
 
     def fetch(self, kind: str, entity_key: str) -> dict | None:
         """The entity as search may index it (asks as staff), or None if its owner has no such entity."""

@@ -56,7 +56,7 @@ class Rebuild:
             new = self.index.new_index(self.index.building)
             try:
                 with self.rpc_factory() as rpc:
-                    owners = Owners(rpc, timeout=OWNER_TIMEOUT)
+                    owners = Owners.standalone(rpc, OWNER_TIMEOUT)
                     for kind in index.TYPES:
                         self._load(kind, owners, new)
                 self.index.swap(new)

@@ -5,12 +5,11 @@ import logging
 
 import eventlet
 from nameko.events import event_handler
-from nameko.rpc import RpcProxy
 
 from clearinghouse.errors import Unavailable
 from clearinghouse.events import CATALOG
 from clearinghouse.metrics import Metrics
-from clearinghouse.rpc import rpc
+from clearinghouse.rpc import ServiceRpc, rpc
 
 from . import index
 from .engine import SearchEngine
@@ -38,10 +37,10 @@ class SearchService:
     engine = SearchEngine()
     rebuilds = Rebuilds()
     metrics = Metrics()
-    # the owners, read over RPC only (owners.Owners puts a deadline on every call)
-    members = RpcProxy("members")
-    toolkits = RpcProxy("toolkits")
-    notifications = RpcProxy("notifications")
+    # the owners, read over RPC only, each call with a deadline
+    members = ServiceRpc("members")
+    toolkits = ServiceRpc("toolkits")
+    notifications = ServiceRpc("notifications")
 
     # -- queries --------------------------------------------------------------------------
     @rpc
@@ -93,7 +92,7 @@ class SearchService:
         change nothing). An owner or engine outage puts the event back on its queue."""
         about = event if isinstance(event, dict) else {}
         try:
-            # the service's RpcProxy attributes are the owners' proxies
+            # the service's ServiceRpc attributes are the owners' proxies
             return apply_event(event, self.engine, Owners(self))
         except Unavailable as exc:
             log.warning("event %s not indexed yet (%s); it goes back on the queue", about.get("id"), exc)

@@ -117,7 +117,9 @@ def test_posting_an_ask_while_members_is_down_is_unavailable_and_stores_nothing(
     with kombu.Connection(amqp_uri) as conn:
         kombu.Queue("rpc-members", kombu.Exchange("nameko-rpc", type="topic", durable=True),
                     routing_key="members.*", durable=True)(conn.default_channel).declare()
-    monkeypatch.setattr(notifications_service, "MEMBERS_TIMEOUT", 0.5)
+    from clearinghouse.rpc import ServiceRpc
+    from nameko.testing.utils import get_extension
+    monkeypatch.setattr(get_extension(notifications, ServiceRpc), "timeout", 0.5)
     with pytest.raises(Unavailable, match="members service did not answer"):
         as_staff(rpc).post_ask("mem_0123456789abcdef", {"issue_area": "minimum-wage", "subject": "S", "body": "B"})
     assert database("notifications").asks.count_documents({}) == 0
