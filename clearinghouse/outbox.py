@@ -15,6 +15,7 @@ from eventlet.queue import Empty, LightQueue
 from nameko.events import EventDispatcher
 
 from .metrics import OUTBOX_FAILURES, OUTBOX_PENDING, OUTBOX_PUBLISHED
+from .siblings import Siblings
 from .store import OUTBOX, PENDING, REV, Store
 
 log = logging.getLogger(__name__)
@@ -57,18 +58,17 @@ def _clear(collection, doc, published: set):
 class OutboxRelay(EventDispatcher):
     """Nameko's event dispatcher, driven by the store's outbox instead of by callers."""
 
+    siblings = Siblings()
+
     def __init__(self, **options):
         super().__init__(**options)
         self._wake = LightQueue()
         self._thread = None
 
-    def setup(self):
-        super().setup()
-        # The service's Store provider: its repository names the collections to sweep.
-        self.store = next(d for d in self.container.dependencies if isinstance(d, Store))
-
     def start(self):
         super().start()
+        # The service's Store provider: its repository names the collections to sweep.
+        self.store = self.siblings.find(Store)
         self._thread = self.container.spawn_managed_thread(self._run)
 
     def stop(self):

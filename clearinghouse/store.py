@@ -17,6 +17,7 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 from . import health, paging
 from .config import Settings
 from .errors import Conflict, NotFound, Unavailable
+from .siblings import Siblings
 
 log = logging.getLogger(__name__)
 
@@ -123,14 +124,16 @@ class NotReady:
 
 class Store(DependencyProvider):
     """Gives each worker the service's repository over its own database, once its indexes
-    exist; ``ready`` says whether they do."""
+    exist; ``ready`` says whether they do. Other providers reach it through Siblings."""
 
     ready = False
+    siblings = Siblings()
 
     def __init__(self, repository_cls):
         self.repository_cls = repository_cls
 
     def setup(self):
+        self.siblings.register(Store, self)
         settings = Settings.from_nameko(self.container.config)
         self.client = connect(settings.mongo_uri)
         self.repository = self.repository_cls(self.client[settings.database_name(self.container.service_name)])

@@ -20,6 +20,7 @@ from nameko.extensions import DependencyProvider
 
 from clearinghouse.config import Settings
 from clearinghouse.errors import BadInput, Unavailable
+from clearinghouse.siblings import Siblings
 
 from . import index, transport
 
@@ -153,9 +154,13 @@ class SearchIndex:
 
 
 class SearchEngine(DependencyProvider):
-    """Gives each worker the search index; makes it on start if there is none."""
+    """Gives each worker the search index; Rebuilds, which makes it on start if there is
+    none, reaches it through Siblings."""
+
+    siblings = Siblings()
 
     def setup(self):
+        self.siblings.register(SearchEngine, self)
         self.settings = Settings.from_nameko(self.container.config)
         if not self.settings.elasticsearch_url:
             raise RuntimeError("ELASTICSEARCH_URL is not set; `make run` starts the embedded search server, "

@@ -18,6 +18,7 @@ from nameko.extensions import DependencyProvider
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from clearinghouse.errors import Unavailable
+from clearinghouse.siblings import Siblings
 
 from . import index
 from .engine import SearchEngine
@@ -92,12 +93,14 @@ class Rebuild:
 class Rebuilds(DependencyProvider):
     """Runs rebuilds one at a time in managed threads; starts one when the index is empty."""
 
+    siblings = Siblings()
+
     def setup(self):
-        self.engine = next(d for d in self.container.dependencies if isinstance(d, SearchEngine))
         self.current: Rebuild | None = None
         self.last: Rebuild | None = None
 
     def start(self):
+        self.engine = self.siblings.find(SearchEngine)
         self.container.spawn_managed_thread(self._on_start)
 
     def _on_start(self):
