@@ -34,30 +34,30 @@ def check_member_id(value, field) -> str:
 
 
 def new_ask(author_id: str, fields: dict, now: float) -> tuple[dict, list[dict]]:
-    doc = {"_id": new_id("ask"), "author_id": author_id, **fields, "answers": [],
+    doc = {"id": new_id("ask"), "author_id": author_id, **fields, "answers": [],
            "posted_at": iso(now), "posted_ts": now, "version": 1}
-    data = {"id": doc["_id"], "version": 1, "issue_area": doc["issue_area"], "subject": doc["subject"],
+    data = {"id": doc["id"], "version": 1, "issue_area": doc["issue_area"], "subject": doc["subject"],
             "body": doc["body"], "author_id": author_id, "posted_at": doc["posted_at"]}
-    return doc, [cloudevent("ask.posted", f"ask/{doc['_id']}", data)]
+    return doc, [cloudevent("ask.posted", f"ask/{doc['id']}", data)]
 
 
 def answer(doc: dict, author_id: str, body: str, now: float) -> tuple[dict, list[dict]]:
     if len(doc["answers"]) >= MAX_ANSWERS:
-        raise Conflict(f"ask {doc['_id']} already has {MAX_ANSWERS} answers, the most one ask keeps; "
+        raise Conflict(f"ask {doc['id']} already has {MAX_ANSWERS} answers, the most one ask keeps; "
                        "post a new ask to go on with the conversation")
     body = check_body(body)
     entry = {"author_id": author_id, "body": body, "posted_at": iso(now)}
     new = {**doc, "answers": doc["answers"] + [entry], "version": doc["version"] + 1}
-    data = {"id": doc["_id"], "version": new["version"], "issue_area": doc["issue_area"],
+    data = {"id": doc["id"], "version": new["version"], "issue_area": doc["issue_area"],
             "subject": doc["subject"], "answer_count": len(new["answers"]), "answer": entry}
-    return new, [cloudevent("ask.answered", f"ask/{doc['_id']}", data)]
+    return new, [cloudevent("ask.answered", f"ask/{doc['id']}", data)]
 
 
 def ask_view(doc: dict | None) -> dict | None:
     if doc is None:
         return None
     out = {k: doc[k] for k in ("issue_area", "subject", "body", "author_id", "posted_at", "version")}
-    out["id"] = doc["_id"]
+    out["id"] = doc["id"]
     out["answers"] = [dict(a) for a in doc["answers"]]
     return out
 
@@ -74,10 +74,9 @@ def recipients(members: list[dict], author_id: str) -> list[dict]:
 
 
 def ask_emails(ask: dict, author_name: str | None, followers: list[dict], now: float) -> list[dict]:
-    """One email record per recipient, keyed by ask and member so a redelivered
-    ask.posted queues nobody twice."""
+    """One email record per recipient (the repository keeps one per ask and member)."""
     subject, body = ask_message(ask, author_name)
-    return [{"_id": f"{ask['_id']}:{r['member_id']}", "ask_id": ask["_id"], **r, "subject": subject,
+    return [{"ask_id": ask["id"], **r, "subject": subject,
              "body": body, "status": "pending", "attempts": 0, "due_at": now, "lease_until": 0.0}
             for r in recipients(followers, ask["author_id"])]
 
@@ -87,7 +86,7 @@ def ask_message(ask: dict, author_name: str | None) -> tuple[str, str]:
     area = ISSUE_AREAS.get(ask["issue_area"], ask["issue_area"])
     subject = f"[Ask the network | {area}] {ask['subject']}"
     body = (f"{author_name or 'A member'} asks the network about {area}:\n\n{ask['body']}\n\n"
-            f"Answer with the ask id {ask['_id']}.\n"
+            f"Answer with the ask id {ask['id']}.\n"
             "You get this because you follow this issue area.\n")
     return subject, body
 

@@ -199,8 +199,8 @@ class Courier(DependencyProvider):
             return 0
         subs = self.repo.subscriptions_by_id(chains)
         token = uuid.uuid4().hex
-        claimed = self.repo.claim_many([d["_id"] for chain in chains.values() for d in chain], now, LEASE, token)
-        bodies = self.repo.events(d["event_id"] for chain in chains.values() for d in chain)
+        claimed = self.repo.claim_many([d["id"] for chain in chains.values() for d in chain], now, LEASE, token)
+        bodies = self.repo.event_bodies(d["event_id"] for chain in chains.values() for d in chain)
         started = 0
         for sub_id, chain in chains.items():
             sub = subs.get(sub_id)
@@ -210,8 +210,8 @@ class Courier(DependencyProvider):
                 self.repo.park_queued(sub_id, why)
                 continue
             # only the claimed start of a chain goes: what another worker holds keeps the order
-            ours = list(itertools.takewhile(lambda d: d["_id"] in claimed, chain))
-            rest = [d["_id"] for d in chain[len(ours):] if d["_id"] in claimed]
+            ours = list(itertools.takewhile(lambda d: d["id"] in claimed, chain))
+            rest = [d["id"] for d in chain[len(ours):] if d["id"] in claimed]
             if rest:
                 self.repo.release(rest, token)
             if ours:
@@ -228,37 +228,37 @@ class Courier(DependencyProvider):
             for d in chain:
                 now = self.clock.now()
                 if now - claimed_at > LEASE / 3:  # a slow chain: keep the rest of it ours
-                    self.repo.renew([x["_id"] for x in chain[done:]], token, now + LEASE)
+                    self.repo.renew([x["id"] for x in chain[done:]], token, now + LEASE)
                     claimed_at = now
                 if d["attempts"] == 0:
                     delivery.FIRST_ATTEMPT_SECONDS.labels(sub["channel"]).observe(max(0.0, now - d["created_ts"]))
-                body = bodies[d["event_id"]]["body"]
+                body = bodies[d["event_id"]]
                 outcome = delivery.timed(sub["channel"], lambda: self._attempt(sub, d, body, now))
                 later = self.clock.now()
                 changes, verdict = domain.after_attempt(d, outcome, later, self.rng)
-                self._finish(d["_id"], changes)
+                self._finish(d["id"], changes)
                 done += 1
                 delivery.DELIVERIES.labels(sub["channel"], verdict).inc()
                 sub_changes = domain.subscription_after(sub, verdict, later)
                 if sub_changes:
-                    self.repo.update_subscription(sub["_id"], sub_changes)
+                    self.repo.update_subscription(sub["id"], sub_changes)
                     sub = {**sub, **sub_changes}
                     if not sub["active"]:
                         self._flush()
-                        self.repo.park_queued(sub["_id"], f"subscription disabled: {sub['disabled_reason']}")
+                        self.repo.park_queued(sub["id"], f"subscription disabled: {sub['disabled_reason']}")
                         return
                 if verdict not in ("succeeded", "unsendable"):  # a bad message holds up nothing
                     return
         except Exception:
-            log.exception("delivering to subscription %s failed; its deliveries stay queued", sub["_id"])
+            log.exception("delivering to subscription %s failed; its deliveries stay queued", sub["id"])
         finally:
             if done < len(chain):
                 try:
-                    self.repo.release([d["_id"] for d in chain[done:]], token)
+                    self.repo.release([d["id"] for d in chain[done:]], token)
                 except Exception:  # the lease runs out on its own
                     pass
-            lane.in_flight.discard(sub["_id"])
-            lane.finished.add(sub["_id"])
+            lane.in_flight.discard(sub["id"])
+            lane.finished.add(sub["id"])
             self._flush_soon()
 
     # Outcomes are written in batches: one round trip for many deliveries.
@@ -329,7 +329,7 @@ class Courier(DependencyProvider):
                 self.repo.park_queued(d["subscription_id"], "subscription deleted or disabled")
                 continue
             groups.setdefault((sub["email"].lower(), d["digest_day"]), []).append(d)
-        bodies = self.repo.events(d["event_id"] for d in due)
+        bodies = self.repo.event_bodies(d["event_id"] for d in due)
         pile = eventlet.GreenPile(self.mail.pool)
         for (address, day), items in sorted(groups.items(), key=lambda kv: kv[0][1]):
             pile.spawn(self._send_digest, address, day, items, bodies, now)
@@ -337,18 +337,18 @@ class Courier(DependencyProvider):
 
     def _send_digest(self, address: str, day: str, items: list[dict], bodies: dict, now: float) -> bool:
         # claimed one by one: another sweep (or instance) may be sending this digest
-        items = [d for d in items if self.repo.claim(d["_id"], now, LEASE)]
+        items = [d for d in items if self.repo.claim(d["id"], now, LEASE)]
         if not items:
             return False
         events, seen = [], set()
         for d in sorted(items, key=lambda d: d["seq"]):
             if d["event_id"] not in seen:
                 seen.add(d["event_id"])
-                events.append(json.loads(bodies[d["event_id"]]["body"]))
+                events.append(json.loads(bodies[d["event_id"]]))
         subject, text = digest_message(day, events)
         outcome = delivery.timed("email", lambda: self._mail(address, subject, text))
         later = self.clock.now()
-        ids = [d["_id"] for d in items]
+        ids = [d["id"] for d in items]
         attempt = {"last_attempt_at": domain.iso(later), "lease_until": 0.0, "last_error": outcome.describe()}
         if outcome.ok:
             self.repo.finish_many(ids, {**attempt, "status": "succeeded", "due_at": None, "last_status_code": 250,
@@ -365,7 +365,7 @@ class Courier(DependencyProvider):
         """The due emails of network asks, on the mail pool, waited for here."""
         pile = eventlet.GreenPile(self.mail.pool)
         for record in self.repo.due_ask_emails(now, BATCH):
-            if self.repo.claim_ask_email(record["_id"], now, LEASE):
+            if self.repo.claim_ask_email(record["id"], now, LEASE):
                 pile.spawn(self._send_ask_email, record)
         return sum(pile)
 
@@ -373,6 +373,6 @@ class Courier(DependencyProvider):
         outcome = self._mail(record["email"], record["subject"], record["body"])
         later = self.clock.now()
         changes, verdict = domain.after_attempt(record, outcome, later, self.rng)
-        self.repo.finish_ask_email(record["_id"], changes)
+        self.repo.finish_ask_email(record["id"], changes)
         delivery.DELIVERIES.labels("ask_email", verdict).inc()
         return outcome.ok

@@ -92,7 +92,7 @@ def check_subscription(data) -> dict:
 
 def new_subscription(owner_id: str | None, fields: dict, secret: str, now: float) -> dict:
     return {
-        "_id": new_id("sub"), "owner_id": owner_id, **fields, "active": True,
+        "id": new_id("sub"), "owner_id": owner_id, **fields, "active": True,
         "disabled_reason": None, "failing_since": None, "created_at": iso(now), "created_ts": now,
         "secrets": [{"secret": secret, "expires_ts": None}] if secret else [], "version": 1,
     }
@@ -101,8 +101,8 @@ def new_subscription(owner_id: str | None, fields: dict, secret: str, now: float
 def subscription_view(doc: dict) -> dict:
     out = {k: doc.get(k) for k in ("owner_id", "channel", "url", "email", "event_types", "issue_areas",
                                    "states", "mode", "active", "disabled_reason", "created_at")}
-    out["id"] = doc["_id"]
-    out["active"] = bool(doc.get("active"))  # $set may hand a stored boolean back as 0/1
+    out["id"] = doc["id"]
+    out["active"] = bool(doc.get("active"))
     return out
 
 
@@ -115,7 +115,7 @@ def check_room_for_one_more(owner_id: str | None, count: int):
 def rotate(doc: dict, secret: str, now: float) -> dict:
     """A new signing secret; the current one keeps signing for ROTATION_OVERLAP."""
     if doc["channel"] != "webhook":
-        raise BadInput(f"subscription {doc['_id']} is an email subscription; only webhooks have a secret")
+        raise BadInput(f"subscription {doc['id']} is an email subscription; only webhooks have a secret")
     kept = [{**s, "expires_ts": s["expires_ts"] or now + ROTATION_OVERLAP}
             for s in doc.get("secrets", []) if s["expires_ts"] is None or s["expires_ts"] > now]
     return {**doc, "secrets": [{"secret": secret, "expires_ts": None}] + kept, "version": doc["version"] + 1}
@@ -169,7 +169,7 @@ def matches(sub: dict, event: dict) -> bool:
 def new_delivery(sub: dict, event: dict, seq: int, now: float) -> dict:
     digest = sub["mode"] == "daily_digest"
     return {
-        "_id": new_id("dlv"), "subscription_id": sub["_id"], "owner_id": sub["owner_id"],
+        "id": new_id("dlv"), "subscription_id": sub["id"], "owner_id": sub["owner_id"],
         "channel": sub["channel"], "mode": sub["mode"], "event_id": event["id"], "event_type": event["type"],
         "seq": seq, "status": "pending", "attempts": 0, "created_ts": now, "created_at": iso(now),
         # a digest delivery waits for its day to end; a realtime one is due at once
@@ -182,7 +182,7 @@ def new_delivery(sub: dict, event: dict, seq: int, now: float) -> dict:
 def delivery_view(doc: dict) -> dict:
     out = {k: doc.get(k) for k in ("subscription_id", "event_id", "event_type", "status", "attempts",
                                    "last_attempt_at", "last_status_code", "last_error")}
-    out["id"] = doc["_id"]
+    out["id"] = doc["id"]
     out["next_attempt_at"] = iso(doc.get("due_at")) if doc["status"] in QUEUED else None
     return out
 
@@ -280,5 +280,5 @@ def subscription_after(sub: dict, verdict: str, now: float) -> dict | None:
 
 def check_replayable(sub: dict):
     if not sub["active"]:
-        raise Conflict(f"subscription {sub['_id']} is disabled ({sub.get('disabled_reason') or 'by its owner'}); "
+        raise Conflict(f"subscription {sub['id']} is disabled ({sub.get('disabled_reason') or 'by its owner'}); "
                        "set it active before replaying")

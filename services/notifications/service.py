@@ -1,5 +1,5 @@
 """The notifications service: entrypoints only. Rules live in domain.py and asks.py,
-storage in store.py, the carrying of deliveries in courier.py."""
+storage in repository.py, the carrying of deliveries in courier.py."""
 from nameko.events import event_handler
 
 from clearinghouse import validation as v
@@ -16,7 +16,7 @@ from clearinghouse.store import Store
 from . import access, asks, domain, signing
 from .clock import Clock
 from .courier import Courier
-from .store import NotificationsStore
+from .repository import NotificationsRepository
 
 MEMBERS_PAGE = 100
 STAFF = {"role": "staff"}  # the followers' emails are private: notifications reads them as staff
@@ -30,7 +30,7 @@ def _on(source):
 class NotificationsService:
     name = "notifications"
 
-    store = Store(NotificationsStore)
+    store = Store(NotificationsRepository)
     events = OutboxRelay()
     metrics = Metrics()
     clock = Clock()
@@ -168,7 +168,7 @@ class NotificationsService:
         fields = asks.check_ask(data)
         self._check_member(author_id)
         doc, events = asks.new_ask(author_id, fields, self.clock.now())
-        return asks.ask_view(self.store.insert("asks", doc, events))
+        return asks.ask_view(self.store.insert_ask(doc, events))
 
     @rpc
     def answer_ask(self, ask_id, author_id, body, caller=None):
@@ -179,8 +179,7 @@ class NotificationsService:
         author_id = asks.check_member_id(access.ask_author(caller, author_id, "answerAsk"), "author_id")
         body = asks.check_body(body)
         self._check_member(author_id)
-        doc, _ = self.store.modify("asks", ask_id, lambda d: asks.answer(d, author_id, body, self.clock.now()))
-        return asks.ask_view(doc)
+        return asks.ask_view(self.store.modify_ask(ask_id, lambda d: asks.answer(d, author_id, body, self.clock.now())))
 
     @rpc
     def get_ask(self, ask_id, caller=None):

@@ -14,7 +14,7 @@ PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
 
 
 def sub(**fields):
-    base = {"_id": "sub_0000000000000001", "owner_id": "org_0000000000000001", "channel": "webhook",
+    base = {"id": "sub_0000000000000001", "owner_id": "org_0000000000000001", "channel": "webhook",
             "mode": "realtime", "event_types": [], "issue_areas": [], "states": [], "active": True}
     return {**base, **fields}
 

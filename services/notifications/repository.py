@@ -1,5 +1,7 @@
-"""The notifications repository over pymongo: subscriptions, the events they matched,
-deliveries (one per subscription and event, by a unique key), asks and ask emails."""
+"""The notifications repository over pymongo, the only module that speaks MongoDB:
+subscriptions, the events they matched, deliveries (one per subscription and event, by a
+unique key), asks and ask emails. The rest of the service sees entities with an ``id``;
+here an entity's id is its document's ``_id``."""
 from __future__ import annotations
 
 import json
@@ -9,11 +11,33 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from clearinghouse import paging
 from clearinghouse.errors import Conflict, NotFound
-from clearinghouse.store import Repository
+from clearinghouse.store import OUTBOX, PENDING, REV, Repository
 
 from .domain import QUEUED
 
 DUPLICATE = 11000
+BOOKKEEPING = ("_id", OUTBOX, PENDING, REV)
+
+
+def stored(entity: dict) -> dict:
+    """The document for an entity."""
+    return {"_id": entity["id"], **{k: v for k, v in entity.items() if k != "id"}}
+
+
+def entity(doc: dict | None) -> dict | None:
+    """The entity a document holds, without the store's bookkeeping."""
+    if doc is None:
+        return None
+    out = {k: v for k, v in doc.items() if k not in BOOKKEEPING}
+    out["id"] = doc["_id"]
+    if "active" in out:
+        out["active"] = bool(out["active"])  # $set may hand a stored boolean back as 0/1
+    return out
+
+
+def ask_email_key(ask_id: str, member_id: str) -> str:
+    # one email per ask and member: a redelivered ask.posted queues nobody twice
+    return f"{ask_id}:{member_id}"
 
 
 def _insert_ignoring_duplicates(collection, docs: list[dict]) -> int:
@@ -28,7 +52,7 @@ def _insert_ignoring_duplicates(collection, docs: list[dict]) -> int:
         return exc.details.get("nInserted", 0)
 
 
-class NotificationsStore(Repository):
+class NotificationsRepository(Repository):
     outbox_collections = ("asks",)
 
     def ensure_indexes(self):
@@ -42,11 +66,26 @@ class NotificationsStore(Repository):
         self.db.asks.create_index([("issue_area", ASCENDING), ("posted_ts", DESCENDING)])
         self.db.ask_emails.create_index([("status", ASCENDING), ("due_at", ASCENDING)])
 
+    def _newest_first(self, collection: str, query: dict, first: int, after, field: str, field_type, kind: str):
+        """A page by ``field`` then id, newest first (Repository.page reads oldest first
+        only); the cursor is checked by paging.decode as there."""
+        position = paging.decode(after, kind=kind, types=(field_type, str))
+        find = dict(query)
+        if position is not None:
+            value, last_id = position
+            find["$or"] = [{field: {"$lt": value}}, {field: value, "_id": {"$lt": last_id}}]
+        rows = list(self.db[collection].find(find).sort([(field, -1), ("_id", -1)]).limit(first + 1))
+        total = self.db[collection].count_documents(query)
+        page = paging.page(rows, first, total, lambda d: [field_type(d[field]), d["_id"]], kind=kind)
+        for edge in page["edges"]:
+            edge["node"] = entity(edge["node"])
+        return page
+
     # -- subscriptions -----------------------------------------------------------------
-    def insert_subscription(self, doc: dict) -> dict:
-        self.db.subscriptions.insert_one(doc)
+    def insert_subscription(self, sub: dict) -> dict:
+        self.db.subscriptions.insert_one(stored(sub))
         self._changed()
-        return doc
+        return sub
 
     def _changed(self):
         # after every subscription write, so a cache that saw the old revision reloads
@@ -57,27 +96,27 @@ class NotificationsStore(Repository):
         return doc["value"] if doc else 0
 
     def subscription(self, subscription_id: str) -> dict | None:
-        return self.db.subscriptions.find_one({"_id": subscription_id})
+        return entity(self.db.subscriptions.find_one({"_id": subscription_id}))
 
     def subscriptions(self, filtered: bool, owner_id: str | None = None) -> list[dict]:
         """Every subscription, or (``filtered``) those of one owner; None is staff's own."""
         query = {"owner_id": owner_id} if filtered else {}
-        return list(self.db.subscriptions.find(query).sort([("created_ts", 1), ("_id", 1)]))
+        return [entity(d) for d in self.db.subscriptions.find(query).sort([("created_ts", 1), ("_id", 1)])]
 
     def count_subscriptions(self, owner_id: str | None) -> int:
         return self.db.subscriptions.count_documents({"owner_id": owner_id})
 
     def active_subscriptions(self) -> list[dict]:
-        return list(self.db.subscriptions.find({"active": True}, {"secrets": 0}))
+        return [entity(d) for d in self.db.subscriptions.find({"active": True}, {"secrets": 0})]
 
     def subscriptions_by_id(self, ids) -> dict:
-        return {d["_id"]: d for d in self.db.subscriptions.find({"_id": {"$in": list(ids)}})}
+        return {d["_id"]: entity(d) for d in self.db.subscriptions.find({"_id": {"$in": list(ids)}})}
 
     def save_subscription(self, new: dict, read: dict) -> dict:
         """Store ``new`` if nobody changed the subscription since we ``read`` it."""
-        result = self.db.subscriptions.replace_one({"_id": read["_id"], "version": read["version"]}, new)
+        result = self.db.subscriptions.replace_one({"_id": read["id"], "version": read["version"]}, stored(new))
         if result.matched_count != 1:
-            raise Conflict(f"subscription {read['_id']} changed while you edited it; read it again and retry")
+            raise Conflict(f"subscription {read['id']} changed while you edited it; read it again and retry")
         self._changed()
         return new
 
@@ -104,14 +143,12 @@ class NotificationsStore(Repository):
             return self.db.events.find_one({"_id": event["id"]}, {"seq": 1})["seq"]
         return seq
 
-    def events(self, event_ids) -> dict:
-        return {d["_id"]: d for d in self.db.events.find({"_id": {"$in": list(set(event_ids))}})}
+    def event_bodies(self, event_ids) -> dict:
+        """Each kept event's body (its JSON), by event id."""
+        return {d["_id"]: d["body"] for d in self.db.events.find({"_id": {"$in": list(set(event_ids))}})}
 
-    def insert_deliveries(self, docs: list[dict]) -> int:
-        return _insert_ignoring_duplicates(self.db.deliveries, docs)
-
-    def delivery(self, delivery_id: str) -> dict | None:
-        return self.db.deliveries.find_one({"_id": delivery_id})
+    def insert_deliveries(self, deliveries: list[dict]) -> int:
+        return _insert_ignoring_duplicates(self.db.deliveries, [stored(d) for d in deliveries])
 
     def due_deliveries(self, now: float, mode: str, limit: int, skip=(), channel: str | None = None) -> list[dict]:
         """Queued deliveries due by ``now`` in arrival order (of one channel if given),
@@ -120,7 +157,7 @@ class NotificationsStore(Repository):
                  **({"channel": channel} if channel else {})}
         if skip:
             query["subscription_id"] = {"$nin": sorted(skip)}
-        return list(self.db.deliveries.find(query).sort([("seq", 1), ("_id", 1)]).limit(limit))
+        return [entity(d) for d in self.db.deliveries.find(query).sort([("seq", 1), ("_id", 1)]).limit(limit)]
 
     def waiting_heads(self, now: float) -> set:
         """Subscriptions with a delivery waiting for a later retry: nothing queued behind
@@ -174,44 +211,41 @@ class NotificationsStore(Repository):
     def page_deliveries(self, subscription_id: str, status: str | None, first: int, after):
         """Newest first, by arrival order, then id."""
         query = {"subscription_id": subscription_id, **({"status": status} if status else {})}
-        find = dict(query)
-        # checked: only an int and a string come out of a client's cursor
-        position = paging.decode(after, kind="deliveries", types=(int, str))
-        if position is not None:
-            seq, last_id = position
-            find["$or"] = [{"seq": {"$lt": seq}}, {"seq": seq, "_id": {"$lt": last_id}}]
-        rows = list(self.db.deliveries.find(find).sort([("seq", -1), ("_id", -1)]).limit(first + 1))
-        total = self.db.deliveries.count_documents(query)
-        return paging.page(rows, first, total, lambda d: [int(d["seq"]), d["_id"]], kind="deliveries")
+        return self._newest_first("deliveries", query, first, after, "seq", int, kind="deliveries")
 
     # -- asks ------------------------------------------------------------------------------
+    def insert_ask(self, ask: dict, events: list[dict]) -> dict:
+        return entity(self.insert("asks", stored(ask), events))
+
+    def modify_ask(self, ask_id: str, change) -> dict:
+        """Apply ``change(ask) -> (new ask, events)`` and store it (read again on a race)."""
+        def on_document(doc):
+            new, events = change(entity(doc))
+            return stored(new), events
+        doc, _ = self.modify("asks", ask_id, on_document)
+        return entity(doc)
+
     def ask(self, ask_id: str) -> dict:
         doc = self.db.asks.find_one({"_id": ask_id})
         if doc is None:
             raise NotFound(f"no ask {ask_id!r}")
-        return doc
+        return entity(doc)
 
     def asks(self, ask_ids) -> dict:
-        return {d["_id"]: d for d in self.db.asks.find({"_id": {"$in": list(ask_ids)}})}
+        return {d["_id"]: entity(d) for d in self.db.asks.find({"_id": {"$in": list(ask_ids)}})}
 
     def page_asks(self, issue_area: str | None, first: int, after):
         """Newest first."""
         query = {"issue_area": issue_area} if issue_area else {}
-        find = dict(query)
-        position = paging.decode(after, kind="asks", types=(float, str))
-        if position is not None:
-            ts, last_id = position
-            find["$or"] = [{"posted_ts": {"$lt": ts}}, {"posted_ts": ts, "_id": {"$lt": last_id}}]
-        rows = list(self.db.asks.find(find).sort([("posted_ts", -1), ("_id", -1)]).limit(first + 1))
-        total = self.db.asks.count_documents(query)
-        return paging.page(rows, first, total, lambda d: [float(d["posted_ts"]), d["_id"]], kind="asks")
+        return self._newest_first("asks", query, first, after, "posted_ts", float, kind="asks")
 
-    def insert_ask_emails(self, docs: list[dict]) -> int:
+    def insert_ask_emails(self, records: list[dict]) -> int:
+        docs = [{"_id": ask_email_key(r["ask_id"], r["member_id"]), **r} for r in records]
         return _insert_ignoring_duplicates(self.db.ask_emails, docs)
 
-    def due_ask_emails(self, now: float, limit: int, ask_id: str | None = None) -> list[dict]:
-        query = {"status": {"$in": list(QUEUED)}, "due_at": {"$lte": now}, **({"ask_id": ask_id} if ask_id else {})}
-        return list(self.db.ask_emails.find(query).limit(limit))
+    def due_ask_emails(self, now: float, limit: int) -> list[dict]:
+        query = {"status": {"$in": list(QUEUED)}, "due_at": {"$lte": now}}
+        return [entity(d) for d in self.db.ask_emails.find(query).limit(limit)]
 
     def claim_ask_email(self, email_id: str, now: float, lease: float) -> bool:
         return self.db.ask_emails.update_one(
