@@ -16,10 +16,6 @@ class Identity:
     owner_kind: str | None = None  # member, organization or None
 
     @property
-    def is_staff(self) -> bool:
-        return self.role == "staff"
-
-    @property
     def caller(self) -> dict:
         """What the services are told of this caller (clearinghouse.caller.Caller on the wire)."""
         return {"role": self.role, "owner_id": self.owner_id, "owner_kind": self.owner_kind}

@@ -1,6 +1,6 @@
 """Batching per request in graphql-core's synchronous executor.
 
-Resolvers return a ``Pending`` (from a ``Loader`` or a direct ``Calls.defer``) or are
+Resolvers return a ``Pending`` (from a ``Loader`` or ``RequestContext.call``) or are
 ``async def`` functions that await them. graphql-core treats both as awaitables; instead
 of an asyncio loop, a small ``Scheduler`` steps those coroutines until every one is
 waiting, then dispatches all queued loads at once (each loader's keys in one RPC, the
@@ -105,15 +105,26 @@ def join(pendings) -> Pending:
 
 
 class Loader:
-    """Collects keys during a step; ``dispatch`` fetches them with one call to
+    """Collects keys during a step; the Scheduler's dispatch fetches them with one call to
     ``fetch(keys) -> values`` (same order, None where missing). Keys are cached for the
-    request, so a member sponsoring five ordinances is fetched once."""
+    request, so a member sponsoring five ordinances is fetched once.
 
-    def __init__(self, fetch, max_batch=100):
-        self.fetch = fetch
-        self.max_batch = max_batch
+    A subclass is one relation, named for it (``MembersById``), and says how to fetch it;
+    ``Kind.of(context)`` is the request's one loader of that kind."""
+
+    max_batch = 100
+
+    def __init__(self, context):
+        self.context = context
         self._cache: dict = {}
         self._queue: list = []
+
+    @classmethod
+    def of(cls, context) -> "Loader":
+        return context.scheduler.loader(cls, context)
+
+    def fetch(self, keys) -> list:
+        raise NotImplementedError
 
     def load(self, key) -> Pending:
         if key not in self._cache:
@@ -164,15 +175,17 @@ class Scheduler:
     """Steps coroutines and dispatches loads for one request (one green thread)."""
 
     def __init__(self, pool_size=8):
-        self.loaders: list[Loader] = []
+        self.loaders: dict[type, Loader] = {}
         self._deferred: list[Deferred] = []
         self._ready = deque()
         self._pool_size = pool_size
         self.dispatches = 0
 
-    def loader(self, fetch, max_batch=100) -> Loader:
-        loader = Loader(fetch, max_batch)
-        self.loaders.append(loader)
+    def loader(self, kind: type[Loader], context) -> Loader:
+        """The request's one ``kind`` loader, made at its first use."""
+        loader = self.loaders.get(kind)
+        if loader is None:
+            loader = self.loaders[kind] = kind(context)
         return loader
 
     def defer(self, call) -> Pending:
@@ -217,7 +230,7 @@ class Scheduler:
 
     def dispatch(self) -> bool:
         """Run every queued batch and deferred call, in parallel; False if there were none."""
-        runs = [run for loader in self.loaders if loader.has_queue for run in loader.batches()]
+        runs = [run for loader in self.loaders.values() if loader.has_queue for run in loader.batches()]
         runs += [d.run for d in self._deferred]
         self._deferred = []
         if not runs:

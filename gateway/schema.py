@@ -1,11 +1,14 @@
 """The GraphQL schema (../shared/schema.graphql, with a few additions), assembled from
-one module per service."""
+one package per service: each holds its types, queries, mutations and loaders."""
 import graphene
 
-from .members import MembersMutation, MembersQuery
-from .notifications import NotificationsMutation, NotificationsQuery
-from .search import SearchQuery
-from .toolkits import ToolkitsMutation, ToolkitsQuery
+from .members.mutations import MembersMutation
+from .members.queries import MembersQuery
+from .notifications.mutations import NotificationsMutation
+from .notifications.queries import NotificationsQuery
+from .search.queries import SearchQuery
+from .toolkits.mutations import ToolkitsMutation
+from .toolkits.queries import ToolkitsQuery
 
 
 class Query(MembersQuery, ToolkitsQuery, SearchQuery, NotificationsQuery, graphene.ObjectType):

@@ -1,5 +1,5 @@
 """The gateway: one GraphQL API over every service, on WEB_SERVER_ADDRESS (GATEWAY_PORT).
-Entrypoints only; the work is in endpoint.py and the schema modules."""
+Entrypoints only; the work is in endpoint.py and the schema's packages."""
 from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
 from nameko.timer import timer

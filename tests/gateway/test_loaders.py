@@ -5,7 +5,22 @@ from graphql import execute, parse
 
 from clearinghouse.errors import NotFound
 from gateway.errors import format_error
-from gateway.loaders import BatchingExecutionContext, Pending, Scheduler, join, run_execution
+from gateway.loaders import BatchingExecutionContext, Loader, Pending, Scheduler, join, run_execution
+
+
+class PeopleById(Loader):
+    def fetch(self, ids):
+        self.context.fetches.append(("people", list(ids)))
+        if self.context.fail_people:
+            raise self.context.fail_people
+        return [{"id": i, "name": f"Person {i}", "friend_ids": [f"{i}-friend"]} if not i.startswith("gone")
+                else None for i in ids]
+
+
+class PlacesById(Loader):
+    def fetch(self, ids):
+        self.context.fetches.append(("places", list(ids)))
+        return [{"id": i, "name": f"Place {i}"} for i in ids]
 
 
 class Context:
@@ -14,19 +29,13 @@ class Context:
         self.fetches = []
         self.fail_people = fail_people
 
-        def people(ids):
-            self.fetches.append(("people", list(ids)))
-            if self.fail_people:
-                raise self.fail_people
-            return [{"id": i, "name": f"Person {i}", "friend_ids": [f"{i}-friend"]} if not i.startswith("gone")
-                    else None for i in ids]
+    @property
+    def people(self) -> Loader:
+        return PeopleById.of(self)
 
-        def places(ids):
-            self.fetches.append(("places", list(ids)))
-            return [{"id": i, "name": f"Place {i}"} for i in ids]
-
-        self.people = self.scheduler.loader(people)
-        self.places = self.scheduler.loader(places)
+    @property
+    def places(self) -> Loader:
+        return PlacesById.of(self)
 
     def call(self, value):
         def run():
@@ -156,10 +165,25 @@ def test_a_missing_entity_in_a_non_null_list_is_an_error_not_a_crash():
     assert result.errors is None
 
 
+class Recorded(Loader):
+    """Keys upper-cased ("x" is missing), each batch's keys kept in ``context.calls``."""
+
+    def fetch(self, keys):
+        self.context.calls.append(list(keys))
+        return [k.upper() if k != "x" else None for k in keys]
+
+
+class Plain:
+    def __init__(self):
+        self.scheduler = Scheduler()
+        self.calls = []
+
+
 def test_load_many_keeps_order_and_none_and_fetches_each_key_once():
-    scheduler = Scheduler()
-    calls = []
-    loader = scheduler.loader(lambda keys: calls.append(list(keys)) or [k.upper() if k != "x" else None for k in keys])
+    context = Plain()
+    scheduler, calls = context.scheduler, context.calls
+    loader = Recorded.of(context)
+    assert Recorded.of(context) is loader  # one loader of a kind per request
     many = loader.load_many(["b", "a", "x", "b"])
     one = loader.load("a")
     assert scheduler.dispatch() is True
@@ -168,15 +192,26 @@ def test_load_many_keeps_order_and_none_and_fetches_each_key_once():
     assert scheduler.dispatch() is False
 
 
+class InFours(Loader):
+    max_batch = 4
+
+    def fetch(self, keys):
+        self.context.calls.append(len(keys))
+        return list(keys)
+
+
+class ShortAnswer(Loader):
+    def fetch(self, keys):
+        return [1]
+
+
 def test_batches_are_split_at_max_batch_and_a_short_answer_is_an_error():
-    scheduler = Scheduler()
-    sizes = []
-    loader = scheduler.loader(lambda keys: sizes.append(len(keys)) or list(keys), max_batch=4)
-    values = loader.load_many(range(10))
+    context = Plain()
+    scheduler, sizes = context.scheduler, context.calls
+    values = InFours.of(context).load_many(range(10))
     scheduler.dispatch()
     assert sizes == [4, 4, 2] and values.result() == list(range(10))
-    bad = scheduler.loader(lambda keys: [1])
-    pending = bad.load_many(["a", "b"])
+    pending = ShortAnswer.of(context).load_many(["a", "b"])
     scheduler.dispatch()
     with pytest.raises(RuntimeError, match="returned 1 values"):
         pending.result()

@@ -1,19 +1,18 @@
-"""Toolkits, ordinances and preemption: the toolkits service's part of the schema."""
+"""The toolkits service's object types, connections and inputs."""
 import graphene
 
-from clearinghouse import ocd, validation
-from clearinghouse.issue_areas import check_issue_area
-
-from .limits import first_argument
-from .loaders import Pending
-from .members import Jurisdiction, Member, jurisdiction_of
-from .relay import connection, drop_none, page_args
-from .scalars import JSON, Date, DateTime
+from ..connections import connection
+from ..limits import first_argument
+from ..loaders import Pending
+from ..members.loaders import MembersById
+from ..members.types import Jurisdiction, Member, jurisdiction_of
+from ..scalars import JSON, Date, DateTime
+from .loaders import OrdinancesById, OrdinancesByToolkit, ToolkitsBySlug
 
 
 def load_toolkit(ctx, slug) -> Pending | None:
     # toolkits decides what the caller may see: a toolkit hidden from it comes back None
-    return ctx.toolkits.load(slug) if slug else None
+    return ToolkitsBySlug.of(ctx).load(slug) if slug else None
 
 
 def present(pending: Pending) -> Pending:
@@ -67,11 +66,11 @@ class Toolkit(graphene.ObjectType):
 
     @staticmethod
     def resolve_experts(toolkit, info):
-        return present(info.context.members.load_many(toolkit.get("expert_ids") or []))
+        return present(MembersById.of(info.context).load_many(toolkit.get("expert_ids") or []))
 
     @staticmethod
     def resolve_ordinances(toolkit, info, first):
-        return info.context.toolkit_ordinances.load(toolkit["slug"]).then(lambda ordinances: ordinances[:first])
+        return OrdinancesByToolkit.of(info.context).load(toolkit["slug"]).then(lambda ordinances: ordinances[:first])
 
     @staticmethod
     def resolve_talking_points(toolkit, info):
@@ -115,7 +114,7 @@ class Ordinance(graphene.ObjectType):
 
     @staticmethod
     def resolve_sponsors(ordinance, info):
-        return present(info.context.members.load_many(ordinance.get("sponsor_ids") or []))
+        return present(MembersById.of(info.context).load_many(ordinance.get("sponsor_ids") or []))
 
     @staticmethod
     def resolve_actions(ordinance, info, first):
@@ -179,7 +178,7 @@ class ProvisionRow(graphene.ObjectType):
 
     @staticmethod
     def resolve_ordinance(row, info):
-        return info.context.ordinances.load(row["ordinance_id"])
+        return OrdinancesById.of(info.context).load(row["ordinance_id"])
 
     @staticmethod
     def resolve_jurisdiction(row, info):
@@ -263,148 +262,3 @@ class PreemptionInput(graphene.InputObjectType):
     voids_existing_laws = graphene.Boolean()
     notes = graphene.String()
     source_url = graphene.String()
-
-
-def _ordinance_filter(filter) -> dict:
-    checked = drop_none(filter or {})
-    if "state" in checked:
-        checked["state"] = ocd.check_state(checked["state"], "filter.state")
-    if "jurisdiction" in checked:
-        ocd.check_division(checked["jurisdiction"], "filter.jurisdiction")
-    if "issue_area" in checked:
-        check_issue_area(checked["issue_area"], "filter.issueArea")
-    if "sponsor_id" in checked:
-        validation.identifier(checked["sponsor_id"], "filter.sponsorId", "mem")
-    return checked
-
-
-class ToolkitsQuery(graphene.ObjectType):
-    status_definitions = graphene.List(graphene.NonNull(StatusDefinition), required=True)
-    toolkit = graphene.Field(Toolkit, slug=graphene.String(required=True),
-                             version=graphene.Int(description="a published version; latest when omitted"),
-                             draft=graphene.Boolean(description="the pending draft (STAFF)"))
-    toolkits = graphene.Field(ToolkitConnection, required=True,
-                              **page_args(issue_area=graphene.String(), status=ToolkitStatus()),
-                              description="Published toolkits (STAFF also sees drafts; archived ones on request).")
-    ordinance = graphene.Field(Ordinance, id=graphene.ID(required=True))
-    ordinances = graphene.Field(OrdinanceConnection, required=True, **page_args(filter=OrdinanceFilter()))
-    preemptions = graphene.List(graphene.NonNull(Preemption), required=True,
-                                state=graphene.String(), issue_area=graphene.String())
-    can_pass = graphene.Field(PassCheck, required=True, jurisdiction=graphene.ID(required=True),
-                              issue_area=graphene.String(required=True),
-                              description="Can this jurisdiction pass a law on this issue, and who already has?")
-    spread = graphene.List(graphene.NonNull(Ordinance), required=True, issue_area=graphene.String(required=True),
-                           first=first_argument(), description="Where an issue's ordinances have spread, oldest first.")
-    compare_provisions = graphene.Field(ProvisionComparison, required=True,
-                                        issue_area=graphene.String(required=True),
-                                        ordinance_ids=graphene.List(graphene.NonNull(graphene.ID)))
-
-    @staticmethod
-    def resolve_status_definitions(root, info):
-        return info.context.call("toolkits", "status_definitions")
-
-    # Who sees drafts, and who may write, is decided by toolkits from the caller passed here.
-    @staticmethod
-    def resolve_toolkit(root, info, slug, version=None, draft=False):
-        ctx = info.context
-        if version is None and not draft:
-            # null for a missing toolkit and for one hidden from the caller alike
-            return load_toolkit(ctx, slug)
-        return ctx.call("toolkits", "get_toolkit", slug, version=version, draft=bool(draft),
-                        caller=ctx.identity.caller)
-
-    @staticmethod
-    def resolve_toolkits(root, info, first, after=None, issue_area=None, status=None):
-        ctx = info.context
-        if issue_area is not None:
-            check_issue_area(issue_area)
-        return ctx.call("toolkits", "list_toolkits", issue_area=issue_area, status=getattr(status, "value", status),
-                        first=first, after=after, caller=ctx.identity.caller)
-
-    @staticmethod
-    def resolve_ordinance(root, info, id):
-        return info.context.ordinances.load(validation.identifier(id, "id", "ord"))
-
-    @staticmethod
-    def resolve_ordinances(root, info, first, after=None, filter=None):
-        return info.context.call("toolkits", "list_ordinances", _ordinance_filter(filter),
-                                 first=first, after=after, caller=info.context.identity.caller)
-
-    @staticmethod
-    def resolve_preemptions(root, info, state=None, issue_area=None):
-        if state is not None:
-            state = ocd.check_state(state)
-        if issue_area is not None:
-            check_issue_area(issue_area)
-        return info.context.call("toolkits", "list_preemptions", state=state, issue_area=issue_area,
-                                 caller=info.context.identity.caller)
-
-    @staticmethod
-    def resolve_can_pass(root, info, jurisdiction, issue_area):
-        ocd.check_division(jurisdiction)
-        check_issue_area(issue_area)
-        return info.context.call("toolkits", "can_pass", jurisdiction, issue_area, caller=info.context.identity.caller)
-
-    @staticmethod
-    def resolve_spread(root, info, issue_area, first):
-        # toolkits answers the whole list; the first are kept, as the query's cost counted
-        return info.context.call("toolkits", "spread", check_issue_area(issue_area),
-                                 caller=info.context.identity.caller).then(lambda spread: spread[:first])
-
-    @staticmethod
-    def resolve_compare_provisions(root, info, issue_area, ordinance_ids=None):
-        check_issue_area(issue_area)
-        for i, ordinance_id in enumerate(ordinance_ids or []):
-            validation.identifier(ordinance_id, f"ordinanceIds[{i}]", "ord")
-        return info.context.call("toolkits", "compare_provisions", issue_area, ordinance_ids=ordinance_ids,
-                                 caller=info.context.identity.caller)
-
-
-
-class ToolkitsMutation(graphene.ObjectType):
-    create_toolkit = graphene.Field(Toolkit, required=True, input=ToolkitInput(required=True))
-    revise_toolkit = graphene.Field(Toolkit, required=True, slug=graphene.String(required=True),
-                                    input=ToolkitInput(required=True))
-    publish_toolkit = graphene.Field(Toolkit, required=True, slug=graphene.String(required=True),
-                                     change_note=graphene.String())
-    archive_toolkit = graphene.Field(Toolkit, required=True, slug=graphene.String(required=True))
-    record_ordinance = graphene.Field(Ordinance, required=True, input=OrdinanceInput(required=True))
-    record_ordinance_action = graphene.Field(Ordinance, required=True, ordinance_id=graphene.ID(required=True),
-                                             action=ActionInput(required=True))
-    set_preemption = graphene.Field(Preemption, required=True, input=PreemptionInput(required=True))
-
-    @staticmethod
-    # toolkits checks the caller's role (STAFF) before the input, so a refused caller
-    # learns nothing from validation errors.
-    @staticmethod
-    def resolve_create_toolkit(root, info, input):
-        data = drop_none(input)
-        data.pop("change_note", None)  # a first draft has no change to note
-        return info.context.call("toolkits", "create_toolkit", data, caller=info.context.identity.caller)
-
-    @staticmethod
-    def resolve_revise_toolkit(root, info, slug, input):
-        return info.context.call("toolkits", "revise_toolkit", slug, drop_none(input),
-                                 caller=info.context.identity.caller)
-
-    @staticmethod
-    def resolve_publish_toolkit(root, info, slug, change_note=None):
-        return info.context.call("toolkits", "publish_toolkit", slug, change_note=change_note,
-                                 caller=info.context.identity.caller)
-
-    @staticmethod
-    def resolve_archive_toolkit(root, info, slug):
-        return info.context.call("toolkits", "archive_toolkit", slug, caller=info.context.identity.caller)
-
-    @staticmethod
-    def resolve_record_ordinance(root, info, input):
-        return info.context.call("toolkits", "record_ordinance", drop_none(input), caller=info.context.identity.caller)
-
-    @staticmethod
-    def resolve_record_ordinance_action(root, info, ordinance_id, action):
-        return info.context.call("toolkits", "record_action", ordinance_id, drop_none(action),
-                                 caller=info.context.identity.caller)
-
-    @staticmethod
-    def resolve_set_preemption(root, info, input):
-        return info.context.call("toolkits", "set_preemption", drop_none(input), caller=info.context.identity.caller)

@@ -1,7 +1,6 @@
 """Relay connections that map one to one onto the services' pages
 ({edges: [{cursor, node}], page_info: {has_next_page, end_cursor}, total_count})."""
 import graphene
-from graphene.types.inputobjecttype import InputObjectTypeContainer
 
 
 class PageInfo(graphene.ObjectType):
@@ -25,14 +24,3 @@ def connection(node_type, name: str):
 def page_args(**extra):
     """The arguments every list takes: first (default 20) and after."""
     return {"first": graphene.Int(default_value=20), "after": graphene.String(), **extra}
-
-
-def drop_none(value):
-    """Input objects as plain dicts without the fields the caller left out (graphene fills
-    them with None), so a partial update changes only what was given. JSON values (plain
-    dicts, e.g. provisions) are passed as they are."""
-    if isinstance(value, InputObjectTypeContainer):
-        return {k: drop_none(v) for k, v in value.items() if v is not None}
-    if isinstance(value, (list, tuple)):
-        return [drop_none(v) for v in value]
-    return value

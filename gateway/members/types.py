@@ -1,12 +1,13 @@
-"""People, organisations, API keys and the viewer: the members service's part of the schema."""
+"""The members service's object types, connections and inputs."""
 import graphene
 
-from clearinghouse import ocd, validation
-from clearinghouse.issue_areas import ISSUE_AREAS, check_issue_area
+from clearinghouse import ocd
 
-from .limits import first_argument
-from .relay import connection, drop_none, page_args
-from .scalars import Date, DateTime
+from ..connections import connection
+from ..limits import first_argument
+from ..scalars import Date, DateTime
+from ..toolkits.loaders import OrdinancesBySponsor
+from .loaders import MembersById, OrganizationsById
 
 
 class Role(graphene.Enum):
@@ -14,10 +15,6 @@ class Role(graphene.Enum):
     MEMBER = "member"
     PARTNER = "partner"
     STAFF = "staff"
-
-
-def role_value(role) -> str:
-    return getattr(role, "value", role)
 
 
 class IssueArea(graphene.ObjectType):
@@ -71,11 +68,11 @@ class Member(graphene.ObjectType):
 
     @staticmethod
     def resolve_sponsored(member, info, first):
-        return info.context.sponsored.load(member["id"]).then(lambda ordinances: ordinances[:first])
+        return OrdinancesBySponsor.of(info.context).load(member["id"]).then(lambda ordinances: ordinances[:first])
 
 
 def _ordinance():
-    from .toolkits import Ordinance
+    from ..toolkits.types import Ordinance  # toolkits' types refer to Member: resolved when the schema is built
     return Ordinance
 
 
@@ -99,13 +96,13 @@ class Viewer(graphene.ObjectType):
     @staticmethod
     def resolve_member(identity, info):
         if identity.owner_kind == "member" and identity.owner_id:
-            return info.context.members.load(identity.owner_id)
+            return MembersById.of(info.context).load(identity.owner_id)
         return None
 
     @staticmethod
     def resolve_organization(identity, info):
         if identity.owner_kind == "organization" and identity.owner_id:
-            return info.context.organizations.load(identity.owner_id)
+            return OrganizationsById.of(info.context).load(identity.owner_id)
         return None
 
 
@@ -167,96 +164,3 @@ class OrganizationInput(graphene.InputObjectType):
     kind = graphene.String(required=True)
     website = graphene.String()
     issue_areas = graphene.List(graphene.NonNull(graphene.String))
-
-
-def _member_filter(filter) -> dict:
-    checked = drop_none(filter or {})
-    if "state" in checked:
-        checked["state"] = ocd.check_state(checked["state"], "filter.state")
-    if "jurisdiction" in checked:
-        ocd.check_division(checked["jurisdiction"], "filter.jurisdiction")
-    if "issue_area" in checked:
-        check_issue_area(checked["issue_area"], "filter.issueArea")
-    return checked
-
-
-class MembersQuery(graphene.ObjectType):
-    viewer = graphene.Field(Viewer, required=True)
-    issue_areas = graphene.List(graphene.NonNull(IssueArea), required=True)
-    member = graphene.Field(Member, id=graphene.ID(required=True))
-    members = graphene.Field(MemberConnection, required=True, **page_args(filter=MemberFilter()))
-    organization = graphene.Field(Organization, id=graphene.ID(required=True))
-    organizations = graphene.Field(OrganizationConnection, required=True, **page_args())
-    api_keys = graphene.Field(ApiKeyRecordConnection, required=True, **page_args(),
-                              description="STAFF: every key; a member or partner: their own keys")
-
-    @staticmethod
-    def resolve_viewer(root, info):
-        return info.context.identity
-
-    @staticmethod
-    def resolve_issue_areas(root, info):
-        return [{"slug": slug, "name": name} for slug, name in ISSUE_AREAS.items()]
-
-    @staticmethod
-    def resolve_member(root, info, id):
-        return info.context.members.load(validation.identifier(id, "id", "mem"))
-
-    @staticmethod
-    def resolve_members(root, info, first, after=None, filter=None):
-        ctx = info.context
-        return ctx.call("members", "list_members", _member_filter(filter), first=first, after=after,
-                        caller=ctx.identity.caller)
-
-    @staticmethod
-    def resolve_organization(root, info, id):
-        return info.context.organizations.load(validation.identifier(id, "id", "org"))
-
-    @staticmethod
-    def resolve_organizations(root, info, first, after=None):
-        ctx = info.context
-        return ctx.call("members", "list_organizations", first=first, after=after, caller=ctx.identity.caller)
-
-    @staticmethod
-    def resolve_api_keys(root, info, first, after=None):
-        ctx = info.context
-        return ctx.call("members", "list_api_keys", first=first, after=after, caller=ctx.identity.caller)
-
-
-# Who may do what is the members service's decision; these resolvers pass the caller.
-
-
-class MembersMutation(graphene.ObjectType):
-    create_member = graphene.Field(Member, required=True, input=MemberInput(required=True))
-    update_member = graphene.Field(Member, required=True, id=graphene.ID(required=True),
-                                   input=MemberInput(required=True))
-    create_organization = graphene.Field(Organization, required=True, input=OrganizationInput(required=True))
-    create_api_key = graphene.Field(ApiKey, required=True, role=Role(required=True), owner_id=graphene.ID())
-    revoke_api_key = graphene.Field(ApiKeyRecord, required=True, id=graphene.ID(required=True),
-                                    description="STAFF: any key; a member or partner: their own")
-
-    @staticmethod
-    def resolve_create_member(root, info, input):
-        ctx = info.context
-        return ctx.call("members", "create_member", drop_none(input), caller=ctx.identity.caller)
-
-    @staticmethod
-    def resolve_update_member(root, info, id, input):
-        ctx = info.context
-        return ctx.call("members", "update_member", id, drop_none(input), caller=ctx.identity.caller)
-
-    @staticmethod
-    def resolve_create_organization(root, info, input):
-        ctx = info.context
-        return ctx.call("members", "create_organization", drop_none(input), caller=ctx.identity.caller)
-
-    @staticmethod
-    def resolve_create_api_key(root, info, role, owner_id=None):
-        ctx = info.context
-        return ctx.call("members", "create_api_key", role_value(role), owner_id=owner_id,
-                        caller=ctx.identity.caller)
-
-    @staticmethod
-    def resolve_revoke_api_key(root, info, id):
-        ctx = info.context
-        return ctx.call("members", "revoke_api_key", id, caller=ctx.identity.caller)

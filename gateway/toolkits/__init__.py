@@ -1,0 +1,1 @@
+"""Toolkits, ordinances and preemption: the toolkits service's part of the schema."""

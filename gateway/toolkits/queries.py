@@ -1,0 +1,110 @@
+"""The toolkits service's part of Query. Who sees drafts is decided by toolkits from the
+caller passed here."""
+import graphene
+
+from clearinghouse import ocd, validation
+from clearinghouse.issue_areas import check_issue_area
+
+from ..connections import page_args
+from ..inputs import drop_none, enum_value
+from ..limits import first_argument
+from .loaders import OrdinancesById
+from .types import (Ordinance, OrdinanceConnection, OrdinanceFilter, PassCheck, Preemption, ProvisionComparison,
+                    StatusDefinition, Toolkit, ToolkitConnection, ToolkitStatus, load_toolkit)
+
+
+def _ordinance_filter(filter) -> dict:
+    checked = drop_none(filter or {})
+    if "state" in checked:
+        checked["state"] = ocd.check_state(checked["state"], "filter.state")
+    if "jurisdiction" in checked:
+        ocd.check_division(checked["jurisdiction"], "filter.jurisdiction")
+    if "issue_area" in checked:
+        check_issue_area(checked["issue_area"], "filter.issueArea")
+    if "sponsor_id" in checked:
+        validation.identifier(checked["sponsor_id"], "filter.sponsorId", "mem")
+    return checked
+
+
+class ToolkitsQuery(graphene.ObjectType):
+    status_definitions = graphene.List(graphene.NonNull(StatusDefinition), required=True)
+    toolkit = graphene.Field(Toolkit, slug=graphene.String(required=True),
+                             version=graphene.Int(description="a published version; latest when omitted"),
+                             draft=graphene.Boolean(description="the pending draft (STAFF)"))
+    toolkits = graphene.Field(ToolkitConnection, required=True,
+                              **page_args(issue_area=graphene.String(), status=ToolkitStatus()),
+                              description="Published toolkits (STAFF also sees drafts; archived ones on request).")
+    ordinance = graphene.Field(Ordinance, id=graphene.ID(required=True))
+    ordinances = graphene.Field(OrdinanceConnection, required=True, **page_args(filter=OrdinanceFilter()))
+    preemptions = graphene.List(graphene.NonNull(Preemption), required=True,
+                                state=graphene.String(), issue_area=graphene.String())
+    can_pass = graphene.Field(PassCheck, required=True, jurisdiction=graphene.ID(required=True),
+                              issue_area=graphene.String(required=True),
+                              description="Can this jurisdiction pass a law on this issue, and who already has?")
+    spread = graphene.List(graphene.NonNull(Ordinance), required=True, issue_area=graphene.String(required=True),
+                           first=first_argument(), description="Where an issue's ordinances have spread, oldest first.")
+    compare_provisions = graphene.Field(ProvisionComparison, required=True,
+                                        issue_area=graphene.String(required=True),
+                                        ordinance_ids=graphene.List(graphene.NonNull(graphene.ID)))
+
+    @staticmethod
+    def resolve_status_definitions(root, info):
+        return info.context.call("toolkits", "status_definitions")
+
+    @staticmethod
+    def resolve_toolkit(root, info, slug, version=None, draft=False):
+        ctx = info.context
+        if version is None and not draft:
+            # null for a missing toolkit and for one hidden from the caller alike
+            return load_toolkit(ctx, slug)
+        return ctx.call("toolkits", "get_toolkit", slug, version=version, draft=bool(draft), caller=ctx.caller)
+
+    @staticmethod
+    def resolve_toolkits(root, info, first, after=None, issue_area=None, status=None):
+        ctx = info.context
+        if issue_area is not None:
+            check_issue_area(issue_area)
+        return ctx.call("toolkits", "list_toolkits", issue_area=issue_area, status=enum_value(status),
+                        first=first, after=after, caller=ctx.caller)
+
+    # A malformed id is refused here, not in the batch: in get_ordinances it would fail
+    # every other id loaded with it.
+    @staticmethod
+    def resolve_ordinance(root, info, id):
+        return OrdinancesById.of(info.context).load(validation.identifier(id, "id", "ord"))
+
+    @staticmethod
+    def resolve_ordinances(root, info, first, after=None, filter=None):
+        ctx = info.context
+        return ctx.call("toolkits", "list_ordinances", _ordinance_filter(filter), first=first, after=after,
+                        caller=ctx.caller)
+
+    @staticmethod
+    def resolve_preemptions(root, info, state=None, issue_area=None):
+        ctx = info.context
+        if state is not None:
+            state = ocd.check_state(state)
+        if issue_area is not None:
+            check_issue_area(issue_area)
+        return ctx.call("toolkits", "list_preemptions", state=state, issue_area=issue_area, caller=ctx.caller)
+
+    @staticmethod
+    def resolve_can_pass(root, info, jurisdiction, issue_area):
+        ctx = info.context
+        ocd.check_division(jurisdiction)
+        check_issue_area(issue_area)
+        return ctx.call("toolkits", "can_pass", jurisdiction, issue_area, caller=ctx.caller)
+
+    @staticmethod
+    def resolve_spread(root, info, issue_area, first):
+        # toolkits answers the whole list; the first are kept, as the query's cost counted
+        ctx = info.context
+        return ctx.call("toolkits", "spread", check_issue_area(issue_area), caller=ctx.caller).then(lambda spread: spread[:first])
+
+    @staticmethod
+    def resolve_compare_provisions(root, info, issue_area, ordinance_ids=None):
+        ctx = info.context
+        check_issue_area(issue_area)
+        for i, ordinance_id in enumerate(ordinance_ids or []):
+            validation.identifier(ordinance_id, f"ordinanceIds[{i}]", "ord")
+        return ctx.call("toolkits", "compare_provisions", issue_area, ordinance_ids=ordinance_ids, caller=ctx.caller)
