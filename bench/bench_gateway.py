@@ -169,9 +169,9 @@ def main():
         port = free_port()
         stack.env["GATEWAY_PORT"] = str(port)
         stack.env["GATEWAY_RATE_LIMIT"] = "0"  # measure the gateway's work, not its rate limiter
-        members = stack.spawn("-m", "clearinghouse.serve", "members")
-        toolkits = stack.spawn("-m", "clearinghouse.serve", "toolkits")
-        gateway = stack.spawn("-m", "clearinghouse.serve", "gateway")
+        members = stack.spawn("-m", "ops.serve", "members")
+        toolkits = stack.spawn("-m", "ops.serve", "toolkits")
+        gateway = stack.spawn("-m", "ops.serve", "gateway")
         config = stack.config()
         url = f"http://127.0.0.1:{port}/graphql"
         with ClusterRpcProxy(config, timeout=10) as rpc:

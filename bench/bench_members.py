@@ -22,7 +22,7 @@ def main():
     args = parser.parse_args()
     stack = Stack()
     try:
-        members = stack.spawn("-m", "clearinghouse.serve", "members")
+        members = stack.spawn("-m", "ops.serve", "members")
         noop = stack.spawn("-m", "nameko", "run", "--broker", stack.amqp_uri, "bench.noop_service")
         config = stack.config()
         with ClusterRpcProxy(config, timeout=5) as rpc:

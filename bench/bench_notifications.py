@@ -112,7 +112,7 @@ def main():
     stack = Stack()
     stack.env.update(WEBHOOK_ALLOW_HTTP="1", WEBHOOK_ALLOW_NETWORKS="127.0.0.0/8")
     try:
-        service = stack.spawn("-m", "clearinghouse.serve", "notifications")
+        service = stack.spawn("-m", "ops.serve", "notifications")
         config = stack.config()
         with ClusterRpcProxy(config, timeout=30) as rpc:
             wait_for(lambda: rpc.notifications.list_subscriptions(caller=STAFF))

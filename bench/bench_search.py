@@ -162,11 +162,11 @@ def main():
         stack.env["ELASTICSEARCH_URL"] = url
         metrics_port = METRICS_PORTS["search"]
         scrape = port_free(metrics_port)
-        members = stack.spawn("-m", "clearinghouse.serve", "members")
-        toolkits = stack.spawn("-m", "clearinghouse.serve", "toolkits")
+        members = stack.spawn("-m", "ops.serve", "members")
+        toolkits = stack.spawn("-m", "ops.serve", "toolkits")
         if scrape:  # the search process serves its freshness histogram
             stack.env.pop("CLEARINGHOUSE_NO_METRICS")
-        search = stack.spawn("-m", "clearinghouse.serve", "search")
+        search = stack.spawn("-m", "ops.serve", "search")
         stack.env["CLEARINGHOUSE_NO_METRICS"] = "1"
         config = stack.config()
         es = client(url, embedded=is_embedded(url), timeout=120)

@@ -43,7 +43,7 @@ def main():
     args = parser.parse_args()
     stack = Stack()
     try:
-        toolkits = stack.spawn("-m", "clearinghouse.serve", "toolkits")
+        toolkits = stack.spawn("-m", "ops.serve", "toolkits")
         noop = stack.spawn("-m", "nameko", "run", "--broker", stack.amqp_uri, "bench.noop_service")
         config = stack.config()
         with ClusterRpcProxy(config, timeout=30) as rpc:

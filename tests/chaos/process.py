@@ -7,11 +7,11 @@ from clearinghouse.embedded import dies_with_parent
 
 
 def spawn_service(name, settings, **env):
-    """``clearinghouse.serve name`` in a process of its own on the test's settings (the
+    """``ops.serve name`` in a process of its own on the test's settings (the
     in-process ``start_service`` fixture cannot be killed with -9)."""
     env = {**os.environ, "AMQP_URI": settings.amqp_uri, "MONGO_URI": settings.mongo_uri,
            "CLEARINGHOUSE_DB_PREFIX": settings.db_prefix, "CLEARINGHOUSE_NO_METRICS": "1", **env}
-    return subprocess.Popen([sys.executable, "-m", "clearinghouse.serve", name], env=env,
+    return subprocess.Popen([sys.executable, "-m", "ops.serve", name], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             preexec_fn=dies_with_parent)  # never outlives a killed test run
 

@@ -31,7 +31,7 @@ def test_nothing_outlives_a_killed_runner_and_a_new_run_on_the_same_data_starts(
         _bad_requests_leave_no_traceback(first)
         started = children(first.proc.pid)
         assert any("nx-27017" in cmd for cmd in started.values())
-        assert sum("clearinghouse.serve" in cmd for cmd in started.values()) >= 4
+        assert sum("ops.serve" in cmd for cmd in started.values()) >= 4
         first.proc.send_signal(signal.SIGKILL)
         first.proc.wait()
         wait_until(lambda: not any(alive(pid) for pid in started), timeout=60, interval=0.2,

@@ -5,7 +5,7 @@ import sys
 
 from clearinghouse.config import Settings
 from clearinghouse.embedded import EmbeddedMongo
-from clearinghouse.platform import Child, Platform, Restarts
+from ops.runner import Child, Platform, Restarts
 
 
 def dying(code=3):

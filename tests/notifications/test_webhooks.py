@@ -359,7 +359,7 @@ def test_bad_ids_and_times_are_refused(notifications, rpc):
 
 def test_operators_replay_from_the_command_line(notifications, rpc, receiver, publish, notifications_settings, capsys):
     import argparse
-    from clearinghouse.cli import deliveries_replay
+    from ops.cli import deliveries_replay
     sub = subscribe(rpc, receiver)["subscription"]["id"]
     event = publish(ordinance_event())
     only_delivery(rpc, sub, status="succeeded")

@@ -75,7 +75,7 @@ def test_writes_during_a_rebuild_reach_the_new_index(search, raw_index, rpc):
 
 
 def test_the_command_line_rebuild_shows_progress(members, search, rpc, search_settings, capsys, staff):
-    from clearinghouse import cli
+    from ops import cli
     staff.members.create_member({"name": "Cli Member", "status": "active"})
     code = cli.search_rebuild(search_settings, None)
     out, err = capsys.readouterr()

@@ -4,7 +4,7 @@ import argparse
 
 import pytest
 
-from clearinghouse import cli
+from ops import cli
 from clearinghouse.errors import Unauthenticated
 from services.members.service import MembersService
 

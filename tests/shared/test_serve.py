@@ -6,7 +6,7 @@ from nameko.runners import ServiceRunner
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from clearinghouse.rpc import rpc
-from clearinghouse.serve import stop_within
+from ops.serve import stop_within
 from tests.support import wait_until
 
 STARTED = Event()

@@ -17,7 +17,7 @@ import warnings
 
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
-from .config import Settings
+from clearinghouse.config import Settings
 
 
 def _rpc(settings, timeout=30):
@@ -30,7 +30,7 @@ def _on_service(settings, service, action):
     call, is said on stderr with what to do."""
     from nameko.exceptions import UnknownService
 
-    from .errors import ClearinghouseError
+    from clearinghouse.errors import ClearinghouseError
     try:
         with _rpc(settings) as rpc:
             return action(rpc)
@@ -84,14 +84,14 @@ def sample_load(settings, args):
 
 
 def broker_setup(settings, args):
-    from . import broker
+    from clearinghouse import broker
     broker.ensure_definitions(settings.amqp_uri)
     print(f"broker definitions applied to {settings.amqp_uri}")
     return 0
 
 
 def docs_asyncapi(settings, args):
-    from .asyncapi import write
+    from clearinghouse.asyncapi import write
     print(write(args.out))
     return 0
 
@@ -136,7 +136,7 @@ def deliveries_replay(settings, args):
 
 
 def run(settings, args):
-    from .platform import run as run_platform
+    from .runner import run as run_platform
     return run_platform(settings)
 
 

@@ -20,13 +20,15 @@ import sys
 import time
 from pathlib import Path
 
-from . import broker, logs
-from .config import METRICS_PORTS, Settings
-from .embedded import EmbeddedMongo, command_line, dies_with_parent
+from clearinghouse import broker, logs
+from clearinghouse.config import METRICS_PORTS, Settings
+from clearinghouse.embedded import EmbeddedMongo, command_line, dies_with_parent
+
 from .serve import SERVICES
 
 ORDER = ["members", "toolkits", "notifications", "search", "gateway"]
 
+# the name operators (and the chaos tests) know the runner's lines by, from before ops/
 log = logging.getLogger("clearinghouse.platform")
 
 
@@ -132,7 +134,7 @@ class Platform:
             self.settings = self.settings.replace(mongo_uri=mongo.uri)
             say(f"embedded MongoDB (nx-27017) at {mongo.uri}, data in {data / 'mongo'}")
         if not self.settings.elasticsearch_url and "search" in available_services():
-            from .embedded import EmbeddedSearch  # added with the search service
+            from clearinghouse.embedded import EmbeddedSearch  # added with the search service
             search = EmbeddedSearch(data / "search")
             # it keeps nothing on disk: after a restart, search refills it from the owners
             self._supervise_store(search, after_restart=self.rebuild_search)
@@ -149,7 +151,7 @@ class Platform:
         self.stores.append(child)
 
     def spawn(self, name: str):
-        child = Child(name, lambda: subprocess.Popen([sys.executable, "-m", "clearinghouse.serve", name],
+        child = Child(name, lambda: subprocess.Popen([sys.executable, "-m", "ops.serve", name],
                                                      env=self.env, preexec_fn=dies_with_parent),
                       "this output")
         child.start()

@@ -1,4 +1,4 @@
-"""Run one service in this process: ``python -m clearinghouse.serve members``."""
+"""Run one service in this process: ``python -m ops.serve members``."""
 import warnings
 
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
@@ -13,8 +13,8 @@ import sys
 
 from nameko.runners import ServiceRunner
 
-from . import logs
-from .config import Settings
+from clearinghouse import logs
+from clearinghouse.config import Settings
 
 SERVICES = {
     "members": "services.members.service:MembersService",

@@ -1,7 +1,7 @@
 """Sample data, loaded over RPC by each service's own services/<name>/sample.py."""
 import importlib
 
-from .config import Settings
+from clearinghouse.config import Settings
 
 SAMPLES = ["members", "toolkits", "notifications"]
 
@@ -12,7 +12,7 @@ def load_all(settings: Settings) -> list[str]:
     with ClusterRpcProxy(settings.nameko_config(), timeout=60) as rpc:
         for name in SAMPLES:
             module = f"services.{name}.sample"
-            from .platform import module_exists
+            from .runner import module_exists
             if not module_exists(module):
                 continue
             importlib.import_module(module).load(rpc)
