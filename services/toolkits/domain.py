@@ -1,8 +1,10 @@
 """The toolkits service's rules: toolkit versions, ordinances and their actions, state
-preemption, and the questions answered from them. Pure functions over plain dicts.
+preemption, and the questions answered from them. Pure functions over plain dicts: a
+toolkit is named by its ``slug``, an ordinance and a preemption record by their ``id``;
+how they are stored is the repository's business (repository.py).
 
-Stored documents carry ``version``, the entity's counter that every write bumps and every
-event carries. A toolkit's own numbered version (1, 2, ...) is ``number`` in the store and
+Entities carry ``version``, the entity's counter that every write bumps and every event
+carries. A toolkit's own numbered version (1, 2, ...) is ``number`` in the entity and
 ``version`` in the toolkit view, as docs/rpc.md shows it.
 """
 from __future__ import annotations
@@ -45,6 +47,13 @@ def check_slug(value, field="slug") -> str:
     if not isinstance(value, str) or len(value) > 80 or not _SLUG.fullmatch(value):
         raise BadInput(f"{field} {value!r} is not a toolkit slug; use lower-case words joined by hyphens, "
                        "like 'paid-sick-days'")
+    return value
+
+
+def check_version(value) -> int | None:
+    """A published toolkit version number, or None for the latest."""
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+        raise BadInput(f"version must be a whole number from 1, got {value!r}")
     return value
 
 
@@ -135,30 +144,34 @@ def check_preemption_fields(data) -> dict:
     }
 
 
-def ordinance_query(filters) -> dict:
-    """A store query for the list filters (all optional, combined with AND)."""
+ORDINANCE_FILTERS = ("state", "jurisdiction", "issue_area", "status", "sponsor_id", "toolkit_slug")
+
+
+def check_ordinance_filter(filters) -> dict:
+    """The list filters given (all optional, combined with AND), checked: plain values by
+    filter name; a sponsor_id matches an ordinance it is among the sponsor_ids of."""
     f = v.mapping(filters, "filter", required=False) or {}
-    v.only_keys(f, "filter", ("state", "jurisdiction", "issue_area", "status", "sponsor_id", "toolkit_slug"))
+    v.only_keys(f, "filter", ORDINANCE_FILTERS)
     checks = {
-        "state": lambda x: ("state", ocd.check_state(x, "filter.state")),
-        "jurisdiction": lambda x: ("jurisdiction", ocd.check_division(x, "filter.jurisdiction")),
-        "issue_area": lambda x: ("issue_area", check_issue_area(x, "filter.issue_area")),
-        "status": lambda x: ("status", v.choice(x, "filter.status", actions.STATUSES)),
-        "sponsor_id": lambda x: ("sponsor_ids", v.identifier(x, "filter.sponsor_id", "mem")),
-        "toolkit_slug": lambda x: ("toolkit_slug", check_slug(x, "filter.toolkit_slug")),
+        "state": lambda x: ocd.check_state(x, "filter.state"),
+        "jurisdiction": lambda x: ocd.check_division(x, "filter.jurisdiction"),
+        "issue_area": lambda x: check_issue_area(x, "filter.issue_area"),
+        "status": lambda x: v.choice(x, "filter.status", actions.STATUSES),
+        "sponsor_id": lambda x: v.identifier(x, "filter.sponsor_id", "mem"),
+        "toolkit_slug": lambda x: check_slug(x, "filter.toolkit_slug"),
     }
-    return dict(checks[key](value) for key, value in f.items() if value is not None)
+    return {key: checks[key](value) for key, value in f.items() if value is not None}
 
 
-def ordinances_of_query(key, values) -> tuple[str, list[str]]:
-    """The stored field and the checked, de-duplicated values for ordinances_of."""
+def check_ordinances_of(key, values) -> tuple[str, list[str]]:
+    """The ordinance field (sponsor_ids or toolkit_slug) and the checked, de-duplicated
+    values for ordinances_of."""
     checks = {"sponsor_id": ("sponsor_ids", lambda x: v.identifier(x, "values[]", "mem")),
               "toolkit_slug": ("toolkit_slug", lambda x: check_slug(x, "values[]"))}
     if not isinstance(key, str) or key not in checks:  # a list or dict key cannot be looked up
         raise BadInput(f"key {key!r} is not allowed; use one of: {', '.join(checks)}")
     field, check = checks[key]
     return field, list(dict.fromkeys(check(x) for x in v.list_of(values, "values", max_items=500)))
-
 
 
 def group_ordinances(docs, field: str, wanted: list[str], limit: int) -> dict:
@@ -182,14 +195,14 @@ def group_ordinances(docs, field: str, wanted: list[str], limit: int) -> dict:
 def _toolkit_event(event_type: str, doc: dict) -> dict:
     # Events are public: they name the latest published version (for toolkit.published the
     # one just frozen), never the draft; a toolkit never published emits none at all.
-    data = {"id": doc["_id"], "version": doc["version"], "slug": doc["_id"]}
+    data = {"id": doc["slug"], "version": doc["version"], "slug": doc["slug"]}
     if event_type == "toolkit.archived":
         data["issue_area"] = doc["issue_area"]
     else:
         data.update(title=doc["published"][-1]["title"], issue_area=doc["published"][-1]["issue_area"])
     if event_type == "toolkit.published":
         data["toolkit_version"] = doc["published"][-1]["version"]
-    return cloudevent(event_type, f"toolkit/{doc['_id']}", data)
+    return cloudevent(event_type, f"toolkit/{doc['slug']}", data)
 
 
 def _content(fields: dict) -> dict:
@@ -201,7 +214,7 @@ def new_toolkit(fields: dict) -> dict:
     """A draft, numbered version 1. The document keeps the working copy (``draft``), whether
     it is still unpublished (``draft_pending``) and every published version, frozen."""
     now = now_iso()
-    return {"_id": fields["slug"], "version": 1, "status": "draft", "number": 1, "draft_pending": True,
+    return {"slug": fields["slug"], "version": 1, "status": "draft", "number": 1, "draft_pending": True,
             "draft": {**_content(fields), "change_note": fields.get("change_note")},
             "published": [], "issue_area": fields["issue_area"], "created_at": now, "updated_at": now}
 
@@ -215,7 +228,7 @@ def _listed(doc: dict) -> dict:
 def revise_toolkit(doc: dict, changes: dict) -> tuple[dict, list[dict]]:
     """Edit the draft in place; on a published toolkit start the next draft version
     (toolkit.revised). Revising an archived toolkit brings it back."""
-    if changes.get("slug", doc["_id"]) != doc["_id"]:
+    if changes.get("slug", doc["slug"]) != doc["slug"]:
         raise BadInput("a toolkit's slug cannot change; create a new toolkit instead")
     changes = {k: val for k, val in changes.items() if k != "slug"}
     if not changes:
@@ -237,7 +250,7 @@ def publish_toolkit(doc: dict, change_note: str | None) -> tuple[dict, list[dict
     published changes nothing (a retried call is harmless)."""
     if not doc["draft_pending"]:
         if doc["status"] == "archived":
-            raise Conflict(f"toolkit {doc['_id']!r} is archived; revise it to start a new draft, then publish")
+            raise Conflict(f"toolkit {doc['slug']!r} is archived; revise it to start a new draft, then publish")
         return doc, []
     now = now_iso()
     frozen = {**{k: doc["draft"][k] for k in CONTENT}, "version": doc["number"], "published_at": now,
@@ -262,7 +275,7 @@ def toolkit_view(doc: dict, version: int | None = None, draft: bool = False) -> 
     if version is not None:
         shown = next((p for p in doc["published"] if p["version"] == version), None)
         if shown is None:
-            raise NotFound(f"toolkit {doc['_id']!r} has no published version {version}; "
+            raise NotFound(f"toolkit {doc['slug']!r} has no published version {version}; "
                            f"published versions: {[p['version'] for p in doc['published']] or 'none yet'}")
         status = "published"
     elif doc["published"] and not (draft and doc["draft_pending"]):
@@ -273,7 +286,7 @@ def toolkit_view(doc: dict, version: int | None = None, draft: bool = False) -> 
     if doc["status"] == "archived" and version is None:
         status = "archived"
     out = {k: shown.get(k) for k in CONTENT + ("version", "published_at")}
-    out.update(slug=doc["_id"], status=status, versions=history,
+    out.update(slug=doc["slug"], status=status, versions=history,
                draft_version=doc["number"] if doc["draft_pending"] else None,
                change_note=shown.get("change_note"))
     return out
@@ -282,9 +295,9 @@ def toolkit_view(doc: dict, version: int | None = None, draft: bool = False) -> 
 # -- ordinances --------------------------------------------------------------------------------
 
 def _ordinance_event(event_type: str, doc: dict, **extra) -> dict:
-    data = {"id": doc["_id"], "version": doc["version"], "jurisdiction": doc["jurisdiction"],
+    data = {"id": doc["id"], "version": doc["version"], "jurisdiction": doc["jurisdiction"],
             "state": doc["state"], "issue_area": doc["issue_area"], **extra}
-    return cloudevent(event_type, f"ordinance/{doc['_id']}", data)
+    return cloudevent(event_type, f"ordinance/{doc['id']}", data)
 
 
 def _with_dates(doc: dict) -> dict:
@@ -294,9 +307,15 @@ def _with_dates(doc: dict) -> dict:
     return doc
 
 
-def measure_key(fields: dict) -> str:
-    """One ordinance per jurisdiction and measure: the same title on the same issue twice is a duplicate."""
-    return "|".join((fields["jurisdiction"], fields["issue_area"], " ".join(fields["title"].casefold().split())))
+def measure(fields: dict) -> tuple[str, str, str]:
+    """One ordinance per jurisdiction and measure: the same title (in any case and spacing)
+    on the same issue twice is a duplicate."""
+    return fields["jurisdiction"], fields["issue_area"], " ".join(fields["title"].casefold().split())
+
+
+def duplicate(fields: dict, existing_id: str) -> Conflict:
+    return Conflict(f"{fields['jurisdiction']} already has an ordinance titled {fields['title']!r} on "
+                    f"{fields['issue_area']}: {existing_id}; record actions on it instead")
 
 
 def new_ordinance(fields: dict) -> tuple[dict, list[dict]]:
@@ -309,8 +328,8 @@ def new_ordinance(fields: dict) -> tuple[dict, list[dict]]:
         status = actions.replay(history)
     except Conflict as exc:  # nothing stored yet: the history given is itself wrong
         raise BadInput(f"actions: {exc}") from None
-    doc = {**fields, "_id": new_ordinance_id(), "version": 1, "state": ocd.state_of(fields["jurisdiction"]),
-           "actions": history, "status": status, "measure_key": measure_key(fields),
+    doc = {**fields, "id": new_ordinance_id(), "version": 1, "state": ocd.state_of(fields["jurisdiction"]),
+           "actions": history, "status": status,
            "created_at": now, "updated_at": now}
     _with_dates(doc)
     event = _ordinance_event("ordinance.recorded", doc)
@@ -341,7 +360,7 @@ def record_action(doc: dict, action: dict) -> tuple[dict, list[dict]]:
 def ordinance_view(doc: dict) -> dict:
     out = {k: doc.get(k) for k in ("title", "jurisdiction", "state", "issue_area", "toolkit_slug", "sponsor_ids",
                                    "status", "provisions", "source_url", "notes", "version")}
-    out["id"] = doc["_id"]
+    out["id"] = doc["id"]
     out["actions"] = [{k: a.get(k) for k in ACTION_FIELDS + ("recorded_at",)} for a in doc["actions"]]
     out["next_actions"] = list(actions.next_actions(doc["status"]))
     return out
@@ -356,7 +375,7 @@ def spread_view(doc: dict) -> dict:
 
 def spread_order(docs: list[dict]) -> list[dict]:
     """Oldest first by first action date; ordinances with no actions last; then by id."""
-    return sorted(docs, key=lambda d: (d["first_action_date"] is None, d["first_action_date"] or "", d["_id"]))
+    return sorted(docs, key=lambda d: (d["first_action_date"] is None, d["first_action_date"] or "", d["id"]))
 
 
 # -- preemption ---------------------------------------------------------------------------------
@@ -366,9 +385,9 @@ def preemption_id(state: str, issue_area: str) -> str:
 
 
 def _preemption_event(doc: dict) -> dict:
-    data = {"id": doc["_id"], "version": doc["version"], "state": doc["state"], "issue_area": doc["issue_area"],
+    data = {"id": doc["id"], "version": doc["version"], "state": doc["state"], "issue_area": doc["issue_area"],
             "scope": doc["scope"]}
-    return cloudevent("preemption.changed", f"preemption/{doc['_id']}", data)
+    return cloudevent("preemption.changed", f"preemption/{doc['id']}", data)
 
 
 def set_preemption(doc: dict | None, fields: dict) -> tuple[dict, list[dict]]:
@@ -380,7 +399,7 @@ def set_preemption(doc: dict | None, fields: dict) -> tuple[dict, list[dict]]:
     now = now_iso()
     version = 1 if doc is None else doc["version"] + 1
     entry = {**content, "version": version, "recorded_at": now}
-    new = {**(doc or {"_id": preemption_id(fields["state"], fields["issue_area"]), "created_at": now}),
+    new = {**(doc or {"id": preemption_id(fields["state"], fields["issue_area"]), "created_at": now}),
            "state": fields["state"], "issue_area": fields["issue_area"], **content, "version": version,
            "history": (doc or {}).get("history", []) + [entry], "updated_at": now}
     return new, [_preemption_event(new)]
@@ -388,7 +407,7 @@ def set_preemption(doc: dict | None, fields: dict) -> tuple[dict, list[dict]]:
 
 def preemption_view(doc: dict) -> dict:
     out = {k: doc.get(k) for k in PREEMPTION_FIELDS + ("history", "version")}
-    out["id"] = doc["_id"]
+    out["id"] = doc["id"]
     return out
 
 
@@ -421,4 +440,34 @@ def peers_order(jurisdiction: str, docs: list[dict]) -> list[dict]:
     earliest adopters first within each."""
     state = ocd.state_of(jurisdiction)
     elsewhere = [d for d in docs if d["jurisdiction"] != jurisdiction and d["status"] in actions.IN_EFFECT]
-    return sorted(elsewhere, key=lambda d: (d["state"] != state, d["first_action_date"] or "9999", d["_id"]))
+    return sorted(elsewhere, key=lambda d: (d["state"] != state, d["first_action_date"] or "9999", d["id"]))
+
+
+def by_place(docs: list[dict]) -> list[dict]:
+    """Ordinances by state, then jurisdiction (then id, so that the order is total)."""
+    return sorted(docs, key=lambda d: (d["state"], d["jurisdiction"], d["id"]))
+
+
+def chosen(issue_area: str, ids: list[str], found: dict) -> list[dict]:
+    """The ordinances asked for by id, in order: NotFound naming any unknown, BadInput
+    naming any on another issue area."""
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise NotFound(f"no ordinances {missing}")
+    other = [i for i in ids if found[i]["issue_area"] != issue_area]
+    if other:
+        raise BadInput(f"ordinances {other} are not on {issue_area}; compare one issue area at a time")
+    return [found[i] for i in ids]
+
+
+def provisions_table(issue_area: str, docs: list[dict]) -> dict:
+    """The issue area's provision fields, defined, and one row per ordinance in the order given."""
+    definitions = provisions.definitions(issue_area)
+    return {"issue_area": issue_area, "fields": [d["name"] for d in definitions], "definitions": definitions,
+            "rows": [{"ordinance_id": d["id"], "jurisdiction": d["jurisdiction"], "title": d["title"],
+                      "status": d["status"], "provisions": d.get("provisions") or {}} for d in docs]}
+
+
+def latest_published(toolkits) -> dict | None:
+    """The toolkit whose latest version was published last."""
+    return max(toolkits, key=lambda d: d["published"][-1]["published_at"], default=None)

@@ -173,8 +173,8 @@ def test_actions_on_one_date_keep_the_order_they_were_recorded_in():
 def test_status_changed_event_carries_the_catalog_fields():
     doc, _ = ordinance(["introduced"])
     _, (event,) = act(doc, "passed", "2015-08-03")
-    assert event["type"] == "ordinance.status_changed" and event["subject"] == f"ordinance/{doc['_id']}"
-    assert event["data"] == {"id": doc["_id"], "version": 2, "from": "introduced", "to": "passed",
+    assert event["type"] == "ordinance.status_changed" and event["subject"] == f"ordinance/{doc['id']}"
+    assert event["data"] == {"id": doc["id"], "version": 2, "from": "introduced", "to": "passed",
                              "action": "passed", "jurisdiction": PGH, "state": "pa", "issue_area": "paid-sick-leave"}
 
 
@@ -343,28 +343,28 @@ def test_peers_are_in_effect_elsewhere_same_state_first():
 
 
 def test_spread_is_oldest_first_with_undated_last():
-    docs = [{"_id": "c", "first_action_date": None}, {"_id": "b", "first_action_date": "2015-01-01"},
-            {"_id": "a", "first_action_date": "2014-06-02"}]
-    assert [d["_id"] for d in domain.spread_order(docs)] == ["a", "b", "c"]
+    docs = [{"id": "c", "first_action_date": None}, {"id": "b", "first_action_date": "2015-01-01"},
+            {"id": "a", "first_action_date": "2014-06-02"}]
+    assert [d["id"] for d in domain.spread_order(docs)] == ["a", "b", "c"]
 
 
 def test_ordinances_are_grouped_per_sponsor_up_to_the_limit_and_reading_stops_when_all_are_full():
-    docs = [{"_id": f"ord_{i}", "sponsor_ids": ["mem_a", "mem_b"] if i % 2 else ["mem_a"]} for i in range(10)]
+    docs = [{"id": f"ord_{i}", "sponsor_ids": ["mem_a", "mem_b"] if i % 2 else ["mem_a"]} for i in range(10)]
     read = []
 
     def cursor():
         for doc in docs:
-            read.append(doc["_id"])
+            read.append(doc["id"])
             yield doc
 
     found = domain.group_ordinances(cursor(), "sponsor_ids", ["mem_b", "mem_a", "mem_c"], limit=2)
-    assert [d["_id"] for d in found["mem_a"]] == ["ord_0", "ord_1"]
-    assert [d["_id"] for d in found["mem_b"]] == ["ord_1", "ord_3"]
+    assert [d["id"] for d in found["mem_a"]] == ["ord_0", "ord_1"]
+    assert [d["id"] for d in found["mem_b"]] == ["ord_1", "ord_3"]
     assert found["mem_c"] == []
     assert read == [f"ord_{i}" for i in range(10)]  # mem_c never fills, so every document is read
     read.clear()
     found = domain.group_ordinances(cursor(), "sponsor_ids", ["mem_a"], limit=2)
-    assert [d["_id"] for d in found["mem_a"]] == ["ord_0", "ord_1"]
+    assert [d["id"] for d in found["mem_a"]] == ["ord_0", "ord_1"]
     assert read == ["ord_0", "ord_1", "ord_2"]  # full after two: the third is where reading stops
 
 
@@ -375,4 +375,4 @@ def test_ordinances_are_grouped_per_sponsor_up_to_the_limit_and_reading_stops_wh
 ])
 def test_ordinances_of_refuses_bad_keys_and_values(key, values, fragment):
     with pytest.raises(BadInput, match=fragment):
-        domain.ordinances_of_query(key, values)
+        domain.check_ordinances_of(key, values)

@@ -1,0 +1,147 @@
+"""The toolkits repository over pymongo: toolkits (stored by slug), ordinances and
+preemption records (stored by id), the only toolkits module that speaks MongoDB.
+
+It takes and gives the domain's plain dicts (domain.py) and keeps the stored format:
+the entity's name is the document's ``_id``, an ordinance also stores its ``measure_key``
+(for the unique index) and every document its outbox. Only plain finds, sorts, counts
+and single-document writes.
+"""
+from __future__ import annotations
+
+from pymongo import ASCENDING
+
+from clearinghouse.errors import NotFound
+from clearinghouse.store import OUTBOX, PENDING, REV, Repository
+
+from . import domain
+
+# spread, compare and peers read a whole issue area at once; more than this is a data error
+ISSUE_AREA_LIMIT = 2000
+_NAMES = {"toolkits": "toolkit", "ordinances": "ordinance", "preemptions": "preemption record"}
+_KEYS = {"toolkits": "slug", "ordinances": "id", "preemptions": "id"}
+_STORAGE = ("_id", OUTBOX, PENDING, REV, "measure_key")
+# ordinance filters by name -> the stored field; sponsor_id matches one of the sponsor_ids
+_FILTER_FIELDS = {"state": "state", "jurisdiction": "jurisdiction", "issue_area": "issue_area",
+                  "status": "status", "sponsor_id": "sponsor_ids", "toolkit_slug": "toolkit_slug"}
+
+
+def measure_key(ordinance: dict) -> str:
+    return "|".join(domain.measure(ordinance))
+
+
+def entity(collection: str, doc: dict | None) -> dict | None:
+    """The domain's dict for a stored document (without storage fields)."""
+    if doc is None:
+        return None
+    out = {_KEYS[collection]: doc["_id"]}
+    out.update((k, value) for k, value in doc.items() if k not in _STORAGE)
+    return out
+
+
+def stored(collection: str, item: dict) -> dict:
+    """The document for a domain dict (the outbox is added by the write path)."""
+    key = _KEYS[collection]
+    doc = {"_id": item[key], **{k: value for k, value in item.items() if k != key}}
+    if collection == "ordinances":
+        doc["measure_key"] = measure_key(item)
+    return doc
+
+
+class Entities:
+    """Toolkits, ordinances and preemption records by name, as the domain's dicts, over
+    the generic write path (insert, modify, get_many, page) of Repository or its twin."""
+
+    def add(self, collection: str, item: dict, events: list[dict] = ()) -> dict:
+        """Store a new entity with its events; Conflict if its name is taken."""
+        return entity(collection, self.insert(collection, stored(collection, item), events))
+
+    def lookup(self, collection: str, key: str) -> dict | None:
+        return self.lookup_many(collection, [key]).get(key)
+
+    def get(self, collection: str, key: str) -> dict:
+        found = self.lookup(collection, key)
+        if found is None:
+            raise NotFound(f"no {_NAMES[collection]} {key!r}")
+        return found
+
+    def lookup_many(self, collection: str, keys: list[str]) -> dict:
+        """The entities with these names, by name (missing ones are absent)."""
+        return {key: entity(collection, doc) for key, doc in self.get_many(collection, keys).items()}
+
+    def change(self, collection: str, key: str, change):
+        """Apply ``change(entity) -> (new, events)`` and store it (Repository.modify:
+        re-read and re-applied on a concurrent write). Returns (stored entity, events)."""
+        def on_document(doc):
+            item = entity(collection, doc)
+            new, events = change(item)
+            return (doc if new is item else stored(collection, new)), events
+        doc, events = self.modify(collection, key, on_document)
+        return entity(collection, doc), events
+
+    def page_ordinances(self, filters: dict, first: int, after) -> dict:
+        """Ordinances by jurisdiction matching every filter (domain.check_ordinance_filter);
+        plain equality, so a sponsor_id matches any one of the sponsor_ids."""
+        query = {_FILTER_FIELDS[name]: value for name, value in filters.items()}
+        return self._page("ordinances", query, first, after, "jurisdiction")
+
+    def _page(self, collection: str, query, first: int, after, field: str) -> dict:
+        page = self.page(collection, query, first, after, field)
+        for edge in page["edges"]:
+            edge["node"] = entity(collection, edge["node"])
+        return page
+
+
+class ToolkitsRepository(Entities, Repository):
+    outbox_collections = ("toolkits", "ordinances", "preemptions")
+
+    def ensure_indexes(self):
+        super().ensure_indexes()
+        self.db.toolkits.create_index([("issue_area", ASCENDING)])
+        # Plain single-field indexes only: nx-27017 refuses inserts once a compound index
+        # names _id, and an index on an array field (sponsor_ids) makes its finds miss.
+        self.db.ordinances.create_index([("jurisdiction", ASCENDING)])
+        self.db.ordinances.create_index([("issue_area", ASCENDING)])
+        self.db.ordinances.create_index([("measure_key", ASCENDING)], unique=True)
+        self.db.preemptions.create_index([("state", ASCENDING), ("issue_area", ASCENDING)])
+
+    # -- toolkits -------------------------------------------------------------------------------
+    def page_toolkits(self, status: str | None, issue_area: str | None, published_only: bool, first: int, after):
+        """Toolkits by slug in ``status`` (any but archived when None), on ``issue_area``
+        if given, and with ``published_only`` just those with a published version."""
+        query = {"status": status if status else {"$ne": "archived"}}
+        if issue_area is not None:
+            query["issue_area"] = issue_area
+        if published_only:
+            # $elemMatch rather than "published.0" or $ne []: nx-27017 answers those wrongly
+            query["published"] = {"$elemMatch": {"version": {"$gte": 1}}}
+        return self._page("toolkits", query, first, after, "_id")
+
+    def published_toolkits(self, issue_area: str) -> list[dict]:
+        """The published (not archived) toolkits on the issue: only slug, status and
+        published versions, enough to choose the latest."""
+        docs = self.db.toolkits.find({"issue_area": issue_area, "status": "published"},
+                                     {"published": 1, "status": 1})
+        return [entity("toolkits", d) for d in docs]
+
+    # -- ordinances -----------------------------------------------------------------------------
+    def same_measure(self, ordinance: dict) -> str | None:
+        """The id of an ordinance already stored for this jurisdiction and measure."""
+        found = self.db.ordinances.find_one({"measure_key": measure_key(ordinance)}, {"_id": 1})
+        return found["_id"] if found else None
+
+    def ordinances_on(self, issue_area: str) -> list[dict]:
+        docs = self.db.ordinances.find({"issue_area": issue_area}).limit(ISSUE_AREA_LIMIT)
+        return [entity("ordinances", d) for d in docs]
+
+    def ordinances_with(self, field: str, values: list[str]):
+        """The ordinances whose ``field`` (sponsor_ids or toolkit_slug) holds one of
+        ``values``, by jurisdiction then id, read lazily."""
+        docs = self.db.ordinances.find({field: {"$in": values}}).sort([("jurisdiction", 1), ("_id", 1)])
+        return (entity("ordinances", d) for d in docs)
+
+    # -- preemption -----------------------------------------------------------------------------
+    def preemptions(self, state: str | None = None, issue_area: str | None = None) -> list[dict]:
+        """Preemption records by state and issue area, of one state or issue if given."""
+        query = {k: value for k, value in (("state", state), ("issue_area", issue_area)) if value is not None}
+        return [entity("preemptions", d)
+                for d in self.db.preemptions.find(query).sort([("state", 1), ("issue_area", 1)])]

@@ -1,0 +1,182 @@
+"""Every toolkits operation as plain code, top to bottom: who may, what is asked (checked),
+what the repository reads and writes, and the view returned. Each takes the repository
+(ToolkitsRepository, or a twin with the same methods) and the Caller.
+
+Writes are for STAFF, checked before the input, so that a refused caller learns nothing
+from the errors; reads check the caller too, even where all may read (service.py does).
+"""
+from __future__ import annotations
+
+from clearinghouse import ocd, validation as v
+from clearinghouse.caller import Caller
+from clearinghouse.errors import BadInput, Conflict
+from clearinghouse.issue_areas import check_issue_area
+from clearinghouse.paging import check_first
+
+from . import access, actions, domain
+
+PEERS = 100
+
+
+# -- toolkits --------------------------------------------------------------------------------
+def create_toolkit(repo, caller: Caller, data) -> dict:
+    caller.require(access.EDITORS, "creating a toolkit")
+    toolkit = domain.new_toolkit(domain.check_toolkit_fields(data, partial=False))
+    return domain.toolkit_view(repo.add("toolkits", toolkit), draft=True)
+
+
+def revise_toolkit(repo, caller: Caller, slug, changes) -> dict:
+    caller.require(access.EDITORS, "revising a toolkit")
+    domain.check_slug(slug)
+    fields = domain.check_toolkit_fields(changes, partial=True)
+    toolkit, _ = repo.change("toolkits", slug, lambda t: domain.revise_toolkit(t, fields))
+    return domain.toolkit_view(toolkit, draft=True)
+
+
+def publish_toolkit(repo, caller: Caller, slug, change_note=None) -> dict:
+    caller.require(access.EDITORS, "publishing a toolkit")
+    domain.check_slug(slug)
+    note = v.text(change_note, "change_note", required=False, max_len=2000)
+    toolkit, _ = repo.change("toolkits", slug, lambda t: domain.publish_toolkit(t, note))
+    return domain.toolkit_view(toolkit)
+
+
+def archive_toolkit(repo, caller: Caller, slug) -> dict:
+    caller.require(access.EDITORS, "archiving a toolkit")
+    domain.check_slug(slug)
+    toolkit, _ = repo.change("toolkits", slug, domain.archive_toolkit)
+    return domain.toolkit_view(toolkit)
+
+
+def get_toolkit(repo, caller: Caller, slug, version=None, draft=False) -> dict:
+    if not isinstance(draft, bool):
+        raise BadInput(f"draft must be true or false, got {draft!r}")
+    if draft:
+        caller.require(access.EDITORS, "reading a toolkit's pending draft")
+    domain.check_slug(slug)
+    version = domain.check_version(version)
+    toolkit = access.toolkit(caller, repo.lookup("toolkits", slug), slug)
+    return domain.toolkit_view(toolkit, version, draft=draft)
+
+
+def get_toolkits(repo, caller: Caller, slugs) -> list[dict | None]:
+    slugs = [domain.check_slug(s, "slugs[]") for s in v.list_of(slugs, "slugs", max_items=500)]
+    found = repo.lookup_many("toolkits", slugs)
+    return [domain.toolkit_view(found[s]) if s in found and access.may_see(caller, found[s]) else None
+            for s in slugs]
+
+
+def list_toolkits(repo, caller: Caller, issue_area=None, status=None, first=20, after=None) -> dict:
+    status = v.choice(status, "status", domain.TOOLKIT_STATUSES, required=False)
+    issue_area = None if issue_area is None else check_issue_area(issue_area, "issue_area")
+    status, published_only = access.listing(caller, status)
+    page = repo.page_toolkits(status, issue_area, published_only, check_first(first), after)
+    return _viewed(page, domain.toolkit_view)
+
+
+# -- ordinances ------------------------------------------------------------------------------
+def record_ordinance(repo, caller: Caller, data) -> dict:
+    caller.require(access.EDITORS, "recording an ordinance")
+    fields = domain.check_ordinance_fields(data)
+    if fields["toolkit_slug"] and repo.lookup("toolkits", fields["toolkit_slug"]) is None:
+        raise BadInput(f"toolkit_slug {fields['toolkit_slug']!r} names no toolkit; create it first or leave it out")
+    ordinance, events = domain.new_ordinance(fields)
+    existing = repo.same_measure(ordinance)
+    if existing is not None:
+        raise domain.duplicate(ordinance, existing)
+    return domain.ordinance_view(repo.add("ordinances", ordinance, events))
+
+
+def record_action(repo, caller: Caller, ordinance_id, action) -> dict:
+    caller.require(access.EDITORS, "recording an ordinance action")
+    v.identifier(ordinance_id, "ordinance_id", "ord")
+    checked = domain.check_action(action)
+    ordinance, _ = repo.change("ordinances", ordinance_id, lambda o: domain.record_action(o, checked))
+    return domain.ordinance_view(ordinance)
+
+
+def get_ordinance(repo, caller: Caller, ordinance_id) -> dict:
+    v.identifier(ordinance_id, "ordinance_id", "ord")
+    return domain.ordinance_view(repo.get("ordinances", ordinance_id))
+
+
+def get_ordinances(repo, caller: Caller, ordinance_ids) -> list[dict | None]:
+    ids = [v.identifier(i, "ordinance_ids[]", "ord") for i in v.list_of(ordinance_ids, "ordinance_ids", max_items=500)]
+    found = repo.lookup_many("ordinances", ids)
+    return [domain.ordinance_view(found[i]) if i in found else None for i in ids]
+
+
+def list_ordinances(repo, caller: Caller, filter=None, first=20, after=None) -> dict:
+    page = repo.page_ordinances(domain.check_ordinance_filter(filter), check_first(first), after)
+    return _viewed(page, domain.ordinance_view)
+
+
+def ordinances_of(repo, caller: Caller, key, values, limit=100) -> list[list[dict]]:
+    field, wanted = domain.check_ordinances_of(key, values)
+    limit = check_first(limit, "limit")
+    found = domain.group_ordinances(repo.ordinances_with(field, wanted), field, wanted, limit)
+    return [[domain.ordinance_view(o) for o in found[value]] for value in wanted]
+
+
+# -- preemption ------------------------------------------------------------------------------
+def set_preemption(repo, caller: Caller, data) -> dict:
+    caller.require(access.EDITORS, "setting a preemption record")
+    fields = domain.check_preemption_fields(data)
+    key = domain.preemption_id(fields["state"], fields["issue_area"])
+    if repo.lookup("preemptions", key) is None:
+        record, events = domain.set_preemption(None, fields)
+        try:
+            return domain.preemption_view(repo.add("preemptions", record, events))
+        except Conflict:
+            pass  # recorded by someone else meanwhile: change that record instead
+    record, _ = repo.change("preemptions", key, lambda r: domain.set_preemption(r, fields))
+    return domain.preemption_view(record)
+
+
+def list_preemptions(repo, caller: Caller, state=None, issue_area=None) -> list[dict]:
+    state = None if state is None else ocd.check_state(state)
+    issue_area = None if issue_area is None else check_issue_area(issue_area, "issue_area")
+    return [domain.preemption_view(r) for r in repo.preemptions(state, issue_area)]
+
+
+# -- questions -------------------------------------------------------------------------------
+def can_pass(repo, caller: Caller, jurisdiction, issue_area) -> dict:
+    jurisdiction = ocd.check_division(jurisdiction)
+    issue_area = check_issue_area(issue_area, "issue_area")
+    state = ocd.state_of(jurisdiction)
+    records = repo.preemptions(state, issue_area)
+    verdict, explanation = domain.verdict(jurisdiction, issue_area, records)
+    toolkit = domain.latest_published(repo.published_toolkits(issue_area))
+    peers = domain.peers_order(jurisdiction, repo.ordinances_on(issue_area))[:PEERS]
+    return {"jurisdiction": jurisdiction, "state": state, "issue_area": issue_area,
+            "verdict": verdict, "explanation": explanation,
+            "preemptions": [domain.preemption_view(r) for r in records],
+            "toolkit_slug": toolkit["slug"] if toolkit else None,
+            "peers": [domain.ordinance_view(o) for o in peers]}
+
+
+def spread(repo, caller: Caller, issue_area) -> list[dict]:
+    # bounded by the repository's ISSUE_AREA_LIMIT, as compare and peers are
+    issue_area = check_issue_area(issue_area, "issue_area")
+    return [domain.spread_view(o) for o in domain.spread_order(repo.ordinances_on(issue_area))]
+
+
+def compare_provisions(repo, caller: Caller, issue_area, ordinance_ids=None) -> dict:
+    issue_area = check_issue_area(issue_area, "issue_area")
+    if ordinance_ids is None:
+        ordinances = domain.by_place(repo.ordinances_on(issue_area))
+    else:
+        ids = [v.identifier(i, "ordinance_ids[]", "ord")
+               for i in v.list_of(ordinance_ids, "ordinance_ids", max_items=100)]
+        ordinances = domain.chosen(issue_area, ids, repo.lookup_many("ordinances", ids))
+    return domain.provisions_table(issue_area, ordinances)
+
+
+def status_definitions(repo, caller: Caller) -> list[dict]:
+    return actions.definitions()
+
+
+def _viewed(page: dict, view) -> dict:
+    for edge in page["edges"]:
+        edge["node"] = view(edge["node"])
+    return page
