@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 import secrets
-import time
 import uuid
+from dataclasses import dataclass
 
 from clearinghouse import ocd, validation as v
 from clearinghouse.caller import Caller
@@ -95,17 +94,16 @@ def check_organization_fields(data, *, partial: bool) -> dict:
 
 # -- members ------------------------------------------------------------------------------
 
-def _with_search_keys(doc: dict) -> dict:
-    """Denormalised keys for list filters: what the member's current offices say."""
+def current_terms(doc: dict) -> dict:
+    """What the member's current offices say, as the list filters match it: a past office
+    does not count, and bodies and roles match whatever their case."""
     current = [o for o in doc.get("offices", []) if not o.get("end_date")]
-    doc["name_key"] = doc["name"].casefold()
-    doc["current"] = {
+    return {
         "states": sorted({ocd.state_of(o["jurisdiction"]) for o in current}),
         "jurisdictions": sorted({o["jurisdiction"] for o in current}),
         "bodies": sorted({o["body"].casefold() for o in current}),
         "roles": sorted({o["role"].casefold() for o in current}),
     }
-    return doc
 
 
 def _sorted_offices(offices):
@@ -133,7 +131,7 @@ def new_member(fields: dict, today: dt.date | None = None) -> tuple[dict, list[d
         "joined_on": (today or dt.date.today()).isoformat(), **fields,
     }
     doc["offices"] = _sorted_offices([{**o, "id": new_id("off")} for o in fields.get("offices", [])])
-    return _with_search_keys(doc), [_member_event("member.joined", doc)]
+    return doc, [_member_event("member.joined", doc)]
 
 
 def update_member(doc: dict, changes: dict) -> tuple[dict, list[dict]]:
@@ -143,14 +141,14 @@ def update_member(doc: dict, changes: dict) -> tuple[dict, list[dict]]:
         return doc, []
     new = {**doc, **changes, "version": doc["version"] + 1, "updated_at": now_iso()}
     left = doc["status"] not in DEPARTED and new["status"] in DEPARTED
-    return _with_search_keys(new), [_member_event("member.left" if left else "member.updated", new)]
+    return new, [_member_event("member.left" if left else "member.updated", new)]
 
 
 def add_office(doc: dict, office: dict) -> tuple[dict, list[dict], dict]:
     office = {**office, "id": new_id("off")}
     new = {**doc, "offices": _sorted_offices(doc.get("offices", []) + [office]),
            "version": doc["version"] + 1, "updated_at": now_iso()}
-    return _with_search_keys(new), [_member_event("member.updated", new)], office
+    return new, [_member_event("member.updated", new)], office
 
 
 def close_office(doc: dict, office_id: str, end_date: str) -> tuple[dict, list[dict]]:
@@ -164,7 +162,7 @@ def close_office(doc: dict, office_id: str, end_date: str) -> tuple[dict, list[d
         raise BadInput(f"end_date {end_date} is before the office's start_date {office['start_date']}")
     office["end_date"] = end_date
     new = {**doc, "offices": offices, "version": doc["version"] + 1, "updated_at": now_iso()}
-    return _with_search_keys(new), [_member_event("member.updated", new)]
+    return new, [_member_event("member.updated", new)]
 
 
 def member_view(doc: dict, caller: Caller) -> dict:
@@ -178,28 +176,37 @@ def member_view(doc: dict, caller: Caller) -> dict:
     return out
 
 
-def member_query(filters: dict) -> dict:
-    """A store query for the list filters (all optional, combined with AND)."""
+@dataclass(frozen=True)
+class MemberFilter:
+    """Which members a list shows (None: any); all given ones must hold. Office filters
+    match current offices (current_terms); body, role and name_prefix ignore case and
+    are kept casefolded; name_prefix is a literal start of the name."""
+    state: str | None = None
+    jurisdiction: str | None = None
+    body: str | None = None
+    role: str | None = None
+    issue_area: str | None = None
+    status: str | None = None
+    name_prefix: str | None = None
+
+
+def check_member_filter(filters) -> MemberFilter:
+    """The list filters as given over RPC (a dict, or None for all), checked."""
     v.mapping(filters, "filter", required=False)
-    allowed = ("state", "jurisdiction", "body", "role", "issue_area", "status", "name_prefix")
-    v.only_keys(filters or {}, "filter", allowed)
     f = filters or {}
-    query = {}
-    if f.get("state") is not None:
-        query["current.states"] = ocd.check_state(f["state"], "filter.state")
-    if f.get("jurisdiction") is not None:
-        query["current.jurisdictions"] = ocd.check_division(f["jurisdiction"], "filter.jurisdiction")
-    if f.get("body") is not None:
-        query["current.bodies"] = v.line(f["body"], "filter.body", max_len=200).casefold()
-    if f.get("role") is not None:
-        query["current.roles"] = v.line(f["role"], "filter.role", max_len=200).casefold()
-    if f.get("issue_area") is not None:
-        query["issue_areas"] = check_issue_areas([f["issue_area"]], "filter.issue_area")[0]
-    if f.get("status") is not None:
-        query["status"] = v.choice(f["status"], "filter.status", STATUSES)
-    if f.get("name_prefix") is not None:
-        query["name_key"] = {"$regex": "^" + re.escape(v.line(f["name_prefix"], "filter.name_prefix", max_len=200).casefold())}
-    return query
+    v.only_keys(f, "filter", tuple(MemberFilter.__dataclass_fields__))
+
+    def given(key, check):
+        return None if f.get(key) is None else check(f[key], f"filter.{key}")
+    return MemberFilter(
+        state=given("state", ocd.check_state),
+        jurisdiction=given("jurisdiction", ocd.check_division),
+        body=given("body", lambda x, field: v.line(x, field, max_len=200).casefold()),
+        role=given("role", lambda x, field: v.line(x, field, max_len=200).casefold()),
+        issue_area=given("issue_area", lambda x, field: check_issue_areas([x], field)[0]),
+        status=given("status", lambda x, field: v.choice(x, field, STATUSES)),
+        name_prefix=given("name_prefix", lambda x, field: v.line(x, field, max_len=200).casefold()),
+    )
 
 
 # -- organisations -------------------------------------------------------------------------
@@ -214,7 +221,6 @@ def new_organization(fields: dict) -> tuple[dict, list[dict]]:
     now = now_iso()
     doc = {"_id": new_id("org"), "version": 1, "created_at": now, "updated_at": now,
            "website": None, "issue_areas": [], **fields}
-    doc["name_key"] = doc["name"].casefold()
     return doc, [_organization_event(doc)]
 
 
@@ -222,7 +228,6 @@ def update_organization(doc: dict, changes: dict) -> tuple[dict, list[dict]]:
     if not changes:
         return doc, []
     new = {**doc, **changes, "version": doc["version"] + 1, "updated_at": now_iso()}
-    new["name_key"] = new["name"].casefold()
     return new, [_organization_event(new)]
 
 
@@ -247,8 +252,7 @@ def new_api_key(role: str, owner_id: str | None, owner_kind: str | None) -> tupl
         raise BadInput(f"a {role} key must be owned by an existing {expected}; pass its id as owner_id")
     key = "chk_" + secrets.token_urlsafe(32)
     record = {"_id": new_id("key"), "role": role, "owner_id": owner_id, "owner_kind": owner_kind,
-              "hash": hash_key(key), "created_at": now_iso(), "created_epoch": time.time(),
-              "revoked_at": None}
+              "hash": hash_key(key), "created_at": now_iso(), "revoked_at": None}
     return record, key
 
 
@@ -271,14 +275,14 @@ def check_key_owner_current(record: dict, owner: dict | None):
                               "ask staff to renew the membership or for a new key")
 
 
-def keys_query(caller: Caller) -> dict:
-    """Whose keys ``caller`` may list: every key for staff, their own for an owner."""
+def whose_keys(caller: Caller) -> str | None:
+    """Whose keys ``caller`` may list: None (every key) for staff, their own for an owner."""
     check_signed_in(caller, "listing API keys")
     if caller.is_staff:
-        return {}
+        return None
     if caller.owner_id is None:
         raise Forbidden("listing API keys needs a key that belongs to a member or organisation, or a STAFF key")
-    return {"owner_id": caller.owner_id}
+    return caller.owner_id
 
 
 def check_may_revoke(caller: Caller, record: dict | None, key_id: str):

@@ -27,8 +27,8 @@ def test_offices_are_listed_newest_first_and_only_current_ones_count_for_filters
     doc = member(offices=[office(start_date="2010-01-01", end_date="2014-01-01"),
                           office(role="Mayor", body="City of Pittsburgh", start_date="2014-01-06")])
     assert [o["role"] for o in doc["offices"]] == ["Mayor", "Councilmember"]
-    assert doc["current"]["roles"] == ["mayor"]
-    assert doc["current"]["states"] == ["pa"]
+    assert domain.current_terms(doc)["roles"] == ["mayor"]
+    assert domain.current_terms(doc)["states"] == ["pa"]
 
 
 def test_closing_an_office_twice_is_a_conflict():
@@ -70,8 +70,12 @@ def test_views_hide_contact_details_from_public_and_partners(role, private):
     assert domain.member_view(member(email="a@b.org"), Caller(role))["email"] == private
 
 
-def test_name_prefix_filter_is_a_literal_prefix():
-    assert domain.member_query({"name_prefix": "a.b"}) == {"name_key": {"$regex": r"^a\.b"}}
+def test_list_filters_are_checked_into_plain_values_that_ignore_case():
+    assert domain.check_member_filter({"body": "City Council", "name_prefix": "A.B", "state": "pa"}) == \
+        domain.MemberFilter(state="pa", body="city council", name_prefix="a.b")
+    assert domain.check_member_filter(None) == domain.MemberFilter()
+    with pytest.raises(BadInput, match="filter.state"):
+        domain.check_member_filter({"state": "Pennsylvania"})
 
 
 def test_partner_keys_need_an_organisation_owner_and_are_stored_only_as_hashes():
@@ -113,10 +117,10 @@ def test_partner_and_staff_keys_do_not_depend_on_a_member():
 
 
 def test_keys_are_listed_all_for_staff_and_own_for_an_owner():
-    assert domain.keys_query(STAFF) == {}
-    assert domain.keys_query(DEB) == {"owner_id": DEB.owner_id}
+    assert domain.whose_keys(STAFF) is None
+    assert domain.whose_keys(DEB) == DEB.owner_id
     with pytest.raises(Unauthenticated):
-        domain.keys_query(PUBLIC)
+        domain.whose_keys(PUBLIC)
 
 
 def test_a_listed_key_shows_neither_the_key_nor_its_hash():

@@ -13,7 +13,7 @@ from clearinghouse.metrics import OUTBOX_FAILURES, OUTBOX_PENDING
 from clearinghouse.outbox import flush
 from services.members import domain
 from services.members.service import MembersService
-from services.members.store import MembersStore
+from services.members.repository import MembersRepository as MembersStore
 from tests.support import STAFF, wait_until
 from tests.tcp_proxy import TcpProxy
 

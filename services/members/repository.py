@@ -1,0 +1,148 @@
+"""The members repository over pymongo, the only members module that speaks MongoDB.
+
+It takes and gives the domain's plain dicts (domain.py) and keeps the stored format:
+members and organisations also store their ``name_key`` (list order and name prefix) and
+a member what its ``current`` offices say (the office filters); every document of theirs
+carries its outbox; an API key record stores its ``created_epoch`` (list order).
+"""
+from __future__ import annotations
+
+import re
+import time
+
+from pymongo import ASCENDING
+
+from clearinghouse.errors import NotFound
+from clearinghouse.store import OUTBOX, PENDING, REV, Repository
+
+from . import domain
+
+_STORAGE = (OUTBOX, PENDING, REV, "name_key", "current", "created_epoch")
+# list filters by name -> the stored field they match (name_prefix is a prefix of name_key)
+_FILTER_FIELDS = {"state": "current.states", "jurisdiction": "current.jurisdictions", "body": "current.bodies",
+                  "role": "current.roles", "issue_area": "issue_areas", "status": "status"}
+
+
+def entity(doc: dict | None) -> dict | None:
+    """The domain's dict for a stored document (without storage fields)."""
+    if doc is None:
+        return None
+    return {k: value for k, value in doc.items() if k not in _STORAGE}
+
+
+def stored(collection: str, item: dict) -> dict:
+    """The document for a member or organisation (the outbox is added by the write path)."""
+    doc = {**item, "name_key": item["name"].casefold()}
+    if collection == "members":
+        doc["current"] = domain.current_terms(item)
+    return doc
+
+
+def member_query(wanted: domain.MemberFilter) -> dict:
+    """The MongoDB query for the list filters (combined with AND)."""
+    query = {field: getattr(wanted, name) for name, field in _FILTER_FIELDS.items()
+             if getattr(wanted, name) is not None}
+    if wanted.name_prefix is not None:
+        query["name_key"] = {"$regex": "^" + re.escape(wanted.name_prefix)}
+    return query
+
+
+class Records:
+    """Members, organisations and API key records as the domain's dicts, over the generic
+    write path (insert, modify, get_many, page, find) of Repository or its twin."""
+
+    def add(self, collection: str, item: dict, events: list[dict] = ()) -> dict:
+        """Store a new member or organisation with its events."""
+        return entity(self.insert(collection, stored(collection, item), events))
+
+    def lookup(self, collection: str, entity_id: str) -> dict | None:
+        return entity(self.find(collection, entity_id))
+
+    def get(self, collection: str, entity_id: str) -> dict:
+        found = self.lookup(collection, entity_id)
+        if found is None:
+            raise NotFound(f"no {collection[:-1]} with id {entity_id!r}")
+        return found
+
+    def lookup_many(self, collection: str, ids: list[str]) -> dict:
+        """The entities with these ids, by id (missing ones are absent)."""
+        return {i: entity(doc) for i, doc in self.get_many(collection, ids).items()}
+
+    def change(self, collection: str, entity_id: str, change):
+        """Apply ``change(entity) -> (new, events, *extra)`` and store it (Repository.modify:
+        re-read and re-applied on a concurrent write). Returns (stored entity, events, *extra)."""
+        def on_document(doc):
+            item = entity(doc)
+            new, events, *extra = change(item)
+            return ((doc if new is item else stored(collection, new)), events, *extra)
+        doc, events, *extra = self.modify(collection, entity_id, on_document)
+        return (entity(doc), events, *extra)
+
+    def page_members(self, wanted: domain.MemberFilter, first: int, after):
+        return self._entities(self.page("members", self.member_query(wanted), first, after, "name_key"))
+
+    def page_organizations(self, first: int, after):
+        return self._entities(self.page("organizations", {}, first, after, "name_key"))
+
+    def owner_kind(self, owner_id):
+        """'member' or 'organization' for an existing owner id, None for no owner."""
+        if owner_id is None:
+            return None
+        for prefix, collection, kind in (("mem_", "members", "member"), ("org_", "organizations", "organization")):
+            if isinstance(owner_id, str) and owner_id.startswith(prefix) and self.exists(collection, owner_id):
+                return kind
+        raise NotFound(f"owner_id {owner_id!r} is neither an existing member nor an organisation")
+
+    # -- API keys: plain records, no outbox (keys emit no events) ---------------------------
+    def add_key(self, record: dict):
+        # a number to list by: nx-27017 compares timestamps (and ISO strings) only to the
+        # second, so created_at would repeat or skip keys made in the same second
+        self.insert_key({**record, "created_epoch": time.time()})
+
+    def key(self, key_id: str) -> dict | None:
+        return entity(self.find("api_keys", key_id))
+
+    def page_keys(self, owner_id: str | None, first: int, after):
+        """Keys oldest first: every key, or one owner's."""
+        query = {} if owner_id is None else {"owner_id": owner_id}
+        return self._entities(self.page("api_keys", query, first, after, "created_epoch", float))
+
+    @staticmethod
+    def _entities(page: dict) -> dict:
+        for edge in page["edges"]:
+            edge["node"] = entity(edge["node"])
+        return page
+
+
+class MembersRepository(Records, Repository):
+    outbox_collections = ("members", "organizations")
+
+    def ensure_indexes(self):
+        super().ensure_indexes()
+        self.db.members.create_index([("name_key", ASCENDING)])
+        self.db.organizations.create_index([("name_key", ASCENDING)])
+        self.db.api_keys.create_index([("hash", ASCENDING)], unique=True)
+        self.db.api_keys.create_index([("owner_id", ASCENDING)])
+        # keys made before keys were listed have no created_epoch: they list first
+        self.db.api_keys.update_many({"created_epoch": {"$exists": False}}, {"$set": {"created_epoch": 0.0}})
+
+    def find(self, collection: str, entity_id: str):
+        """The stored document, or None."""
+        return self.db[collection].find_one({"_id": entity_id})
+
+    def exists(self, collection: str, entity_id: str) -> bool:
+        return self.db[collection].find_one({"_id": entity_id}, {"_id": 1}) is not None
+
+    member_query = staticmethod(member_query)
+
+    def insert_key(self, doc: dict):
+        self.db.api_keys.insert_one(doc)
+
+    def find_key(self, key_hash: str) -> dict | None:
+        """The record of an unrevoked key with this hash, or None."""
+        return entity(self.db.api_keys.find_one({"hash": key_hash, "revoked_at": None}))
+
+    def revoke_key(self, key_id: str, when: str) -> bool:
+        """Revoke an unrevoked key; False if there is none (or someone revoked it first)."""
+        return self.db.api_keys.update_one({"_id": key_id, "revoked_at": None},
+                                           {"$set": {"revoked_at": when}}).matched_count == 1
