@@ -10,11 +10,11 @@ def document() -> dict:
     channels, messages = {}, {}
     for e in CATALOG.values():
         name = e.type.replace(".", "_")
-        channels[f"{e.service}.events/{e.type}"] = {
-            "description": f"Topic exchange {e.service}.events, routing key {e.type}.",
+        channels[f"{e.exchange}/{e.type}"] = {
+            "description": f"Topic exchange {e.exchange}, routing key {e.type}.",
             "subscribe": {"summary": e.summary, "message": {"$ref": f"#/components/messages/{name}"}},
             "bindings": {"amqp": {"is": "routingKey",
-                                  "exchange": {"name": f"{e.service}.events", "type": "topic", "durable": True}}},
+                                  "exchange": {"name": e.exchange, "type": "topic", "durable": True}}},
         }
         data = {"type": "object", "required": ["id", "version"],
                 "properties": {"id": {"type": "string"},
@@ -24,7 +24,7 @@ def document() -> dict:
             "name": e.type, "summary": e.summary, "contentType": "application/cloudevents+json",
             "payload": {"type": "object", "required": ["specversion", "id", "source", "type", "subject", "time", "data"],
                         "properties": {"specversion": {"const": "1.0"}, "id": {"type": "string"},
-                                       "source": {"const": f"/clearinghouse/{e.service}"},
+                                       "source": {"const": e.source},
                                        "type": {"const": e.type},
                                        "subject": {"type": "string", "description": e.subject},
                                        "time": {"type": "string", "format": "date-time"}, "data": data}},

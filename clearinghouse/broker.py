@@ -1,14 +1,16 @@
 """RabbitMQ set-up the platform relies on: reachability with a clear message, and the
 alternate exchange that keeps events no queue was bound to yet.
 
-The policy is the one in deploy/rabbitmq/definitions.json (loaded by docker compose);
-here it is applied to a running broker through the management API, or with rabbitmqctl
-when the broker runs on this machine without the management plugin.
+The policy covers every publishing service's exchange in the event catalog. docker
+compose loads it from deploy/rabbitmq/definitions.json, which ``write_definitions()``
+generates; here it is applied to a running broker through the management API, or with
+rabbitmqctl when the broker runs on this machine without the management plugin.
 """
 from __future__ import annotations
 
 import base64
 import json
+import re
 import shutil
 import subprocess
 import urllib.error
@@ -17,9 +19,11 @@ import urllib.request
 
 import kombu
 
+from .events import PUBLISHERS, exchange_of
+
 UNROUTED = "events.unrouted"
 POLICY_NAME = "clearinghouse-unrouted-events"
-POLICY_PATTERN = r"^(members|toolkits|search|notifications)\.events$"
+POLICY_PATTERN = "^(" + "|".join(re.escape(exchange_of(s)) for s in PUBLISHERS) + ")$"
 POLICY = {"pattern": POLICY_PATTERN, "apply-to": "exchanges",
           "definition": {"alternate-exchange": UNROUTED}, "priority": 0}
 
@@ -88,3 +92,36 @@ def ensure_definitions(amqp_uri: str):
         queue(conn.default_channel).declare()
     _apply_policy(amqp_uri)
 
+
+
+DEFINITIONS_FILE = "deploy/rabbitmq/definitions.json"
+
+
+def definitions(vhost: str = "/") -> dict:
+    """The broker definitions docker compose loads: the guest user, the unrouted-events
+    exchange and queue, and the policy that routes to them."""
+    return {
+        "vhosts": [{"name": vhost}],
+        "users": [{"name": "guest", "password": "guest", "tags": "administrator"}],
+        "permissions": [{"user": "guest", "vhost": vhost, "configure": ".*", "write": ".*", "read": ".*"}],
+        "exchanges": [{"name": UNROUTED, "vhost": vhost, "type": "fanout", "durable": True,
+                       "auto_delete": False, "internal": False, "arguments": {}}],
+        "queues": [{"name": UNROUTED, "vhost": vhost, "durable": True, "auto_delete": False, "arguments": {}}],
+        "bindings": [{"source": UNROUTED, "vhost": vhost, "destination": UNROUTED, "destination_type": "queue",
+                      "routing_key": "", "arguments": {}}],
+        "policies": [{"name": POLICY_NAME, "vhost": vhost, **POLICY}],
+    }
+
+
+def definitions_text() -> str:
+    """The definitions as JSON, one object a line, as the committed file holds them."""
+    sections = [f'  "{name}": [\n' + ",\n".join("    " + json.dumps(item) for item in items) + "\n  ]"
+                for name, items in definitions().items()]
+    return "{\n" + ",\n".join(sections) + "\n}\n"
+
+
+def write_definitions(path: str = DEFINITIONS_FILE) -> str:
+    """Regenerate deploy/rabbitmq/definitions.json from the catalog."""
+    with open(path, "w") as f:
+        f.write(definitions_text())
+    return path

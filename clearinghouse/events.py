@@ -2,8 +2,9 @@
 
 Events go out on the source service's topic exchange (``<service>.events``) with the
 CloudEvents ``type`` as routing key. ``data.version`` is the entity's counter so that
-consumers can drop duplicates and stale updates. docs/asyncapi.yaml is generated from
-CATALOG (``clearinghouse docs asyncapi``).
+consumers can drop duplicates and stale updates. CATALOG is the one list: the owners,
+the publishing services and their exchanges below, docs/asyncapi.yaml (``clearinghouse
+docs asyncapi``) and the broker's definitions (clearinghouse.broker) all derive from it.
 """
 import datetime as dt
 import uuid
@@ -25,6 +26,14 @@ class EventType:
     def entity(self) -> str:
         """What the event is about, as its subject names it: "member", "toolkit"..."""
         return self.subject.split("/")[0]
+
+    @property
+    def exchange(self) -> str:
+        return exchange_of(self.service)
+
+    @property
+    def source(self) -> str:
+        return f"{SOURCE_PREFIX}/{self.service}"
 
 
 CATALOG = {e.type: e for e in [
@@ -58,6 +67,13 @@ CATALOG = {e.type: e for e in [
 
 # The service that owns each entity the events are about (and answers for it over RPC).
 OWNERS = {e.entity: e.service for e in CATALOG.values()}
+# The services that publish events, in catalog order.
+PUBLISHERS = tuple(dict.fromkeys(e.service for e in CATALOG.values()))
+
+
+def exchange_of(service: str) -> str:
+    """The topic exchange a service's events go out on (nameko's name for it)."""
+    return f"{service}.events"
 
 
 def now_iso() -> str:
@@ -74,7 +90,7 @@ def cloudevent(event_type: str, subject: str, data: dict) -> dict:
     return {
         "specversion": SPEC_VERSION,
         "id": str(uuid.uuid4()),
-        "source": f"{SOURCE_PREFIX}/{spec.service}",
+        "source": spec.source,
         "type": event_type,
         "subject": subject,
         "time": now_iso(),
