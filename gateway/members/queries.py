@@ -1,25 +1,14 @@
 """The members service's part of Query."""
 import graphene
 
-from clearinghouse import ocd, validation
-from clearinghouse.issue_areas import ISSUE_AREAS, check_issue_area
+from clearinghouse import validation
+from clearinghouse.issue_areas import ISSUE_AREAS
 
 from ..connections import page_args
 from ..inputs import drop_none
 from .loaders import MembersById, OrganizationsById
 from .types import (ApiKeyRecordConnection, IssueArea, Member, MemberConnection, MemberFilter, Organization,
                     OrganizationConnection, Viewer)
-
-
-def _member_filter(filter) -> dict:
-    checked = drop_none(filter or {})
-    if "state" in checked:
-        checked["state"] = ocd.check_state(checked["state"], "filter.state")
-    if "jurisdiction" in checked:
-        ocd.check_division(checked["jurisdiction"], "filter.jurisdiction")
-    if "issue_area" in checked:
-        check_issue_area(checked["issue_area"], "filter.issueArea")
-    return checked
 
 
 class MembersQuery(graphene.ObjectType):
@@ -49,7 +38,7 @@ class MembersQuery(graphene.ObjectType):
     @staticmethod
     def resolve_members(root, info, first, after=None, filter=None):
         ctx = info.context
-        return ctx.call("members", "list_members", _member_filter(filter), first=first, after=after,
+        return ctx.call("members", "list_members", drop_none(filter or {}), first=first, after=after,
                         caller=ctx.caller)
 
     @staticmethod
