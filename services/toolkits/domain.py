@@ -211,7 +211,7 @@ def _content(fields: dict) -> dict:
 
 
 def new_toolkit(fields: dict) -> dict:
-    """A draft, numbered version 1. The document keeps the working copy (``draft``), whether
+    """A draft, numbered version 1. The toolkit keeps the working copy (``draft``), whether
     it is still unpublished (``draft_pending``) and every published version, frozen."""
     now = now_iso()
     return {"slug": fields["slug"], "version": 1, "status": "draft", "number": 1, "draft_pending": True,
@@ -338,7 +338,7 @@ def new_ordinance(fields: dict) -> tuple[dict, list[dict]]:
 
 
 def record_action(doc: dict, action: dict) -> tuple[dict, list[dict]]:
-    """Place the action by date, replay the history, and store the new status.
+    """Place the action by date, replay the history, and set the new status.
 
     The same action (type, date, source) recorded again changes nothing. An action that
     cannot follow is refused with the allowed next actions. ``ordinance.status_changed``
