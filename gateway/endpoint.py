@@ -90,30 +90,33 @@ class GraphQLEndpoint:
         self.keys = key_cache or KeyCache()
         self.names = OperationNames()
 
-    def handle(self, request, calls) -> Response:
+    def handle(self, request, calls, trace_id: str | None = None) -> Response:
+        """The response to one POST; ``trace_id`` goes on the log lines of its refusals."""
         started = time.perf_counter()
         payload, problem = self._read(request)
         if problem is not None:
             status, code, message = problem
             self._measure("invalid", "rejected", started)
-            return json_response({"errors": [request_error(code, message)]}, status)
+            return json_response({"errors": [request_error(code, message, trace_id)]}, status)
         try:
             identity = self.keys.identity(request.headers.get("Authorization"),
                                           lambda key: calls.call("members", "authenticate", key))
         except Exception as exc:  # noqa: BLE001 -- a bad key, members away, or a crash there
             code, message = code_and_message(exc)
             # A key that did not authenticate counts against the address: guessing keys is throttled too.
-            limited = self._rate_limited(request, None, started)
+            limited = self._rate_limited(request, None, started, trace_id)
             if limited is not None:
                 return limited
-            self._measure("auth", outcome_of([request_error(code, message)]), started)
-            return json_response({"errors": [request_error(code, message)]}, STATUS_OF_CODE.get(code, 500))
-        limited = self._rate_limited(request, identity, started)
+            errors = [request_error(code, message, trace_id)]
+            self._measure("auth", outcome_of(errors), started)
+            return json_response({"errors": errors}, STATUS_OF_CODE.get(code, 500))
+        limited = self._rate_limited(request, identity, started, trace_id)
         if limited is not None:
             return limited
         if isinstance(payload, list):
-            return json_response([self._one(item, identity, calls, time.perf_counter()) for item in payload])
-        return json_response(self._one(payload, identity, calls, started))
+            return json_response([self._one(item, identity, calls, time.perf_counter(), trace_id)
+                                  for item in payload])
+        return json_response(self._one(payload, identity, calls, started, trace_id))
 
     def _read(self, request):
         """The JSON payload (an operation or a list of them), or (status, code, message)."""
@@ -141,38 +144,41 @@ class GraphQLEndpoint:
             return None, (400, BAD_USER_INPUT, 'the body must be a JSON object: {"query": "...", "variables": {...}}')
         return payload, None
 
-    def _one(self, payload, identity, calls, started) -> dict:
+    def _one(self, payload, identity, calls, started, trace_id) -> dict:
         """Run one operation; its response dict (data and/or errors)."""
         name = payload.get("operationName") if isinstance(payload, dict) else None
         try:
-            response, named = self._run(payload, identity, calls)
+            response, named = self._run(payload, identity, calls, trace_id)
         except Exception as exc:  # noqa: BLE001 -- a bug of ours: a coded error, never a traceback
-            response, named = {"errors": [request_error(*code_and_message(exc))]}, None
+            response, named = {"errors": [request_error(*code_and_message(exc), trace_id)]}, None
         self._measure(self.names.label(name or named), outcome_of(response.get("errors")), started)
         return response
 
-    def _run(self, payload, identity, calls) -> tuple[dict, str | None]:
+    def _run(self, payload, identity, calls, trace_id) -> tuple[dict, str | None]:
         """The response dict and the operation's name in the document (for metrics)."""
+        def refused(message):
+            return {"errors": [request_error(BAD_USER_INPUT, message, trace_id)]}, None
+
         if not isinstance(payload, dict):
-            return {"errors": [request_error(BAD_USER_INPUT, "each operation must be a JSON object with a query")]}, None
+            return refused("each operation must be a JSON object with a query")
         query, variables = payload.get("query"), payload.get("variables") or {}
         operation_name = payload.get("operationName")
         if not isinstance(query, str) or not query.strip():
-            return {"errors": [request_error(BAD_USER_INPUT, 'no query given: send {"query": "{ viewer { role } }"}')]}, None
+            return refused('no query given: send {"query": "{ viewer { role } }"}')
         if not isinstance(variables, dict):
-            return {"errors": [request_error(BAD_USER_INPUT, "variables must be a JSON object")]}, None
+            return refused("variables must be a JSON object")
         problem = query_limits.variables_problem(variables, self.limits)
         if problem:
-            return {"errors": [request_error(BAD_USER_INPUT, problem)]}, None
+            return refused(problem)
         document, errors = self.documents.get(query)
         if errors:
-            return {"errors": [format_error(e) for e in errors]}, None
+            return {"errors": [format_error(e, trace_id) for e in errors]}, None
         operation = query_limits.select_operation(document, operation_name)
         named = operation.name.value if operation is not None and operation.name else None
         limit_errors = query_limits.check(self.schema.graphql_schema, document, operation_name, variables,
                                           self.limits)
-        if limit_errors:
-            return {"errors": [format_error(e) for e in limit_errors]}, named
+        if limit_errors:  # cost, depth, page sizes, introspection
+            return {"errors": [format_error(e, trace_id) for e in limit_errors]}, named
         context = RequestContext(identity if identity is not None else PUBLIC, calls)
         try:
             result = run_execution(
@@ -182,15 +188,15 @@ class GraphQLEndpoint:
                 context.scheduler)
         except Exception as exc:  # noqa: BLE001 -- never a stack trace to the client
             code, message = code_and_message(exc)
-            return {"errors": [request_error(code or INTERNAL, message)]}, named
+            return {"errors": [request_error(code or INTERNAL, message, trace_id)]}, named
         response = {"data": result.data}
         if result.errors:
-            response["errors"] = [format_error(e) for e in result.errors]
+            response["errors"] = [format_error(e, trace_id) for e in result.errors]
         return response, named
 
-    def _rate_limited(self, request, identity, started) -> Response | None:
+    def _rate_limited(self, request, identity, started, trace_id) -> Response | None:
         """The 429 when this caller is over GATEWAY_RATE_LIMIT, else None."""
-        refusal = self.rate_limit.refusal(request, identity) if self.rate_limit is not None else None
+        refusal = self.rate_limit.refusal(request, identity, trace_id) if self.rate_limit is not None else None
         if refusal is not None:
             self._measure("rate_limited", "rejected", started)
         return refusal

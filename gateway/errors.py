@@ -20,6 +20,7 @@ FORBIDDEN = "FORBIDDEN"
 NOT_FOUND = "NOT_FOUND"
 CONFLICT = "CONFLICT"
 UNAVAILABLE = "UNAVAILABLE"
+RATE_LIMITED = "RATE_LIMITED"
 INTERNAL = "INTERNAL_SERVER_ERROR"
 
 # Outcomes for metrics: the caller's mistake, or ours.
@@ -42,15 +43,22 @@ def code_and_message(exc: BaseException) -> tuple[str, str]:
     return INTERNAL, f"the gateway failed ({type(exc).__name__}); this is a bug on our side, not in your request"
 
 
-def log_answer(code: str, message: str):
-    """A client's mistake is one INFO line (repeats summarised by clearinghouse.logs), an
-    unavailable service a WARNING; INTERNAL was logged with its cause where it was made."""
-    if code in CLIENT_CODES or code == UNAVAILABLE:
-        log.log(logging.INFO if code in CLIENT_CODES else logging.WARNING, "gateway.graphql rejected %s: %s",
-                code, message, extra={"service": "gateway", "method": "graphql", "code": code})
+def log_answer(code: str, message: str, trace_id: str | None = None):
+    """A client's mistake (or one request too many) is one INFO line (repeats summarised by
+    clearinghouse.logs), an unavailable service a WARNING; INTERNAL was logged with its
+    cause where it was made. ``trace_id`` is the request's, as the services' lines of it
+    carry (clearinghouse.logs.worker_fields)."""
+    if code in CLIENT_CODES or code == RATE_LIMITED:
+        level = logging.INFO
+    elif code == UNAVAILABLE:
+        level = logging.WARNING
+    else:
+        return
+    log.log(level, "gateway.graphql rejected %s: %s", code, message,
+            extra={"service": "gateway", "method": "graphql", "code": code, "trace_id": trace_id})
 
 
-def format_error(error: GraphQLError) -> dict:
+def format_error(error: GraphQLError, trace_id: str | None = None) -> dict:
     """graphql-core's formatted error with our code (and our message for wrapped errors)."""
     formatted = error.formatted
     original = error.original_error
@@ -62,13 +70,13 @@ def format_error(error: GraphQLError) -> dict:
         code, message = code_and_message(original)
         formatted["message"] = message
     formatted["extensions"] = {**(formatted.get("extensions") or {}), "code": code}
-    log_answer(code, formatted["message"])
+    log_answer(code, formatted["message"], trace_id)
     return formatted
 
 
-def request_error(code: str, message: str) -> dict:
-    """An error about the whole request (body, limits, auth), before execution."""
-    log_answer(code, message)
+def request_error(code: str, message: str, trace_id: str | None = None) -> dict:
+    """An error about the whole request (body, limits, auth, rate), before execution."""
+    log_answer(code, message, trace_id)
     return {"message": message, "extensions": {"code": code}}
 
 

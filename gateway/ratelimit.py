@@ -21,10 +21,10 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 from werkzeug.wrappers import Response
 
 from .auth import PUBLIC, Identity, bearer_key
+from .errors import RATE_LIMITED, request_error
 
 log = logging.getLogger(__name__)
 
-RATE_LIMITED = "RATE_LIMITED"
 COLLECTION = "rate_limits"
 
 
@@ -142,15 +142,14 @@ class RateLimit:
         except PyMongoError as exc:
             log.info("rate-limit windows not swept: %s", exc)
 
-    def refusal(self, request, identity: Identity | None) -> Response | None:
-        """The 429 for this request, or None when it may go on. ``identity`` is None when
-        the key the request sent did not authenticate (it counts against the address)."""
+    def refusal(self, request, identity: Identity | None, trace_id: str | None = None) -> Response | None:
+        """The 429 for this request (logged), or None when it may go on. ``identity`` is None
+        when the key the request sent did not authenticate (it counts against the address)."""
         seconds = self.retry_after(subject(request, identity))
         if seconds is None:
             return None
-        error = {"message": f"too many requests: the limit is {self.per_minute} a minute per API key "
-                            f"(or per address without one); retry in {seconds} s",
-                 "extensions": {"code": RATE_LIMITED}}
+        error = request_error(RATE_LIMITED, f"too many requests: the limit is {self.per_minute} a minute per "
+                                            f"API key (or per address without one); retry in {seconds} s", trace_id)
         return Response(json.dumps({"errors": [error]}), status=429, mimetype="application/json",
                         headers={"Retry-After": str(seconds)})
 

@@ -5,7 +5,7 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import ReplyListener, ServiceProxy
 from prometheus_client import Counter
 
-from clearinghouse import rpc
+from clearinghouse import logs, rpc
 from clearinghouse.config import Settings
 
 RPC_CALLS = Counter("clearinghouse_gateway_rpc_calls_total",
@@ -19,6 +19,11 @@ class Calls:
         self._worker_ctx = worker_ctx
         self._reply_listener = reply_listener
         self.timeout = timeout
+
+    @property
+    def trace_id(self) -> str | None:
+        """This request's trace id: the services' log lines of its calls carry it too."""
+        return logs.worker_fields(self._worker_ctx).get("trace_id")
 
     def call(self, service: str, method: str, *args, **kwargs):
         RPC_CALLS.labels(service, method).inc()

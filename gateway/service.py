@@ -55,7 +55,7 @@ class GatewayService:
     @http("POST", "/graphql")
     def graphql(self, request):
         """A GraphQL operation (or a JSON array of them)."""
-        return self.graphql_endpoint.handle(request, self.services)
+        return self.graphql_endpoint.handle(request, self.services, trace_id=self.services.trace_id)
 
     @http("GET", "/graphql")
     def graphiql(self, request):

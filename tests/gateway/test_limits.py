@@ -1,6 +1,7 @@
 """Query limits over the real schema, and the request limits of the endpoint (no services:
 every request here is refused before any RPC)."""
 import json
+import logging
 
 import pytest
 from graphql import GraphQLList, GraphQLObjectType, get_introspection_query, get_nullable_type, parse
@@ -222,6 +223,17 @@ def post(endpoint, body: bytes, headers=None):
                              content_type="application/json").get_environ()
     response = endpoint.handle(Request(environ), NoCalls())
     return response.status_code, json.loads(response.get_data())
+
+
+def test_a_refused_query_is_logged_with_the_request_trace_id(caplog):
+    endpoint = GraphQLEndpoint(schema, Limits(max_depth=3))
+    environ = EnvironBuilder(method="POST", path="/graphql", data=json.dumps({"query": nested(2)}),
+                             content_type="application/json").get_environ()
+    with caplog.at_level(logging.INFO, logger="gateway"):
+        response = endpoint.handle(Request(environ), NoCalls(), trace_id="gateway.graphql.t2")
+    assert response.status_code == 200 and "levels deep" in json.loads(response.get_data())["errors"][0]["message"]
+    [line] = [r for r in caplog.records if getattr(r, "code", None) == "BAD_USER_INPUT"]
+    assert line.trace_id == "gateway.graphql.t2" and "levels deep" in line.getMessage()
 
 
 def test_a_body_over_the_limit_is_refused_before_it_is_read():

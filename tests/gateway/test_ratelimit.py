@@ -162,3 +162,13 @@ def test_gateway_rate_limit_comes_from_the_environment(value, expected):
 def test_a_gateway_rate_limit_that_is_not_a_whole_number_is_refused_with_how_to_fix_it(value):
     with pytest.raises(ValueError, match="GATEWAY_RATE_LIMIT must be a whole number of requests a minute"):
         Settings.from_env({"GATEWAY_RATE_LIMIT": value})
+
+
+def test_a_refusal_is_logged_with_the_request_trace_id(collection, clock, caplog):
+    limit = limit_of(1, collection, clock)
+    assert limit.refusal(request("203.0.113.9"), PUBLIC) is None
+    with caplog.at_level(logging.INFO, logger="gateway"):
+        assert limit.refusal(request("203.0.113.9"), PUBLIC, trace_id="gateway.graphql.t1").status_code == 429
+    [line] = [r for r in caplog.records if getattr(r, "code", None) == "RATE_LIMITED"]
+    assert line.levelname == "INFO" and line.trace_id == "gateway.graphql.t1"
+    assert "the limit is 1 a minute" in line.getMessage()
