@@ -5,6 +5,7 @@ import pytest
 
 from clearinghouse import paging
 from clearinghouse.errors import Conflict, NotFound
+from clearinghouse.outbox import flush
 from clearinghouse.store import OUTBOX, PENDING
 from services.members import domain
 from services.members.repository import MembersRepository, member_query
@@ -28,6 +29,16 @@ def office(jurisdiction=PGH, role="Councilmember", body="City Council", **extra)
 def add_member(repo, name, **fields):
     member, events = domain.new_member(domain.check_member_fields({"name": name, **fields}, partial=False))
     return repo.add("members", member, events)
+
+
+def relay(repo):
+    """Publish what waits in the outboxes, as the service's relay does; the events sent."""
+    if isinstance(repo, InMemoryMembersRepository):
+        return repo.relay()
+    sent = []
+    for name in repo.outbox_collections:
+        flush(repo.db[name], sent.append)
+    return sent
 
 
 def names(page):
@@ -63,6 +74,17 @@ def test_a_change_on_a_stale_read_is_a_conflict_and_a_change_of_nothing_writes_n
     assert same == changed and events == []
     with pytest.raises(NotFound):
         repo.change("members", "mem_ffffffffffffffff", lambda m: domain.update_member(m, {}))
+
+
+def test_a_writer_that_read_before_the_relay_published_must_read_again(repo):
+    added = add_member(repo, "Ann")
+    read = repo.find("members", added["_id"])
+    assert [e["type"] for e in relay(repo)] == ["member.joined"]
+    assert relay(repo) == [] and repo.find("members", added["_id"])[OUTBOX] == []
+    with pytest.raises(Conflict):  # else it would queue member.joined a second time
+        repo.replace("members", {**read, "version": 2}, read)
+    repo.change("members", added["_id"], lambda m: domain.update_member(m, {"bio": "x"}))
+    assert [(e["type"], e["data"]["version"]) for e in relay(repo)] == [("member.updated", 2)]
 
 
 def test_member_filters_match_current_offices_and_ignore_case(repo):

@@ -54,11 +54,13 @@ def test_contact_details_are_shown_only_to_roles_that_need_them(members, rpc, ro
     ({"name": "X", "offices": [council(start="2020-13-01")]}, "is not a date"),
     ({"name": "X", "offices": [council(start="2020-01-01", end_date="2019-01-01")]}, "before start_date"),
 ])
-def test_invalid_member_is_refused_with_a_clear_error_and_changes_nothing(members, rpc, database, data, fragment):
+def test_invalid_member_is_refused_with_a_clear_error_and_changes_nothing(members, rpc, database, sentinel,
+                                                                         data, fragment):
     with pytest.raises(BadInput) as err:
         rpc.members.create_member(data, caller=STAFF)
     assert fragment in str(err.value)
     assert database("members").members.count_documents({}) == 0
+    assert sentinel.events_before() == []
 
 
 def test_unknown_ids_and_bad_ids_are_told_apart(members, rpc):
@@ -187,8 +189,10 @@ WRITES = {
 @pytest.mark.parametrize("caller, error", [
     (None, Unauthenticated), ({"role": "member", "owner_id": MEMBER_ID, "owner_kind": "member"}, Forbidden),
     ({"role": "partner", "owner_id": "org_0123456789abcdef", "owner_kind": "organization"}, Forbidden)])
-def test_only_staff_may_write_and_a_refused_write_changes_nothing(members, rpc, snapshot, write, caller, error):
+def test_only_staff_may_write_and_a_refused_write_changes_nothing(members, rpc, snapshot, sentinel,
+                                                                  write, caller, error):
     member = rpc.members.create_member({"name": "Deb Gross", "offices": [council()]}, caller=STAFF)
+    sentinel.settle(1)
     before = snapshot()
     with pytest.raises(error) as refused:
         WRITES[write](rpc, caller)
@@ -196,6 +200,7 @@ def test_only_staff_may_write_and_a_refused_write_changes_nothing(members, rpc, 
     assert ("Bearer" if caller is None else "this key is") in str(refused.value)
     assert snapshot() == before
     assert rpc.members.get_member(member["id"])["name"] == "Deb Gross"
+    assert sentinel.events_before() == []
 
 
 def test_a_refused_write_does_not_tell_whether_its_target_exists(members, rpc):
@@ -292,12 +297,14 @@ def test_staff_revoke_any_key(people, rpc):
     ({"name": "X", "offices": [council(body="City\x00Council")]}, "offices[0].body"),
     ({"name": "X", "offices": [council(district="3\n")]}, "offices[0].district"),
 ])
-def test_a_name_or_title_with_a_control_character_is_refused(members, rpc, database, data, field):
+def test_a_name_or_title_with_a_control_character_is_refused(members, rpc, database, sentinel, data, field):
     with pytest.raises(BadInput, match=rf"{re.escape(field)} contains the control character"):
         rpc.members.create_member(data, caller=STAFF)
     assert database("members").members.count_documents({}) == 0
     with pytest.raises(BadInput, match="name contains the control character"):
         rpc.members.create_organization({"name": "Working\nFamilies", "kind": "advocacy"}, caller=STAFF)
+    assert database("members").organizations.count_documents({}) == 0
+    assert sentinel.events_before() == []
 
 
 def test_a_bio_may_run_over_several_lines(members, rpc):
