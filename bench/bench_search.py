@@ -29,7 +29,7 @@ from clearinghouse.config import METRICS_PORTS  # noqa: E402
 from clearinghouse.embedded import EmbeddedSearch  # noqa: E402
 from clearinghouse.issue_areas import ISSUE_AREAS  # noqa: E402
 from services.search import index  # noqa: E402
-from services.search.engine import SearchIndex  # noqa: E402
+from services.search.repository import SearchRepository as SearchIndex  # noqa: E402
 from services.search.transport import client, is_embedded  # noqa: E402
 
 FRESHNESS = "clearinghouse_search_event_to_searchable_seconds"

@@ -1,14 +1,14 @@
-"""What the search index holds and how it is asked: the mapping, the document built from
-each owner's public view of an entity, and the query, facets, highlights and cursors.
-Pure functions over plain dicts; no I/O.
+"""What the search index holds and what may be asked of it: the document made from each
+owner's public view of an entity (and whether it may be found), which entity and version
+an event names, and the checked query. Pure functions over plain dicts; no I/O, and no
+engine words: repository.py turns these into Elasticsearch's.
 
-One index holds every type (member, toolkit, ordinance, ask), so one query ranks them
-together and one aggregation counts facets across them. Each document's ``_id`` is
-``<type>:<id>``; Elasticsearch external versioning on the entity's version keeps a stale
-write from replacing a newer one. An entity that must not be found (an archived
-toolkit, a member who left) is kept as a hidden tombstone at its version, rather than
-deleted, so that a late, older event cannot bring it back after Elasticsearch forgets a
-delete.
+Every type (member, toolkit, ordinance, ask) is one kind of document with one key,
+``<type>:<id>``, so one query ranks them together and counts facets across them. A
+document is written at its entity's version and never replaced by an older one. An
+entity that must not be found (an archived toolkit, a member who left) stays as a hidden
+tombstone at its version, rather than being removed, so that a late, older event cannot
+bring it back.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from clearinghouse.caller import Caller
 from clearinghouse.errors import BadInput, Unauthenticated
 from clearinghouse.events import CATALOG
 from clearinghouse.issue_areas import check_issue_area
-from clearinghouse.paging import check_first, decode, encode, refused
+from clearinghouse.paging import check_first, decode, refused
 from clearinghouse.statuses import MEMBER_DEPARTED, MEMBER_STATUSES, ORDINANCE_STATUSES
 
 TYPES = ("member", "toolkit", "ordinance", "ask")
@@ -37,28 +37,6 @@ FILTER_KEYS = ("type", "state", "issue_area", "status", "jurisdiction")
 FACETS = ("type", "state", "issue_area", "status")
 MAX_TEXT = 500
 CURSOR = "search"  # the list name in search cursors: another list's cursor is refused
-HIGHLIGHT = {"pre_tags": ["<em>"], "post_tags": ["</em>"]}
-
-_KEYWORD = {"type": "keyword"}
-MAPPING = {
-    # strict: a field nobody mapped (an email, a phone) is refused by the engine itself
-    "dynamic": "strict",
-    "properties": {
-        "key": _KEYWORD, "type": _KEYWORD, "id": _KEYWORD, "visible": {"type": "boolean"},
-        "version": {"type": "long"},
-        "title": {"type": "text", "analyzer": "english"},
-        # names and titles again, for autocomplete (a top-level field: Elasticsearch and
-        # osmem-server both take search_as_you_type there)
-        "suggest": {"type": "search_as_you_type"},
-        "body": {"type": "text", "analyzer": "english"},
-        "places": {"type": "text"},
-        "state": _KEYWORD, "jurisdiction": _KEYWORD, "issue_area": _KEYWORD, "status": _KEYWORD,
-        # what a hit returns: the owner's public view, kept but not indexed
-        "node": {"type": "object", "enabled": False},
-    },
-}
-SETTINGS = {"number_of_shards": 1}
-FIELDS = ["title^4", "places^2", "body"]
 
 
 def key(kind: str, entity_id: str) -> str:
@@ -243,11 +221,6 @@ def check_cursor(after) -> list | None:
     return list(position)
 
 
-def _cursor(sort: list) -> str:
-    # the engine may give a whole score as an int; a cursor always holds it as a number
-    return encode([float(sort[0]), sort[1]] if len(sort) == 2 else sort, CURSOR)
-
-
 ASK_READERS = ("member", "partner", "staff")  # notifications' rule for asks, kept for their index entries
 
 
@@ -267,112 +240,8 @@ def check_query(text, types=None, filters=None, first=20, after=None, caller=Non
             "filter": check_filter(filters), "first": check_first(first), "after": check_cursor(after)}
 
 
-def _filters(q: dict) -> list[dict]:
-    clauses = [{"term": {"visible": True}}]
-    types = q["types"]
-    if "type" in q["filter"]:
-        types = [t for t in (types or TYPES) if t in q["filter"]["type"]] or ["none"]
-    if types:
-        clauses.append({"terms": {"type": types}})
-    for name, values in q["filter"].items():
-        if name != "type":
-            clauses.append({"terms": {name: values}})
-    return clauses
-
-
-def _matching(text: str) -> dict:
-    phrases, words = parse_text(text)
-    must = [{"multi_match": {"query": p, "type": "phrase", "fields": FIELDS}} for p in phrases]
-    should = []
-    if words:
-        must.append({"multi_match": {"query": words, "fields": FIELDS, "fuzziness": "AUTO",
-                                     "prefix_length": 1, "minimum_should_match": "2<75%"}})
-        # the words as typed, and in order, rank above fuzzy and scattered matches
-        should.append({"multi_match": {"query": words, "fields": FIELDS, "boost": 2}})
-        should.append({"multi_match": {"query": words, "type": "phrase", "fields": FIELDS, "slop": 2,
-                                       "boost": 2}})
-    if not must:
-        return {"match_all": {}}
-    return {"bool": {"must": must, "should": should}}
-
-
-# Scores come back rounded (osmem-server keeps more precision than it reports), so a
-# cursor's score is not compared for equality by the engine: we ask from just above it
-# and drop, here, what sorts at or before the cursor. A query with no text sorts by key.
-_ABOVE = 1e-5
-OVERFETCH = 20
-MAX_WINDOW = 10_000
-
-
-def search_body(q: dict, size: int) -> dict:
-    scored = bool(q["text"])
-    body = {
-        "query": {"bool": {"must": [_matching(q["text"])], "filter": _filters(q)}},
-        "size": size, "track_total_hits": True,
-        # the key breaks ties so that pages never overlap nor skip
-        "sort": ([{"_score": {"order": "desc"}}] if scored else []) + [{"key": {"order": "asc"}}],
-        "highlight": {**HIGHLIGHT, "fields": {"title": {"number_of_fragments": 0},
-                                              "body": {"fragment_size": 160, "number_of_fragments": 3}}},
-        "_source": ["node"], "track_scores": True,
-    }
-    after = q["after"]
-    if after is None:  # facets are counted once, with the first page
-        body["aggs"] = {name: {"terms": {"field": name, "size": 100}} for name in FACETS}
-    elif len(after) == 2 and scored:
-        body["search_after"] = [after[0] + abs(after[0]) * _ABOVE + 1e-12, after[1]]
-    else:
-        body["search_after"] = [after[-1]]
-    return body
-
-
-def _after_cursor(sort: list, after: list | None) -> bool:
-    if after is None or len(sort) != len(after):
-        return True
-    if len(sort) == 1:
-        return sort[0] > after[0]
-    return sort[0] < after[0] or (sort[0] == after[0] and sort[1] > after[1])
-
-
-def results(response: dict, q: dict, size: int) -> dict | None:
-    """Shape an engine response into the query RPC's page; None if it holds too few hits
-    past the cursor and a larger fetch would find more."""
-    first = q["first"]
-    fetched = response["hits"]["hits"]
-    hits = [h for h in fetched if _after_cursor(h["sort"], q["after"])]
-    if len(hits) <= first and len(fetched) == size and size < MAX_WINDOW:
-        return None
-    has_next = len(hits) > first
-    edges = []
-    for hit in hits[:first]:
-        highlights = [s for field in ("title", "body") for s in (hit.get("highlight") or {}).get(field, [])]
-        edges.append({"cursor": _cursor(hit["sort"]), "node": hit["_source"]["node"],
-                      "highlights": highlights, "score": hit.get("_score")})
-    aggregations = response.get("aggregations")
-    facets = [{"field": name, "buckets": [{"value": b["key"], "count": b["doc_count"]}
-                                          for b in aggregations[name]["buckets"]]}
-              for name in FACETS] if aggregations else []
-    return {"total_count": response["hits"]["total"]["value"], "edges": edges,
-            "page_info": {"has_next_page": has_next, "end_cursor": edges[-1]["cursor"] if edges else None},
-            "facets": facets}
-
-
 def check_suggest(prefix, types=None, limit=10, caller=None) -> dict:
     prefix = v.text(prefix, "prefix", max_len=100)
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 20:
         raise BadInput(f"limit must be a whole number from 1 to 20, got {limit!r}")
     return {"prefix": prefix, "types": visible_types(check_types(types), Caller.of(caller)), "limit": limit}
-
-
-def suggest_body(s: dict) -> dict:
-    fields = ["suggest", "suggest._2gram", "suggest._3gram"]
-    filters = [{"term": {"visible": True}}] + ([{"terms": {"type": s["types"]}}] if s["types"] else [])
-    return {"query": {"bool": {"must": [{"multi_match": {"query": s["prefix"], "type": "bool_prefix",
-                                                         "fields": fields}}],
-                               "filter": filters}},
-            "size": s["limit"], "_source": ["type", "id", "title"],
-            "sort": [{"_score": {"order": "desc"}}, {"key": {"order": "asc"}}]}
-
-
-def suggestions(response: dict) -> list[dict]:
-    return [{"type": h["_source"]["type"], "id": h["_source"]["id"], "text": h["_source"]["title"]}
-            for h in response["hits"]["hits"]]

@@ -2,7 +2,7 @@
 the live one in one alias swap when it is complete.
 
 Queries keep reading the old index meanwhile, and events keep writing to both (see
-engine.SearchIndex.write), so nothing that happens during a rebuild is lost. An owner
+repository.SearchRepository.write), so nothing that happens during a rebuild is lost. An owner
 that does not answer is skipped and said so; its documents are carried over from the old
 index so that a rebuild never makes a whole type disappear. On start, a search service
 that finds its index missing or empty rebuilds it (osmem-server keeps nothing on disk).
@@ -21,7 +21,7 @@ from clearinghouse.errors import Unavailable
 from clearinghouse.siblings import Siblings
 
 from . import index
-from .engine import SearchEngine
+from .repository import SearchEngine
 from .owners import PAGE, Owners
 
 log = logging.getLogger(__name__)
@@ -32,8 +32,8 @@ OWNER_TIMEOUT = 30.0
 class Rebuild:
     """One rebuild and its progress (what ``rebuild_status`` reports)."""
 
-    def __init__(self, search_index, rpc_factory, page_size: int = PAGE):
-        self.index = search_index
+    def __init__(self, repo, rpc_factory, page_size: int = PAGE):
+        self.repo = repo
         self.rpc_factory = rpc_factory
         self.page_size = page_size
         self.state = "running"
@@ -53,16 +53,16 @@ class Rebuild:
 
     def run(self):
         try:
-            self.index.drop_building()
-            new = self.index.new_index(self.index.building)
+            self.repo.drop_building()
+            new = self.repo.new_index(self.repo.building)
             try:
                 with self.rpc_factory() as rpc:
                     owners = Owners.standalone(rpc, OWNER_TIMEOUT)
                     for kind in index.TYPES:
                         self._load(kind, owners, new)
-                self.index.swap(new)
+                self.repo.swap(new)
             except BaseException:
-                self.index.abandon(new)
+                self.repo.abandon(new)
                 raise
             self.state = "done"
         except Exception as exc:
@@ -80,12 +80,12 @@ class Rebuild:
                 for entity in entities:
                     version = index.version_of(kind, entity)
                     batch.append((index.document(kind, entity, index.entity_id(kind, entity), version), version))
-                self.index.bulk(new, batch)
+                self.repo.bulk(new, batch)
                 self.indexed[kind] += len(entities)
                 eventlet.sleep(0)  # let queries and events in between pages
         except Unavailable as exc:
             self.skipped[kind] = str(exc)
-            self.kept[kind] = self.index.copy_type(kind, [i for i in self.index.indices(self.index.alias)
+            self.kept[kind] = self.repo.copy_type(kind, [i for i in self.repo.indices(self.repo.alias)
                                                           if i != new], new)
             log.warning("search rebuild skipped %s (%s); kept %d from the old index", kind, exc, self.kept[kind])
 
@@ -107,14 +107,14 @@ class Rebuilds(DependencyProvider):
         delay = 0.5
         while True:  # the engine may come up after us
             try:
-                empty = self.engine.index.ensure()
+                empty = self.engine.repository.ensure()
                 break
             except Exception as exc:
                 log.warning("search index not reachable yet (%s); retrying", exc)
                 eventlet.sleep(delay)
                 delay = min(delay * 2, 10.0)
         if empty:
-            log.info("search index %s is empty; rebuilding it from the owners", self.engine.index.alias)
+            log.info("search index %s is empty; rebuilding it from the owners", self.engine.repository.alias)
             self.begin()
 
     def _rpc(self):
@@ -123,7 +123,7 @@ class Rebuilds(DependencyProvider):
     def begin(self) -> Rebuild:
         """Start a rebuild, or return the one under way."""
         if self.current is None:
-            rebuild = self.current = Rebuild(self.engine.index, self._rpc)
+            rebuild = self.current = Rebuild(self.engine.repository, self._rpc)
             self.container.spawn_managed_thread(lambda: self._run(rebuild))
         return self.current
 
@@ -141,9 +141,3 @@ class Rebuilds(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self
-
-
-def require_done(status: dict) -> dict:
-    if status["state"] != "done":
-        raise Unavailable(f"the rebuild did not complete ({status.get('error')}); the old index still answers")
-    return status

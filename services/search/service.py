@@ -1,25 +1,18 @@
 """The search service: entrypoints only. It owns nothing but its index, which it builds
 from the domain events (fetching each entity's public view from its owner) and can
-rebuild from the owners over RPC; index.py says what is indexed and how it is asked."""
-import logging
-
-import eventlet
+rebuild from the owners over RPC. index.py says what is indexed and what may be asked,
+usecases.py does each operation, repository.py speaks to the engine."""
 from nameko.events import event_handler
 
-from clearinghouse.errors import Unavailable
 from clearinghouse.events import CATALOG
 from clearinghouse.metrics import Metrics
 from clearinghouse.rpc import ServiceRpc, rpc
 
-from . import index
-from .engine import SearchEngine
-from .indexing import EVENTS, apply_event
+from . import index, usecases
 from .owners import Owners
-from .rebuild import Rebuilds, require_done
-
-log = logging.getLogger(__name__)
-
-RETRY_DELAY = 1.0  # before an event goes back to the queue because an owner or the engine is away
+from .rebuild import Rebuilds
+from .repository import SearchEngine
+from .retry import Retries
 
 
 def _consumes(*event_types):
@@ -36,8 +29,9 @@ class SearchService:
 
     engine = SearchEngine()
     rebuilds = Rebuilds()
+    retries = Retries()
     metrics = Metrics()
-    # the owners, read over RPC only, each call with a deadline
+    # the owners (events.OWNERS), read over RPC only, each call with a deadline
     members = ServiceRpc("members")
     toolkits = ServiceRpc("toolkits")
     notifications = ServiceRpc("notifications")
@@ -53,26 +47,20 @@ class SearchService:
         (counted with the first page; a page asked with ``after`` has none). Asks are
         searched only for a MEMBER, PARTNER or STAFF ``caller`` (Unauthenticated otherwise).
         BadInput for unknown filters or values; Unavailable if the engine is away."""
-        q = index.check_query(text, types, filter, first, after, caller)
-        size = q["first"] + 1 + index.OVERFETCH
-        while (page := index.results(self.engine.search(index.search_body(q, size)), q, size)) is None:
-            size = min(size * 4, index.MAX_WINDOW)
-        return page
+        return usecases.query(self.engine, text, types, filter, first, after, caller)
 
     @rpc
     def suggest(self, prefix, types=None, limit=10, caller=None):
         """Names and titles starting with ``prefix`` (for autocomplete): [{type, id, text}];
         asks only for a MEMBER, PARTNER or STAFF ``caller``."""
-        s = index.check_suggest(prefix, types, limit, caller)
-        return index.suggestions(self.engine.search(index.suggest_body(s), what="suggestion"))
+        return usecases.suggest(self.engine, prefix, types, limit, caller)
 
     # -- rebuilds -------------------------------------------------------------------------
     @rpc
     def rebuild(self):
         """Reindex everything from the owners behind an alias swap and wait for it.
         Returns {indexed: {type: count}, skipped: {type: why}, kept: {type: count}}."""
-        status = require_done(self.rebuilds.begin().done.wait())
-        return {k: status[k] for k in ("indexed", "skipped", "kept", "seconds")}
+        return usecases.rebuild(self.rebuilds)
 
     @rpc
     def start_rebuild(self):
@@ -89,17 +77,7 @@ class SearchService:
     @_consumes(*index.EVENT_KINDS)
     def on_event(self, event):
         """Index the entity an event names, at its version (stale and duplicate events
-        change nothing). An owner or engine outage puts the event back on its queue."""
-        about = event if isinstance(event, dict) else {}
-        try:
-            # the service's ServiceRpc attributes are the owners' proxies
-            return apply_event(event, self.engine, Owners(self))
-        except Unavailable as exc:
-            log.warning("event %s not indexed yet (%s); it goes back on the queue", about.get("id"), exc)
-            EVENTS.labels(str(about.get("type")), "retried").inc()
-            eventlet.sleep(RETRY_DELAY)
-            raise
-        except Exception as exc:  # not transient: requeueing would only repeat it
-            log.exception("event %s cannot be indexed (%s); dropped, a rebuild repairs it", about.get("id"), exc)
-            EVENTS.labels(str(about.get("type")), "failed").inc()
-            return "failed"
+        change nothing). An owner or engine outage puts the event back on its queue after
+        a wait that grows while the outage lasts (retry.py)."""
+        # the service's ServiceRpc attributes are the owners' proxies
+        return usecases.take_event(event, self.engine, Owners(self), self.retries)

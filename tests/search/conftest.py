@@ -3,7 +3,7 @@ owner services (members, toolkits, notifications) in containers of the same test
 import pytest
 
 from services.members.service import MembersService
-from services.search.engine import SearchIndex
+from services.search.repository import SearchRepository
 from services.search.service import SearchService
 from services.search.transport import client, is_embedded
 from tests.support import AsStaff, wait_until
@@ -28,7 +28,7 @@ def es(search_settings):
 
 @pytest.fixture
 def raw_index(es, search_settings):
-    return SearchIndex(es, search_settings.database_name("search"))
+    return SearchRepository(es, search_settings.database_name("search"))
 
 
 @pytest.fixture
