@@ -44,10 +44,8 @@ def get_members(members, caller: Caller, member_ids) -> list:
 
 def list_members(members, caller: Caller, filter, first, after) -> dict:
     wanted = domain.check_member_filter(filter)
-    page = members.page_members(wanted, check_first(first), after)
-    for edge in page["edges"]:
-        edge["node"] = domain.member_view(edge["node"], caller)
-    return page
+    return _shown(members.page_members(wanted, check_first(first), after),
+                  lambda member: domain.member_view(member, caller))
 
 
 def add_office(members, caller: Caller, member_id, office) -> dict:
@@ -97,10 +95,7 @@ def get_organizations(members, organization_ids) -> list:
 
 
 def list_organizations(members, first, after) -> dict:
-    page = members.page_organizations(check_first(first), after)
-    for edge in page["edges"]:
-        edge["node"] = domain.organization_view(edge["node"])
-    return page
+    return _shown(members.page_organizations(check_first(first), after), domain.organization_view)
 
 
 # -- API keys ---------------------------------------------------------------------------------
@@ -115,10 +110,7 @@ def create_api_key(members, caller: Caller, role, owner_id) -> dict:
 
 def list_api_keys(members, caller: Caller, first, after) -> dict:
     owner_id = domain.whose_keys(caller)
-    page = members.page_keys(owner_id, check_first(first), after)
-    for edge in page["edges"]:
-        edge["node"] = domain.key_view(edge["node"])
-    return page
+    return _shown(members.page_keys(owner_id, check_first(first), after), domain.key_view)
 
 
 def revoke_api_key(members, caller: Caller, key_id) -> dict:
@@ -140,3 +132,10 @@ def authenticate(members, key) -> dict:
     domain.check_key_owner_current(record, owner)
     return {"key_id": record["_id"], "role": record["role"], "owner_id": record["owner_id"],
             "owner_kind": record["owner_kind"]}
+
+
+def _shown(page: dict, view) -> dict:
+    """The page with each node as ``view`` shows it."""
+    for edge in page["edges"]:
+        edge["node"] = view(edge["node"])
+    return page
