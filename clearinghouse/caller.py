@@ -12,6 +12,9 @@ import re
 from .errors import BadInput, Forbidden, Unauthenticated
 
 ROLES = ("public", "member", "partner", "staff")
+# Who may read the network's asks: notifications owns them and search finds them, and the
+# two must agree, so both read it here.
+ASK_READERS = ("member", "partner", "staff")
 OWNER_KINDS = ("member", "organization")
 _OWNER_ID = re.compile(r"(mem|org)_[0-9a-f]{16}")
 

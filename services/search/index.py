@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from clearinghouse import ocd, validation as v
-from clearinghouse.caller import Caller
+from clearinghouse.caller import ASK_READERS, Caller
 from clearinghouse.errors import BadInput, Unauthenticated
 from clearinghouse.events import CATALOG
 from clearinghouse.issue_areas import check_issue_area
@@ -219,9 +219,6 @@ def check_cursor(after) -> list | None:
     if not ((scored or len(position) == 1) and isinstance(position[-1], str)):
         raise refused()
     return list(position)
-
-
-ASK_READERS = ("member", "partner", "staff")  # notifications' rule for asks, kept for their index entries
 
 
 def visible_types(types: list[str], caller: Caller) -> list[str]:

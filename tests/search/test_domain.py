@@ -103,3 +103,16 @@ def test_bad_query_arguments_are_refused(kwargs, fragment):
     with pytest.raises(BadInput) as err:
         index.check_query(kwargs.pop("text", "x"), **kwargs)
     assert fragment in str(err.value)
+
+
+def test_search_reads_every_owner_of_what_it_indexes_from_the_catalog():
+    from clearinghouse.events import OWNERS
+    from clearinghouse.rpc import ServiceRpc
+    from services.search.service import SearchService
+    for service in {OWNERS[kind] for kind in index.TYPES}:
+        proxy = getattr(SearchService, service, None)  # owners.Owners calls the owner by its name
+        assert isinstance(proxy, ServiceRpc) and proxy.target_service == service
+
+
+def test_every_type_search_indexes_has_events_in_the_catalog_to_follow():
+    assert set(index.EVENT_KINDS.values()) == set(index.TYPES)
