@@ -260,3 +260,31 @@ def test_an_owner_revokes_their_own_key_and_cannot_tell_others_from_missing_ones
     with pytest.raises(Conflict, match="already revoked"):
         usecases.revoke_api_key(members, STAFF, mine["id"])
     assert usecases.authenticate(members, theirs["key"])["role"] == "partner"
+
+
+@pytest.mark.parametrize("change", [
+    lambda m, mid: usecases.update_member(m, STAFF, mid, {"offices": []}),
+    lambda m, mid: usecases.update_member(m, STAFF, mid, {"status": "famous"}),
+    lambda m, mid: usecases.update_member(m, STAFF, "robert'); drop table", {"bio": "x"}),
+    lambda m, mid: usecases.add_office(m, STAFF, mid, council(jurisdiction="pittsburgh")),
+    lambda m, mid: usecases.close_office(m, STAFF, mid, "off_0123456789abcdef", "2024-01-01"),
+    lambda m, mid: usecases.close_office(m, STAFF, mid, "off_0123456789abcdef", "2024-13-01"),
+    lambda m, mid: usecases.update_organization(m, STAFF, "org_0123456789abcdef", {"kind": "cartel"}),
+])
+def test_an_invalid_change_is_refused_and_changes_nothing_nor_queues_events(members, change):
+    m = create(members, offices=[council()])
+    members.relay()
+    before = members.snapshot()
+    with pytest.raises(BadInput):
+        change(members, m["id"])
+    assert members.snapshot() == before and members.relay() == []
+
+
+def test_offices_added_and_closed_queue_member_updated_with_the_new_version(members):
+    m = create(members)
+    m = usecases.add_office(members, STAFF, m["id"], council())
+    usecases.close_office(members, STAFF, m["id"], m["offices"][0]["id"], "2024-01-01")
+    events = members.relay()
+    assert [(e["type"], e["data"]["version"]) for e in events] == [
+        ("member.joined", 1), ("member.updated", 2), ("member.updated", 3)]
+    assert [[o["end_date"] for o in e["data"]["offices"]] for e in events] == [[], [None], ["2024-01-01"]]
