@@ -252,3 +252,19 @@ def test_an_event_goes_back_on_the_queue_until_its_owner_answers(start_service, 
     wait_until(lambda: stored(es, search_settings, "member", "mem_00000000000000dd").get("_version") == 4,
                message="the event applied once members answered")
     assert stored(es, search_settings, "member", "mem_00000000000000dd")["_source"]["visible"] is False
+
+
+def test_an_event_waits_while_the_index_is_missing_and_is_applied_once_it_is_back(members, search, raw_index,
+                                                                                   es, search_settings, amqp_uri):
+    from clearinghouse.events import cloudevent
+    for name in raw_index.indices(raw_index.alias):  # as if the engine lost it
+        es.indices.delete(index=name)
+    event = cloudevent("member.updated", "member/mem_00000000000000ee",
+                       {"id": "mem_00000000000000ee", "version": 2, "name": "Nobody", "status": "active"})
+    retried = consumed("member.updated", "retried")
+    republish(amqp_uri, "members.events", [event])
+    wait_until(lambda: consumed("member.updated", "retried") >= retried + 2, message="two attempts while it is missing")
+    assert raw_index.ensure() is True  # the live index again, empty
+    # members has no such member: a hidden tombstone holds its version
+    wait_until(lambda: stored(es, search_settings, "member", "mem_00000000000000ee").get("_version") == 2,
+               message="the event applied once the index was back")
