@@ -23,6 +23,8 @@ from clearinghouse.paging import check_first, decode, refused
 from clearinghouse.statuses import MEMBER_DEPARTED, MEMBER_STATUSES, ORDINANCE_STATUSES
 
 TYPES = ("member", "toolkit", "ordinance", "ask")
+# The field that names each type's entity, as the catalog's subjects do ("toolkit/<slug>").
+NAMED_BY = {e.entity: e.subject.split("/")[1].strip("<>") for e in CATALOG.values() if e.entity in TYPES}
 
 # Members who left are hidden: search is for finding peers in the network today. Their
 # public profile stays readable from members (e.g. as an ordinance's sponsor), and a
@@ -118,7 +120,7 @@ BUILDERS = {"member": member_document, "toolkit": toolkit_document,
 
 
 def entity_id(kind: str, entity: dict) -> str:
-    return entity["slug"] if kind == "toolkit" else entity["id"]
+    return entity[NAMED_BY[kind]]
 
 
 def document(kind: str, entity: dict | None, entity_key: str, version: int) -> dict:
@@ -157,7 +159,7 @@ def event_target(event: dict) -> tuple[str, str, int] | None:
     data = event.get("data") or {}
     if kind is None:
         return None
-    entity_key = data.get("slug") if kind == "toolkit" else data.get("id")
+    entity_key = data.get(NAMED_BY[kind])
     if not entity_key:
         entity_key = (event.get("subject") or "").partition("/")[2]
     return (kind, entity_key, int(data.get("version") or 0)) if entity_key else None

@@ -116,3 +116,10 @@ def test_search_reads_every_owner_of_what_it_indexes_from_the_catalog():
 
 def test_every_type_search_indexes_has_events_in_the_catalog_to_follow():
     assert set(index.EVENT_KINDS.values()) == set(index.TYPES)
+
+
+def test_each_type_is_named_by_the_field_its_catalog_subject_names():
+    assert index.NAMED_BY == {"member": "id", "toolkit": "slug", "ordinance": "id", "ask": "id"}
+    assert index.entity_id("toolkit", {"slug": "tk", "id": "other"}) == "tk"
+    event = cloudevent("member.updated", "member/mem_0123456789abcdef", {"version": 2})  # no id in data
+    assert index.event_target(event) == ("member", "mem_0123456789abcdef", 2)
