@@ -14,6 +14,7 @@ import eventlet
 from eventlet.queue import Empty, LightQueue
 from nameko.events import EventDispatcher
 
+from .backoff import Backoff
 from .metrics import OUTBOX_FAILURES, OUTBOX_PENDING, OUTBOX_PUBLISHED
 from .siblings import Siblings
 from .store import OUTBOX, PENDING, REV, Store
@@ -103,20 +104,22 @@ class OutboxRelay(EventDispatcher):
         return sent
 
     def _run(self):
-        backoff = SWEEP_INTERVAL
+        backoff = Backoff(first=2 * SWEEP_INTERVAL)
+        wait = SWEEP_INTERVAL
         while True:
             try:
-                self._wake.get(timeout=backoff)
+                self._wake.get(timeout=wait)
             except Empty:
                 pass
             try:
                 while self.sweep() >= BATCH:
                     eventlet.sleep(0)
-                backoff = SWEEP_INTERVAL
+                backoff.succeeded()
+                wait = SWEEP_INTERVAL
             except Exception as exc:  # broker or store away: keep the events, try later
                 OUTBOX_FAILURES.labels(self.container.service_name).inc()
                 log.warning("outbox relay could not publish (%s: %s); will retry", type(exc).__name__, exc)
-                backoff = min(backoff * 2, 10.0)
+                wait = backoff.failed()
             self._measure_backlog()
 
     def _measure_backlog(self):

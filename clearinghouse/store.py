@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 
-import eventlet
 import pymongo
 from nameko.extensions import DependencyProvider
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from . import health, paging
+from .backoff import Backoff
 from .config import Settings
 from .errors import Conflict, NotFound, Unavailable
 from .siblings import Siblings
@@ -160,10 +160,9 @@ class Store(DependencyProvider):
         return True
 
     def _retry_indexes(self):
-        delay = 0.5
+        backoff = Backoff(first=0.5)
         while not self._ensure_indexes():
-            eventlet.sleep(delay)
-            delay = min(delay * 2, 10.0)
+            backoff.sleep(backoff.failed())
         log.info("%s store answered; indexes exist, ready", self.container.service_name)
 
     def stop(self):

@@ -17,6 +17,7 @@ from eventlet.event import Event
 from nameko.extensions import DependencyProvider
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from clearinghouse.backoff import Backoff
 from clearinghouse.errors import Unavailable
 from clearinghouse.siblings import Siblings
 
@@ -104,15 +105,14 @@ class Rebuilds(DependencyProvider):
         self.container.spawn_managed_thread(self._on_start)
 
     def _on_start(self):
-        delay = 0.5
+        backoff = Backoff(first=0.5)
         while True:  # the engine may come up after us
             try:
                 empty = self.engine.repository.ensure()
                 break
             except Exception as exc:
                 log.warning("search index not reachable yet (%s); retrying", exc)
-                eventlet.sleep(delay)
-                delay = min(delay * 2, 10.0)
+                backoff.sleep(backoff.failed())
         if empty:
             log.info("search index %s is empty; rebuilding it from the owners", self.engine.repository.alias)
             self.begin()

@@ -7,8 +7,7 @@ from eventlet.event import Event
 
 from clearinghouse.errors import BadInput, Unauthenticated, Unavailable
 from clearinghouse.events import cloudevent
-from services.search import usecases
-from services.search.retry import Backoff
+from services.search import retry, usecases
 from tests.search.memory import InMemoryOwners, InMemorySearchRepository
 
 MEMBER_ID = "mem_0123456789abcdef"
@@ -34,12 +33,12 @@ def owners():
     return InMemoryOwners()
 
 
-class Patience(Backoff):
-    """A Backoff that records its waits instead of sleeping."""
-
-    def __init__(self):
-        self.slept = []
-        super().__init__(sleep=self.slept.append)
+def Patience():
+    """The search container's backoff, recording its waits instead of sleeping."""
+    slept = []
+    backoff = retry.event_backoff(sleep=slept.append)
+    backoff.slept = slept
+    return backoff
 
 
 def test_an_event_indexes_its_entity_as_its_owner_shows_it_now(repo, owners):
@@ -107,15 +106,6 @@ def test_an_event_that_cannot_be_indexed_for_good_is_dropped_without_a_wait(repo
     owners.entities[("member", MEMBER_ID)] = {"id": MEMBER_ID, "version": 1}  # no name: a bug, not an outage
     assert usecases.take_event(member_event("member.joined", 1), repo, owners, backoff) == "failed"
     assert backoff.slept == [] and repo.documents == {}
-
-
-def test_the_backoff_doubles_to_its_ceiling_and_starts_again_after_a_success():
-    backoff = Backoff(first=0.5, ceiling=3.0)
-    assert [backoff.failed() for _ in range(5)] == [0.5, 1.0, 2.0, 3.0, 3.0]
-    for _ in range(200):  # a long outage never overflows
-        backoff.failed()
-    backoff.succeeded()
-    assert backoff.failed() == 0.5
 
 
 @pytest.mark.parametrize("call", [

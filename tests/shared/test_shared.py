@@ -192,3 +192,13 @@ def test_a_caller_of_the_wrong_role_is_told_which_roles_may():
 def test_every_entity_the_events_are_about_has_one_owner():
     assert all(OWNERS[e.entity] == e.service for e in CATALOG.values())
     assert OWNERS["ask"] == "notifications" and OWNERS["ordinance"] == "toolkits"
+
+
+def test_a_backoff_doubles_to_its_ceiling_and_starts_again_after_a_success():
+    from clearinghouse.backoff import Backoff
+    backoff = Backoff(first=0.5, ceiling=3.0)
+    assert [backoff.failed() for _ in range(5)] == [0.5, 1.0, 2.0, 3.0, 3.0]
+    for _ in range(200):  # a long outage never overflows
+        backoff.failed()
+    backoff.succeeded()
+    assert backoff.failed() == 0.5
