@@ -1,6 +1,7 @@
 """The notifications service: entrypoints only. Rules live in domain.py and asks.py,
-storage in repository.py, the carrying of deliveries in courier.py."""
+storage in repository.py, the carrying of deliveries in courier.py (intake, scheduling, channels)."""
 from nameko.events import event_handler
+from nameko.timer import timer
 
 from clearinghouse import validation as v
 from clearinghouse.caller import Caller
@@ -17,6 +18,7 @@ from . import access, asks, domain, signing
 from .clock import Clock
 from .courier import Courier
 from .repository import NotificationsRepository
+from .scheduling import INTERVAL
 
 MEMBERS_PAGE = 100
 STAFF = {"role": "staff"}  # the followers' emails are private: notifications reads them as staff
@@ -69,6 +71,17 @@ class NotificationsService:
         if self.store.insert_ask_emails(records):
             self.courier.wake()
 
+    # -- deliveries out --------------------------------------------------------------------
+    # Intake wakes a lane when it queues a delivery; these catch what comes due later
+    # (retries, digests whose day has ended), one timer per lane so neither waits on the other.
+    @timer(interval=INTERVAL)
+    def sweep_webhooks(self):
+        self.courier.scheduler.sweep_webhooks()
+
+    @timer(interval=INTERVAL)
+    def sweep_mail(self):
+        self.courier.scheduler.sweep_mail()
+
     # -- subscriptions -------------------------------------------------------------------
     # Every RPC below takes ``caller`` (clearinghouse.caller; None is the public) and
     # access.py decides what it may see or do: its own subscriptions, or every one for staff.
@@ -85,7 +98,7 @@ class NotificationsService:
         domain.check_room_for_one_more(owner_id, self.store.count_subscriptions(owner_id))
         secret = ""
         if fields["channel"] == "webhook":
-            self.courier.guard.addresses(fields["url"])
+            self.courier.channels.guard.addresses(fields["url"])
             secret = signing.new_secret()
         doc = self.store.insert_subscription(domain.new_subscription(owner_id, fields, secret, self.clock.now()))
         return {"subscription": domain.subscription_view(doc), "secret": secret}

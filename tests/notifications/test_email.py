@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from services.notifications import courier as courier_module
+from services.notifications import scheduling
 from tests.support import TEMPE, wait_until
 from tests.support.notifications import as_staff, ordinance_event, toolkit_event
 from tests.tcp_proxy import TcpProxy
@@ -86,12 +86,12 @@ def test_digests_wait_while_smtp_is_down_and_go_out_when_it_is_back(notification
                                                   "email": "ana@example.org"})
     publish(ordinance_event())
     wait_until(lambda: database("notifications").deliveries.count_documents({}) == 1)
-    courier.mailer.smtp_url = "smtp://127.0.0.1:9"  # nothing listens there
+    courier.channels.mailer.smtp_url = "smtp://127.0.0.1:9"  # nothing listens there
     clock.advance(13 * 3600)
     courier.sweep()
     d = database("notifications").deliveries.find_one()
     assert d["status"] == "retrying" and "Connection" in d["last_error"]
-    courier.mailer.smtp_url = smtp.url
+    courier.channels.mailer.smtp_url = smtp.url
     clock.advance(3600)
     courier.wake()
     wait_until(lambda: len(smtp.messages()) == 1, message="the digest")
@@ -141,8 +141,8 @@ def stalled_smtp(notifications):
 
 def test_a_stalled_smtp_server_never_holds_up_a_webhook(notifications, rpc, receiver, publish, clock, courier,
                                                         database, stalled_smtp):
-    courier.mailer.smtp_url = stalled_smtp.url
-    courier.mailer.timeout = 600  # the mail worker waits on it for the whole test
+    courier.channels.mailer.smtp_url = stalled_smtp.url
+    courier.channels.mailer.timeout = 600  # the mail worker waits on it for the whole test
     to_next_noon(clock)
     as_staff(rpc).create_subscription(OWNER, {"channel": "email", "mode": "daily_digest", "email": "ana@example.org",
                                               "event_types": ["ordinance.status_changed"]})
@@ -194,7 +194,7 @@ def test_an_ask_email_with_a_broken_header_is_parked_with_its_reason_and_the_oth
 def test_emails_reuse_their_smtp_connections(notifications, smtp, courier, database):
     proxy = TcpProxy("127.0.0.1", smtp.port)
     try:
-        courier.mailer.smtp_url = f"smtp://127.0.0.1:{proxy.port}"
+        courier.channels.mailer.smtp_url = f"smtp://127.0.0.1:{proxy.port}"
         emails = database("notifications").ask_emails
         emails.insert_many([ask_email(n) for n in range(1, 13)])
         courier.sweep()
@@ -202,6 +202,6 @@ def test_emails_reuse_their_smtp_connections(notifications, smtp, courier, datab
         courier.sweep()
         wait_until(lambda: len(smtp.messages()) == 16, message="sixteen emails")
         assert emails.count_documents({"status": "succeeded"}) == 16
-        assert len(proxy.sockets) // 2 <= courier_module.MAIL_CONCURRENCY  # one connection a mail worker at most
+        assert len(proxy.sockets) // 2 <= scheduling.MAIL_CONCURRENCY  # one connection a mail worker at most
     finally:
         proxy.close()

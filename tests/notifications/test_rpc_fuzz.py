@@ -9,7 +9,7 @@ from hypothesis import given, strategies as st
 
 from clearinghouse.events import CATALOG
 from services.notifications.service import NotificationsService
-from tests.fuzz import FUZZ, refused_changes_nothing, rpc_methods, snapshot_of
+from tests.fuzz import FUZZ_MANY_RPCS, refused_changes_nothing, rpc_methods, snapshot_of
 from tests.support import STAFF, member_caller, partner
 from tests.support.notifications import as_staff
 
@@ -71,7 +71,7 @@ def world(notifications, members, rpc, courier):
     def resolve(host, port):
         assert host.isascii(), host
         return [ipaddress.ip_address("93.184.215.14")]
-    courier.guard.resolve = resolve
+    courier.channels.guard.resolve = resolve
     member_id = rpc.members.create_member({"name": "Ana Asker", "status": "active"}, caller=STAFF)["id"]
     # filtered to an event no call here publishes, so no delivery is made behind a call's back
     sub = as_staff(rpc).create_subscription(OWNER, {"channel": "email", "email": "a@example.org",
@@ -89,7 +89,7 @@ def test_every_rpc_is_fuzzed():
     assert rpc_methods(NotificationsService) == FUZZED
 
 
-@FUZZ
+@FUZZ_MANY_RPCS
 @given(data=st.data())
 def test_subscription_writes(world, rpc, database, data):
     sub_ids = ids("sub", [world["sub"]])
@@ -107,7 +107,7 @@ def test_subscription_writes(world, rpc, database, data):
     refused_changes_nothing_in(database, calls[method])
 
 
-@FUZZ
+@FUZZ_MANY_RPCS
 @given(data=st.data())
 def test_subscription_reads(world, rpc, database, data):
     sub_ids = ids("sub", [world["sub"]])
@@ -124,7 +124,7 @@ def test_subscription_reads(world, rpc, database, data):
     refused_changes_nothing_in(database, calls[method])
 
 
-@FUZZ
+@FUZZ_MANY_RPCS
 @given(data=st.data())
 def test_asks(world, rpc, database, data):
     ask_ids = ids("ask", [world["ask"]])

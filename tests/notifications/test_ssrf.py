@@ -88,7 +88,7 @@ def test_allowed_networks_and_http_are_off_by_default_and_never_open_the_metadat
 def test_subscribing_a_refused_url_is_a_clear_bad_input_that_changes_nothing(
         notifications, rpc, database, url, fragment, courier):
     if url.startswith("https://127."):
-        courier.guard.allowed = ()  # prove the loopback rule itself, without the test exemption
+        courier.channels.guard.allowed = ()  # prove the loopback rule itself, without the test exemption
     with pytest.raises(BadInput) as err:
         as_staff(rpc).create_subscription(OWNER, {"channel": "webhook", "url": url})
     assert fragment in str(err.value) and "public address" in str(err.value)
@@ -102,7 +102,7 @@ def test_dns_rebinding_is_refused_at_connect_time(notifications, rpc, receiver, 
         answers["n"] += 1
         return [ipaddress.ip_address("93.184.215.14" if answers["n"] == 1 else "10.0.0.7")]
 
-    courier.guard.resolve = rebinding
+    courier.channels.guard.resolve = rebinding
     sub = as_staff(rpc).create_subscription(
         OWNER, {"channel": "webhook", "url": f"http://rebind.example:{receiver.port}/hook"})["subscription"]["id"]
     publish(ordinance_event())
@@ -119,7 +119,7 @@ def test_dns_rebinding_is_refused_at_connect_time(notifications, rpc, receiver, 
 
 def test_the_connection_goes_to_the_checked_address_with_the_name_as_host(notifications, rpc, receiver, publish,
                                                                          courier):
-    courier.guard.resolve = lambda host, port: [ipaddress.ip_address("127.0.0.1")]
+    courier.channels.guard.resolve = lambda host, port: [ipaddress.ip_address("127.0.0.1")]
     as_staff(rpc).create_subscription(
         OWNER, {"channel": "webhook", "url": f"http://hooks.partner.example:{receiver.port}/in?x=1"})
     publish(ordinance_event())
@@ -130,8 +130,8 @@ def test_the_connection_goes_to_the_checked_address_with_the_name_as_host(notifi
 
 def test_https_goes_to_the_checked_address_and_verifies_the_certificate_for_the_name(
         notifications, rpc, tls_receiver, publish, courier, certificates):
-    courier.guard.resolve = lambda host, port: [ipaddress.ip_address("127.0.0.1")]
-    courier.tls.load_verify_locations(certificates / "ca.pem")
+    courier.channels.guard.resolve = lambda host, port: [ipaddress.ip_address("127.0.0.1")]
+    courier.channels.tls.load_verify_locations(certificates / "ca.pem")
     good = as_staff(rpc).create_subscription(
         OWNER, {"channel": "webhook", "url": f"https://hooks.partner.example:{tls_receiver.port}/tls"})
     # the same server reached by another name: its certificate does not match
@@ -190,7 +190,7 @@ def test_a_host_name_dns_cannot_carry_is_a_clear_bad_input(notifications, rpc, d
 
 def test_a_non_ascii_host_is_resolved_and_sent_in_its_idna_form(notifications, rpc, receiver, publish, courier):
     asked = []
-    courier.guard.resolve = lambda host, port: asked.append(host) or [ipaddress.ip_address("127.0.0.1")]
+    courier.channels.guard.resolve = lambda host, port: asked.append(host) or [ipaddress.ip_address("127.0.0.1")]
     as_staff(rpc).create_subscription(OWNER, {"channel": "webhook", "url": f"http://bücher.example:{receiver.port}/in"})
     publish(ordinance_event())
     request = wait_until(lambda: receiver.received(), message="the webhook")[0]
@@ -200,7 +200,7 @@ def test_a_non_ascii_host_is_resolved_and_sent_in_its_idna_form(notifications, r
 
 def test_every_resolved_address_is_tried_until_one_answers(notifications, rpc, receiver, publish, courier):
     # the receiver listens on 127.0.0.1 only: 127.0.0.2 refuses the connection
-    courier.guard.resolve = lambda host, port: [ipaddress.ip_address("127.0.0.2"), ipaddress.ip_address("127.0.0.1")]
+    courier.channels.guard.resolve = lambda host, port: [ipaddress.ip_address("127.0.0.2"), ipaddress.ip_address("127.0.0.1")]
     sub = as_staff(rpc).create_subscription(
         OWNER, {"channel": "webhook", "url": f"http://two.example:{receiver.port}/two"})["subscription"]["id"]
     publish(ordinance_event())

@@ -371,8 +371,8 @@ def test_operators_replay_from_the_command_line(notifications, rpc, receiver, pu
 
 
 def test_a_partner_down_with_a_backlog_does_not_hold_up_the_others(notifications, rpc, receiver, publish, monkeypatch):
-    from services.notifications import courier as courier_module
-    monkeypatch.setattr(courier_module, "BATCH", 5)  # a backlog longer than one read
+    from services.notifications import scheduling
+    monkeypatch.setattr(scheduling, "BATCH", 5)  # a backlog longer than one read
     down = subscribe(rpc, receiver, "/down", event_types=["ordinance.status_changed"])["subscription"]["id"]
     receiver.script("/down", (429, {"Retry-After": "3600"}))
     for v in range(12):
