@@ -85,6 +85,9 @@ class engine_errors:
 
 
 class SearchRepository:
+    """index.py's documents in the live index (and in a building one during a rebuild),
+    and its checked queries asked of them."""
+
     def __init__(self, es, alias: str):
         self.es = es
         self.alias = alias
