@@ -4,11 +4,10 @@ staff every one; asks are read by members, partners and staff, and asked and ans
 a member as itself (staff for any member). Pure functions; no I/O."""
 from __future__ import annotations
 
-from clearinghouse.caller import Caller
+from clearinghouse.caller import ASK_READERS, Caller
 from clearinghouse.errors import Forbidden, NotFound
 
 SUBSCRIBERS = ("member", "partner", "staff")
-ASK_READERS = ("member", "partner", "staff")
 ASKERS = ("member", "staff")
 
 

@@ -5,7 +5,7 @@ from email.header import decode_header, make_header
 import pytest
 
 from clearinghouse.errors import BadInput, NotFound
-from services.notifications import service as notifications_service
+from services.notifications import usecases
 from tests.support import STAFF, wait_until
 from tests.support.notifications import as_staff
 
@@ -24,7 +24,7 @@ def member(rpc, name, issue_areas, status="active", email=True):
 
 def test_an_ask_reaches_exactly_the_members_who_follow_its_issue_area(
         members, notifications, rpc, smtp, database, monkeypatch):
-    monkeypatch.setattr(notifications_service, "MEMBERS_PAGE", 2)  # make the follower list span pages
+    monkeypatch.setattr(usecases, "MEMBERS_PAGE", 2)  # make the follower list span pages
     author = member(rpc, "Alex Asker", ["paid-sick-leave"])
     followers = [member(rpc, f"{n} Follower", ["paid-sick-leave", "minimum-wage"]) for n in ("Bea", "Cy", "Dee")]
     member(rpc, "Eve Elsewhere", ["minimum-wage"])

@@ -1,0 +1,155 @@
+"""Notifications' use cases, each read top to bottom: subscriptions, their deliveries, and
+network asks with their answers and emails. Plain code over the repository, the caller
+(clearinghouse.caller.Caller) and the service's now; the entrypoints in service.py call
+them, and tests run them against an in-memory repository."""
+from __future__ import annotations
+
+from clearinghouse import validation as v
+from clearinghouse.caller import Caller
+from clearinghouse.errors import NotFound
+from clearinghouse.issue_areas import check_issue_area
+from clearinghouse.paging import check_first
+
+from . import access, asks, domain, signing
+
+MEMBERS_PAGE = 100
+STAFF = {"role": "staff"}  # the followers' emails are private: notifications reads them as staff
+
+
+# -- subscriptions -------------------------------------------------------------------------
+def create_subscription(repo, guard, caller: Caller, owner_id, data, now: float) -> dict:
+    owner_id = access.new_subscription_owner(caller, domain.check_owner(owner_id, required=False))
+    fields = domain.check_subscription(data)
+    domain.check_room_for_one_more(owner_id, repo.count_subscriptions(owner_id))
+    secret = ""
+    if fields["channel"] == "webhook":
+        guard.addresses(fields["url"])  # refused here, not at the first delivery
+        secret = signing.new_secret()
+    sub = repo.insert_subscription(domain.new_subscription(owner_id, fields, secret, now))
+    return {"subscription": domain.subscription_view(sub), "secret": secret}
+
+
+def list_subscriptions(repo, caller: Caller, owner_id) -> list[dict]:
+    filtered, owner_id = access.subscriptions_owner(caller, domain.check_owner(owner_id, required=False))
+    return [domain.subscription_view(s) for s in repo.subscriptions(filtered, owner_id)]
+
+
+def subscription(repo, caller: Caller, subscription_id, action: str) -> dict:
+    """The subscription if the caller may see it (another owner's is NotFound)."""
+    v.identifier(subscription_id, "subscription_id", "sub")
+    return access.subscription(caller, repo.subscription(subscription_id), subscription_id, action)
+
+
+def get_subscription(repo, caller: Caller, subscription_id) -> dict:
+    return domain.subscription_view(subscription(repo, caller, subscription_id, "eventSubscription"))
+
+
+def rotate_secret(repo, caller: Caller, subscription_id, now: float) -> dict:
+    sub = subscription(repo, caller, subscription_id, "rotateSubscriptionSecret")
+    secret = signing.new_secret()
+    new = repo.save_subscription(domain.rotate(sub, secret, now), sub)
+    return {"subscription": domain.subscription_view(new), "secret": secret}
+
+
+def set_subscription_active(repo, caller: Caller, subscription_id, active, now: float) -> dict:
+    sub = subscription(repo, caller, subscription_id, "setEventSubscriptionActive")
+    new = repo.save_subscription(domain.set_active(sub, active, now, "paused by its owner"), sub)
+    if not new["active"]:
+        repo.park_queued(subscription_id, "subscription paused by its owner")
+    return domain.subscription_view(new)
+
+
+def delete_subscription(repo, caller: Caller, subscription_id) -> bool:
+    subscription(repo, caller, subscription_id, "deleteEventSubscription")
+    repo.delete_subscription(subscription_id)
+    repo.park_queued(subscription_id, "subscription deleted")
+    return True
+
+
+def list_deliveries(repo, caller: Caller, subscription_id, status, first, after) -> dict:
+    subscription(repo, caller, subscription_id, "deliveries")
+    status = v.choice(status.lower() if isinstance(status, str) else status, "status", domain.STATUSES,
+                      required=False)
+    page = repo.page_deliveries(subscription_id, status, check_first(first), after)
+    for edge in page["edges"]:
+        edge["node"] = domain.delivery_view(edge["node"])
+    return page
+
+
+def replay_deliveries(repo, caller: Caller, subscription_id, since, now: float) -> int:
+    sub = subscription(repo, caller, subscription_id, "replayDeliveries")
+    since_ts = v.datetime(since, "since").timestamp()
+    domain.check_replayable(sub)
+    return repo.replay(subscription_id, since_ts, now)
+
+
+# -- asks --------------------------------------------------------------------------------
+def post_ask(repo, members, caller: Caller, author_id, data, now: float) -> dict:
+    author_id = access.ask_author(caller, author_id, "postAsk")
+    author_id = asks.check_member_id(author_id, "author_id")
+    fields = asks.check_ask(data)
+    _check_member(members, author_id)
+    ask, events = asks.new_ask(author_id, fields, now)
+    return asks.ask_view(repo.insert_ask(ask, events))
+
+
+def answer_ask(repo, members, caller: Caller, ask_id, author_id, body, now: float) -> dict:
+    v.identifier(ask_id, "ask_id", "ask")
+    author_id = asks.check_member_id(access.ask_author(caller, author_id, "answerAsk"), "author_id")
+    body = asks.check_body(body)
+    _check_member(members, author_id)
+    return asks.ask_view(repo.modify_ask(ask_id, lambda ask: asks.answer(ask, author_id, body, now)))
+
+
+def get_ask(repo, caller: Caller, ask_id) -> dict:
+    access.read_asks(caller, "ask")
+    v.identifier(ask_id, "ask_id", "ask")
+    return asks.ask_view(repo.ask(ask_id))
+
+
+def get_asks(repo, caller: Caller, ask_ids) -> list:
+    access.read_asks(caller, "asks")
+    ids = asks.check_ask_ids(ask_ids)
+    found = repo.asks(ids)
+    return [asks.ask_view(found.get(i)) for i in ids]
+
+
+def list_asks(repo, caller: Caller, issue_area, first, after) -> dict:
+    access.read_asks(caller, "asks")
+    if issue_area is not None:
+        check_issue_area(issue_area, "issue_area")
+    page = repo.page_asks(issue_area, check_first(first), after)
+    for edge in page["edges"]:
+        edge["node"] = asks.ask_view(edge["node"])
+    return page
+
+
+def queue_ask_emails(repo, members, ask_id: str, now: float) -> int:
+    """Queue the ask's email to every active member who follows its issue area; returns
+    how many were new. An ask that is not ours (another deployment on this bus) sends none."""
+    try:
+        ask = repo.ask(ask_id)
+    except NotFound:
+        return 0
+    author = members.get_members([ask["author_id"]])[0]
+    records = asks.ask_emails(ask, author and author["name"], _followers(members, ask["issue_area"]), now)
+    return repo.insert_ask_emails(records)
+
+
+def _check_member(members, member_id):
+    try:
+        members.get_member(member_id)
+    except NotFound:
+        asks.refuse_unknown_author(member_id)
+
+
+def _followers(members, issue_area) -> list[dict]:
+    """Every active member who follows ``issue_area``, page by page (staff sees emails)."""
+    followers, after = [], None
+    while True:
+        page = members.list_members(filter={"issue_area": issue_area, "status": "active"},
+                                    first=MEMBERS_PAGE, after=after, caller=STAFF)
+        followers += [edge["node"] for edge in page["edges"]]
+        if not page["page_info"]["has_next_page"]:
+            return followers
+        after = page["page_info"]["end_cursor"]
