@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Reinstall when the dependencies or the set of packages change (the editable install maps packages once).
 STAMP := $(VENV)/.installed-$(shell { cat pyproject.toml; ls -d */__init__.py services/*/__init__.py; } | sha1sum | cut -c1-12)
 
-.PHONY: run test bench chaos broker setup clean rebuild-index
+.PHONY: run test fuzz bench chaos broker setup clean rebuild-index
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 1; }
@@ -40,7 +40,10 @@ $(GRAPHIQL_STAMP):
 
 setup: $(STAMP) $(GRAPHIQL_STAMP)
 
-# `make test` runs every test, the chaos ones included; `make chaos` runs only those.
+# `make test` runs every test, the chaos ones included, with the fuzz tests drawing fewer
+# examples (hypothesis profile "short"); `make fuzz` runs the fuzz tests at full size, and
+# `make chaos` the chaos tests and the full fuzz (HYPOTHESIS_PROFILE=full).
+FUZZ_TESTS := $(wildcard tests/*/test_*fuzz.py)
 # Starts a local RabbitMQ when AMQP_URI is unset and one is installed but stopped.
 broker:
 	@bash deploy/rabbitmq/ensure-local.sh
@@ -51,8 +54,12 @@ run: setup broker
 test: setup broker
 	$(BIN)/nameko test $(PYTEST_ARGS)
 
+fuzz: setup broker
+	HYPOTHESIS_PROFILE=full $(BIN)/nameko test $(FUZZ_TESTS) $(PYTEST_ARGS)
+
 chaos: setup broker
-	$(BIN)/nameko test -m chaos $(PYTEST_ARGS)
+	HYPOTHESIS_PROFILE=full $(BIN)/nameko test -m chaos $(PYTEST_ARGS)
+	HYPOTHESIS_PROFILE=full $(BIN)/nameko test $(FUZZ_TESTS) $(PYTEST_ARGS)
 
 bench: setup broker
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -6,12 +6,20 @@ import os
 import uuid
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from clearinghouse import broker
 from clearinghouse.config import Settings
 from clearinghouse.embedded import EmbeddedMongo
 from tests.events_tap import EventTap
 from tests.support import BASE_AMQP_URI, create_vhost, delete_vhost
+
+# How many examples each fuzz test draws (tests.fuzz), chosen before any test module builds
+# its settings: HYPOTHESIS_PROFILE=full for `make fuzz` and `make chaos`; short by default,
+# for `make test` (every RPC and every @example still runs, with fewer drawings each).
+hypothesis_settings.register_profile("full", max_examples=30)
+hypothesis_settings.register_profile("short", max_examples=8)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "short")
 
 
 def pytest_sessionstart(session):

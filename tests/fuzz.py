@@ -1,4 +1,4 @@
-"""What the RPC fuzz tests share: what a hostile or careless client sends, the hypothesis
+"""What the fuzz tests share: what a hostile or careless client sends, the hypothesis
 settings, and the check that a refused call is one of our typed errors and changes nothing."""
 from hypothesis import HealthCheck, settings
 from nameko.rpc import Rpc
@@ -8,8 +8,19 @@ from clearinghouse.errors import ERRORS
 from clearinghouse.store import OUTBOX, PENDING, REV
 from tests.support import PGH
 
-FUZZ = settings(max_examples=30, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+# max_examples comes from the profile tests/conftest.py loads (HYPOTHESIS_PROFILE).
+FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FULL = settings.get_profile("full").max_examples
+# For a test that draws which RPC to call: the full count under either profile, or a short
+# run could leave an RPC out.
+FUZZ_MANY_RPCS = settings(FUZZ, max_examples=FULL)
+
+
+def examples(full: int) -> int:
+    """A fuzz test with its own count: ``full`` under the full profile, as much smaller under
+    the short one as the rest."""
+    return max(1, round(full * settings().max_examples / FULL))
+
 
 # Any JSON a client could put in an argument.
 JSON = st.recursive(

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, mutations, nodes, queries
 
+from tests.fuzz import examples
 from tests.support import PGH
 
 FUZZ = settings(deadline=None, database=None, print_blob=True,
@@ -113,7 +114,7 @@ def post_both(platform, staff, body):
         assert_sound(platform.gateway.post(body, key=key))
 
 
-@settings(FUZZ, max_examples=35)
+@settings(FUZZ, max_examples=examples(35))
 @example(query='{ suggest(prefix: "pa", limit: null) { text } }')
 @example(query='{ search(query: "wage", first: null) { totalCount } }')
 @given(query=queries(gateway_schema(), custom_scalars=CUSTOM_SCALARS))
@@ -121,13 +122,13 @@ def test_generated_queries_are_answered_without_our_failures(platform, staff, se
     post_both(platform, staff, {"query": query})
 
 
-@settings(FUZZ, max_examples=20)
+@settings(FUZZ, max_examples=examples(20))
 @given(mutation=mutations(gateway_schema(), custom_scalars=CUSTOM_SCALARS))
 def test_generated_mutations_are_answered_without_our_failures(platform, staff, seeded, mutation):
     post_both(platform, staff, {"query": mutation})
 
 
-@settings(FUZZ, max_examples=15)
+@settings(FUZZ, max_examples=examples(15))
 @given(document=queries(gateway_schema(), custom_scalars=CUSTOM_SCALARS, mode=Mode.NEGATIVE)
        | mutations(gateway_schema(), custom_scalars=CUSTOM_SCALARS, mode=Mode.NEGATIVE))
 def test_documents_that_break_the_schema_are_refused_with_a_code(platform, staff, document):
@@ -172,7 +173,7 @@ def cursors():
     return st.text(max_size=60) | encoded | encoded.map(lambda s: s.rstrip("="))
 
 
-@settings(FUZZ, max_examples=25)
+@settings(FUZZ, max_examples=examples(25))
 @example(query=SUBSCRIBE, value={"channel": "webhook", "url": "https://" + "a" * 300 + ".example.org/hook"})
 @example(query=SUBSCRIBE, value={"channel": "webhook", "url": "https://bücher.例え.テスト/hook"})
 @example(query=SUBSCRIBE, value={"channel": "webhook", "url": "https://a..b/hook"})
@@ -183,7 +184,7 @@ def test_variables_of_any_shape_are_refused_with_a_code(platform, staff, seeded,
     post_both(platform, staff, {"query": query, "variables": {"v": value}})
 
 
-@settings(FUZZ, max_examples=20)
+@settings(FUZZ, max_examples=examples(20))
 @example(body=b"[" * 49_000 + b"]" * 49_000)
 @example(body=b'{"query": ' * 9_000 + b"1" + b"}" * 9_000)
 @example(body=b'{"query": "{ viewer { role } }", "variables": ' + b"[" * 40_000 + b"]" * 40_000 + b"}")
