@@ -152,25 +152,29 @@ class Scheduler:
             lane.wake.get()
             self._sweep(lane)
 
-    def sweep_webhooks(self):
-        """The timer's sweep of the webhook lane (skipped while backing off)."""
-        self._sweep(self.webhooks, timed=True)
+    def sweep_webhooks(self) -> int:
+        """The timer's sweep of the webhook lane (skipped while backing off): how many
+        chains it started."""
+        return self._sweep(self.webhooks, timed=True)
 
-    def sweep_mail(self):
-        """The timer's sweep of the email lane (skipped while backing off)."""
-        self._sweep(self.mail, timed=True)
+    def sweep_mail(self) -> int:
+        """The timer's sweep of the email lane (skipped while backing off): how many
+        chains it started and digests and ask emails it sent."""
+        return self._sweep(self.mail, timed=True)
 
-    def _sweep(self, lane: Lane, timed: bool = False):
+    def _sweep(self, lane: Lane, timed: bool = False) -> int:
         if timed and time.monotonic() < lane.resume_at:
-            return
+            return 0
         with lane.turn:
             try:
-                lane.sweep(self.clock.now())
+                done = lane.sweep(self.clock.now())
                 lane.backoff = 0.0
+                return done
             except Exception as exc:  # store away: everything stays queued; try again
                 log.warning("courier %s sweep failed (%s: %s); will retry", lane.channel, type(exc).__name__, exc)
                 lane.backoff = min(max(lane.backoff * 2, INTERVAL * 2), MAX_BACKOFF)
                 lane.resume_at = time.monotonic() + lane.backoff
+                return 0
 
     def sweep(self):
         """Everything due now, both lanes (tests call this to act at once)."""
@@ -178,10 +182,8 @@ class Scheduler:
         self.deliver_due(now, self.webhooks)
         self._sweep_mail(now)
 
-    def _sweep_mail(self, now: float):
-        self.deliver_due(now, self.mail)
-        self.send_digests(now)
-        self.send_ask_emails(now)
+    def _sweep_mail(self, now: float) -> int:
+        return self.deliver_due(now, self.mail) + self.send_digests(now) + self.send_ask_emails(now)
 
     # -- realtime chains -------------------------------------------------------------------
     def deliver_due(self, now: float, lane: Lane) -> int:

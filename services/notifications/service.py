@@ -63,11 +63,11 @@ class NotificationsService:
     # (retries, digests whose day has ended), one timer per lane so neither waits on the other.
     @timer(interval=INTERVAL)
     def sweep_webhooks(self):
-        self.courier.scheduler.sweep_webhooks()
+        return self.courier.scheduler.sweep_webhooks()
 
     @timer(interval=INTERVAL)
     def sweep_mail(self):
-        self.courier.scheduler.sweep_mail()
+        return self.courier.scheduler.sweep_mail()
 
     # -- subscriptions -------------------------------------------------------------------
     # Every RPC below takes ``caller`` (clearinghouse.caller; None is the public) and

@@ -35,7 +35,10 @@ def test_a_realtime_email_subscription_gets_each_matching_event(notifications, r
     assert "ordinance.status_changed" in message["Subject"]
     text = body_of(message)
     assert "Paid Sick Days Act" in text and "introduced → struck_down" in text and "Pittsburgh, PA" in text
-    assert len(smtp.messages()) == 1
+    # the sentinel, matched and later in the same chain: once it is in, the toolkit event would be too
+    publish(ordinance_event(title="Sentinel Ordinance", version=2))
+    wait_until(lambda: len(smtp.messages()) >= 2, message="the sentinel's email")
+    assert len(smtp.messages()) == 2 and not any("toolkit" in m["Subject"] for m in smtp.messages())
 
 
 def test_a_daily_digest_groups_a_days_events_per_subscriber(notifications, rpc, smtp, publish, clock, courier,
@@ -189,6 +192,18 @@ def test_an_ask_email_with_a_broken_header_is_parked_with_its_reason_and_the_oth
     assert bad["status"] == "parked" and bad["attempts"] == 1 and "cannot be built" in bad["last_error"]
     courier.sweep()
     assert emails.find_one({"_id": bad["_id"]})["attempts"] == 1  # never tried again
+
+
+def test_the_mail_timer_sends_what_came_due_with_nothing_to_wake_it(notifications, smtp, database):
+    from nameko.testing.services import entrypoint_waiter
+    sent = []
+
+    def both_sent(worker_ctx, result, exc_info):
+        sent.append(result or 0)
+        return sum(sent) >= 2
+    with entrypoint_waiter(notifications, "sweep_mail", callback=both_sent):
+        database("notifications").ask_emails.insert_many([ask_email(1), ask_email(2)])  # no wake
+    assert sorted(m["To"] for m in smtp.messages()) == ["m1@example.org", "m2@example.org"]
 
 
 def test_emails_reuse_their_smtp_connections(notifications, smtp, courier, database):
