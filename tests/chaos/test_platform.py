@@ -4,6 +4,7 @@ burst of bad requests leaves no traceback in any process's log."""
 import json
 import os
 import signal
+from pathlib import Path
 
 import pytest
 
@@ -63,55 +64,46 @@ def _bad_requests_leave_no_traceback(platform):
     assert 1 <= burst.count("gateway.graphql rejected BAD_USER_INPUT") < 20  # summarised, not 60 lines
 
 
-def test_a_second_runner_on_the_same_data_is_refused_plainly(amqp_uri, tmp_path):
-    first = Platform(tmp_path / "data", amqp_uri, tmp_path / "first.log").start()
-    try:
-        first.wait_running()
-        second = Platform(tmp_path / "data", amqp_uri, tmp_path / "second.log")
-        second.env["LOG_FORMAT"] = "json"
-        assert second.start().proc.wait(60) == 1
-        (line,) = [json.loads(line) for line in second.output().splitlines()]
-        assert line["level"] == "ERROR" and line["service"] == "runner"
-        assert f"(pid {first.proc.pid}) uses" in line["message"]
-        assert first.proc.poll() is None
-    finally:
-        first.stop()
+def test_a_second_runner_on_the_same_data_is_refused_plainly(running_platform, tmp_path):
+    first = running_platform
+    second = Platform(Path(first.env["DATA_DIR"]), first.env["AMQP_URI"], tmp_path / "second.log")
+    second.env["LOG_FORMAT"] = "json"
+    assert second.start().proc.wait(60) == 1
+    (line,) = [json.loads(line) for line in second.output().splitlines()]
+    assert line["level"] == "ERROR" and line["service"] == "runner"
+    assert f"(pid {first.proc.pid}) uses" in line["message"]
+    assert first.proc.poll() is None
 
 
-def test_killed_stores_come_back_under_a_running_platform_with_nothing_lost(amqp_uri, tmp_path):
-    platform = Platform(tmp_path / "data", amqp_uri, tmp_path / "run.log").start()
-    try:
-        platform.wait_running()
-        key = platform.staff_key()
+def test_killed_stores_come_back_under_a_running_platform_with_nothing_lost(running_platform):
+    platform = running_platform
+    key = platform.staff_key()
 
-        def create(name):
-            answer = platform.graphql(CREATE, {"input": {"name": name}}, key)
-            return None if answer.get("errors") else answer["data"]["createMember"]["id"]
+    def create(name):
+        answer = platform.graphql(CREATE, {"input": {"name": name}}, key)
+        return None if answer.get("errors") else answer["data"]["createMember"]["id"]
 
-        before = [create(f"Quill Before {i}") for i in range(5)]
-        assert all(before)
+    before = [create(f"Quill Before {i}") for i in range(5)]
+    assert all(before)
 
-        mongo = platform.child("nx-27017")
-        os.kill(mongo, signal.SIGKILL)
-        wait_until(lambda: create("Quill After Mongo"), timeout=60, interval=0.5,
-                   message="a write through the gateway after nx-27017 was killed")
-        assert platform.child("nx-27017") != mongo
-        for member_id in before:
-            assert platform.graphql(READ, {"id": member_id})["data"]["member"]["id"] == member_id
+    mongo = platform.child("nx-27017")
+    os.kill(mongo, signal.SIGKILL)
+    wait_until(lambda: create("Quill After Mongo"), timeout=60, interval=0.5,
+               message="a write through the gateway after nx-27017 was killed")
+    assert platform.child("nx-27017") != mongo
+    for member_id in before:
+        assert platform.graphql(READ, {"id": member_id})["data"]["member"]["id"] == member_id
 
-        search = platform.child("osmem-server")
-        os.kill(search, signal.SIGKILL)
-        wait_until(lambda: create("Quill After Search"), timeout=60, interval=0.5,
-                   message="a write through the gateway after osmem-server was killed")
+    search = platform.child("osmem-server")
+    os.kill(search, signal.SIGKILL)
+    wait_until(lambda: create("Quill After Search"), timeout=60, interval=0.5,
+               message="a write through the gateway after osmem-server was killed")
 
-        def everyone_found():
-            answer = platform.graphql(SEARCH, {"q": "Quill"})
-            return not answer.get("errors") and answer["data"]["search"]["totalCount"] == 7
-        # osmem-server keeps nothing: the runner has search rebuild it from the owners
-        wait_until(everyone_found, timeout=60, interval=0.5, message="every member found by search again")
-        assert platform.child("osmem-server") != search
-        out = platform.output()
-        assert "nx-27017 (embedded MongoDB) restarted" in out and "osmem-server (embedded search) restarted" in out
-    finally:
-        platform.stop()
-    assert platform.proc.returncode == 0
+    def everyone_found():
+        answer = platform.graphql(SEARCH, {"q": "Quill"})
+        return not answer.get("errors") and answer["data"]["search"]["totalCount"] == 7
+    # osmem-server keeps nothing: the runner has search rebuild it from the owners
+    wait_until(everyone_found, timeout=60, interval=0.5, message="every member found by search again")
+    assert platform.child("osmem-server") != search
+    out = platform.output()
+    assert "nx-27017 (embedded MongoDB) restarted" in out and "osmem-server (embedded search) restarted" in out
