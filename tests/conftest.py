@@ -11,7 +11,7 @@ from hypothesis import settings as hypothesis_settings
 from clearinghouse import broker
 from clearinghouse.config import Settings
 from clearinghouse.embedded import EmbeddedMongo
-from tests.events_tap import EventTap
+from tests.support.event_tap import EventTap
 from tests.support import BASE_AMQP_URI, create_vhost, delete_vhost
 
 # How many examples each fuzz test draws (tests.fuzz), chosen before any test module builds
@@ -69,7 +69,7 @@ def rpc(config):
 @pytest.fixture
 def event_tap(amqp_uri):
     """``event_tap(exchange, routing_key="#")``: a queue on the test's vhost bound now to an
-    events exchange, collecting what is published from here on (tests.events_tap); closed
+    events exchange, collecting what is published from here on (tests.support.event_tap); closed
     after the test."""
     taps = []
 

@@ -6,7 +6,7 @@ import requests
 
 from gateway.service import GatewayService
 from tests.support import free_port, wait_until
-from tests.tcp_proxy import TcpProxy
+from tests.support.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.chaos
 

@@ -8,7 +8,7 @@ import pytest
 from services.notifications import scheduling
 from tests.support import TEMPE, wait_until
 from tests.support.notifications import as_staff, ordinance_event, toolkit_event
-from tests.tcp_proxy import TcpProxy
+from tests.support.tcp_proxy import TcpProxy
 
 OWNER = "mem_00000000000000aa"
 

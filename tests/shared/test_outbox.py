@@ -15,7 +15,7 @@ from services.members import domain
 from services.members.service import MembersService
 from services.members.repository import MembersRepository as MembersStore
 from tests.support import STAFF, wait_until
-from tests.tcp_proxy import TcpProxy
+from tests.support.tcp_proxy import TcpProxy
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """What tests share that is not a fixture: the broker they run on, waiting for a condition,
 free ports, places, callers, and an RPC proxy that makes every call as one caller.
 (Fixtures live in the conftest files; the gateway's and notifications' kits are in
-tests.support.gateway and tests.support.notifications.)"""
+tests.support.gateway and tests.support.notifications, the event tap in
+tests.support.event_tap, the broker-cutting proxy in tests.support.tcp_proxy.)"""
 import os
 import time
 import urllib.parse
