@@ -21,6 +21,8 @@ import eventlet
 import eventlet.semaphore
 from eventlet.queue import Empty, LightQueue
 
+from clearinghouse.backoff import Backoff
+
 from . import delivery, domain
 from .digest import digest_message
 
@@ -48,7 +50,7 @@ class Lane:
         self.wake = LightQueue()
         self.turn = eventlet.semaphore.Semaphore()  # one sweep at a time: woken or timed
         self.thread = None
-        self.backoff, self.resume_at = 0.0, 0.0
+        self.backoff, self.resume_at = Backoff(first=INTERVAL * 2, ceiling=MAX_BACKOFF), 0.0
         self.in_flight: set[str] = set()
         self.finished: set[str] = set()  # chains that ended since the last due read
 
@@ -168,12 +170,11 @@ class Scheduler:
         with lane.turn:
             try:
                 done = lane.sweep(self.clock.now())
-                lane.backoff = 0.0
+                lane.backoff.succeeded()
                 return done
             except Exception as exc:  # store away: everything stays queued; try again
                 log.warning("courier %s sweep failed (%s: %s); will retry", lane.channel, type(exc).__name__, exc)
-                lane.backoff = min(max(lane.backoff * 2, INTERVAL * 2), MAX_BACKOFF)
-                lane.resume_at = time.monotonic() + lane.backoff
+                lane.resume_at = time.monotonic() + lane.backoff.failed()
                 return 0
 
     def sweep(self):

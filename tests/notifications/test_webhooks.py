@@ -384,6 +384,7 @@ def test_a_partner_down_with_a_backlog_does_not_hold_up_the_others(notifications
     receiver.script("/down", (429, {"Retry-After": "3600"}))
     for v in range(12):
         publish(ordinance_event(version=v))
+    wait_until(lambda: as_staff(rpc).list_deliveries(down)["total_count"] == 12, message="twelve deliveries")
     only = wait_until(lambda: deliveries(rpc, down, status="retrying"), message="the head retrying")
     assert len(only) == 1 and as_staff(rpc).list_deliveries(down)["total_count"] == 12
     up = subscribe(rpc, receiver, "/up", event_types=["toolkit.published"])["subscription"]["id"]
