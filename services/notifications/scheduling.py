@@ -10,6 +10,7 @@ retrying. Nothing is dropped: a delivery succeeds or is parked for replay; a mes
 can never be built is parked at once with its reason."""
 from __future__ import annotations
 
+import collections
 import itertools
 import json
 import logging
@@ -66,13 +67,16 @@ class Outcomes:
 
     def __init__(self, repo, flushed):
         self.repo, self.flushed = repo, flushed  # flushed(): a chain may go on now
-        self.pending: list[tuple[str, dict]] = []
+        self.pending: list[tuple[str, str, dict]] = []  # (subscription, delivery, changes)
+        # subscriptions with outcomes not stored yet: what the store says of their head is stale
+        self.unsettled: collections.Counter = collections.Counter()
         self.wake = LightQueue()
         self.lock = eventlet.semaphore.Semaphore()
         self.thread = None
 
-    def add(self, delivery_id: str, changes: dict):
-        self.pending.append((delivery_id, changes))
+    def add(self, subscription_id: str, delivery_id: str, changes: dict):
+        self.pending.append((subscription_id, delivery_id, changes))
+        self.unsettled[subscription_id] += 1
         if len(self.pending) >= FLUSH_BATCH:
             self.soon()
 
@@ -87,10 +91,12 @@ class Outcomes:
             while self.pending:
                 batch, self.pending = self.pending[:FLUSH_BATCH], self.pending[FLUSH_BATCH:]
                 try:
-                    self.repo.finish_many_each(batch)
+                    self.repo.finish_many_each([(d, changes) for _, d, changes in batch])
                 except Exception:
                     self.pending = batch + self.pending
                     raise
+                self.unsettled.subtract(s for s, _, _ in batch)
+                self.unsettled = +self.unsettled  # drop the settled
         self.flushed()
 
     def run(self):
@@ -189,10 +195,13 @@ class Scheduler:
     # -- realtime chains -------------------------------------------------------------------
     def deliver_due(self, now: float, lane: Lane) -> int:
         lane.finished.clear()
+        unsettled = set(self.outcomes.unsettled)  # taken before the store is read
         waiting = self.repo.waiting_heads(now)
-        # Left out of the read: subscriptions whose head waits for a retry or is in flight
-        # here, so a partner who is down with thousands queued cannot starve the others.
-        due = self.repo.due_deliveries(now, "realtime", BATCH, skip=waiting | lane.in_flight, channel=lane.channel)
+        # Left out of the read: subscriptions whose head waits for a retry, is in flight
+        # here or has an outcome not stored yet (its head may be retrying), so order holds
+        # and a partner who is down with thousands queued cannot starve the others.
+        due = self.repo.due_deliveries(now, "realtime", BATCH, skip=waiting | lane.in_flight | unsettled,
+                                       channel=lane.channel)
         if not due:
             return 0
         chains: dict[str, list[dict]] = {}
@@ -207,9 +216,6 @@ class Scheduler:
         subs = self.repo.subscriptions_by_id(chains)
         token = uuid.uuid4().hex
         claimed = self.repo.claim_many([d["id"] for chain in chains.values() for d in chain], now, LEASE, token)
-        # Read again once claimed: a chain that ended meanwhile (here or in another
-        # instance) may have left its head retrying, and nothing may overtake it.
-        held_back = self.repo.waiting_heads(now) & chains.keys() if claimed else set()
         bodies = self.repo.event_bodies(d["event_id"] for chain in chains.values() for d in chain)
         started = 0
         for sub_id, chain in chains.items():
@@ -218,9 +224,6 @@ class Scheduler:
                 why = "subscription deleted" if sub is None else \
                     f"subscription disabled: {sub.get('disabled_reason') or 'by its owner'}"
                 self.repo.park_queued(sub_id, why)
-                continue
-            if sub_id in held_back:
-                self.repo.release([d["id"] for d in chain if d["id"] in claimed], token)
                 continue
             # only the claimed start of a chain goes: what another worker holds keeps the order
             ours = list(itertools.takewhile(lambda d: d["id"] in claimed, chain))
@@ -249,7 +252,7 @@ class Scheduler:
                 outcome = delivery.timed(sub["channel"], lambda: self.channels.attempt(sub, d, body, now))
                 later = self.clock.now()
                 changes, verdict = domain.after_attempt(d, outcome, later, self.rng)
-                self.outcomes.add(d["id"], changes)
+                self.outcomes.add(sub["id"], d["id"], changes)
                 done += 1
                 delivery.DELIVERIES.labels(sub["channel"], verdict).inc()
                 sub_changes = domain.subscription_after(sub, verdict, later)
