@@ -70,6 +70,10 @@ class OutboxRelay(EventDispatcher):
         super().start()
         # The service's Store provider: its repository names the collections to sweep.
         self.store = self.siblings.find(Store)
+        # every series exists from the start at 0, so a rate() over it answers before the first failure
+        service = self.container.service_name
+        for counter in (OUTBOX_PUBLISHED, OUTBOX_FAILURES):
+            counter.labels(service)
         self._thread = self.container.spawn_managed_thread(self._run)
 
     def stop(self):

@@ -32,9 +32,11 @@ or with Docker: 'docker compose up -d rabbitmq', or set AMQP_URI to a running br
 MSG
   exit 1
 fi
-# The management API makes test vhosts and applies the unrouted-events policy.
-if ! open_port "$host" 15672 && command -v rabbitmq-plugins >/dev/null \
+# The management API makes test vhosts and applies the unrouted-events policy; the
+# Prometheus plugin serves the broker's own metrics (queue depths) on 15692.
+if { ! open_port "$host" 15672 || ! open_port "$host" 15692; } && command -v rabbitmq-plugins >/dev/null \
    && { [ "$host" = 127.0.0.1 ] || [ "$host" = localhost ]; }; then
-  rabbitmq-plugins enable rabbitmq_management >/dev/null 2>&1 || true
+  rabbitmq-plugins enable rabbitmq_management rabbitmq_prometheus >/dev/null 2>&1 || true
   wait_port "$host" 15672 || true
+  wait_port "$host" 15692 || true
 fi
