@@ -13,6 +13,7 @@ import logging
 import eventlet
 from eventlet.queue import Empty, LightQueue
 from nameko.events import EventDispatcher
+from nameko.timer import Timer
 
 from .backoff import Backoff
 from .metrics import OUTBOX_FAILURES, OUTBOX_PENDING, OUTBOX_PUBLISHED
@@ -89,7 +90,11 @@ class OutboxRelay(EventDispatcher):
         return self.wake
 
     def worker_result(self, worker_ctx, result=None, exc_info=None):
-        self.wake()
+        # A request or an event may have written events; a timer's periodic work does not,
+        # and waking on every tick would sweep the outbox several times a second for nothing
+        # (the relay's own periodic sweep still covers anything a timer wrote).
+        if not isinstance(worker_ctx.entrypoint, Timer):
+            self.wake()
 
     def wake(self):
         if self._wake.qsize() == 0:
