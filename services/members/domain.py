@@ -113,19 +113,19 @@ def _sorted_offices(offices):
 
 def _member_event(event_type: str, doc: dict) -> dict:
     data = {
-        "id": doc["_id"], "version": doc["version"], "name": doc["name"], "status": doc["status"],
+        "id": doc["id"], "version": doc["version"], "name": doc["name"], "status": doc["status"],
         "issue_areas": doc.get("issue_areas", []),
         "offices": [{k: o.get(k) for k in OFFICE_FIELDS} for o in doc.get("offices", [])],
     }
     if event_type == "member.left":
         data = {k: data[k] for k in ("id", "version", "name", "status")}
-    return cloudevent(event_type, f"member/{doc['_id']}", data)
+    return cloudevent(event_type, f"member/{doc['id']}", data)
 
 
 def new_member(fields: dict, today: dt.date | None = None) -> tuple[dict, list[dict]]:
     now = now_iso()
     doc = {
-        "_id": new_id("mem"), "version": 1, "created_at": now, "updated_at": now,
+        "id": new_id("mem"), "version": 1, "created_at": now, "updated_at": now,
         "given_name": None, "family_name": None, "pronouns": None, "bio": None,
         "issue_areas": [], "email": None, "phone": None,
         "joined_on": (today or dt.date.today()).isoformat(), **fields,
@@ -155,7 +155,7 @@ def close_office(doc: dict, office_id: str, end_date: str) -> tuple[dict, list[d
     offices = [dict(o) for o in doc.get("offices", [])]
     office = next((o for o in offices if o["id"] == office_id), None)
     if office is None:
-        raise BadInput(f"member {doc['_id']} holds no office {office_id!r}; see the member's offices for ids")
+        raise BadInput(f"member {doc['id']} holds no office {office_id!r}; see the member's offices for ids")
     if office.get("end_date"):
         raise Conflict(f"office {office_id} already ended on {office['end_date']}; a closed office is never reopened or overwritten")
     if office.get("start_date") and end_date < office["start_date"]:
@@ -169,7 +169,7 @@ def member_view(doc: dict, caller: Caller) -> dict:
     """What ``caller`` may see: private contact details only for members and staff."""
     out = {k: doc.get(k) for k in ("name", "given_name", "family_name", "pronouns", "bio", "status",
                                    "joined_on", "issue_areas", "version")}
-    out["id"] = doc["_id"]
+    out["id"] = doc["id"]
     out["offices"] = [{k: o.get(k) for k in ("id",) + OFFICE_FIELDS} for o in doc.get("offices", [])]
     for key in PRIVATE_FIELDS:
         out[key] = doc.get(key) if caller.role in SEES_PRIVATE else None
@@ -212,14 +212,14 @@ def check_member_filter(filters) -> MemberFilter:
 # -- organisations -------------------------------------------------------------------------
 
 def _organization_event(doc: dict) -> dict:
-    data = {"id": doc["_id"], "version": doc["version"], "name": doc["name"], "kind": doc["kind"],
+    data = {"id": doc["id"], "version": doc["version"], "name": doc["name"], "kind": doc["kind"],
             "issue_areas": doc.get("issue_areas", [])}
-    return cloudevent("organization.updated", f"organization/{doc['_id']}", data)
+    return cloudevent("organization.updated", f"organization/{doc['id']}", data)
 
 
 def new_organization(fields: dict) -> tuple[dict, list[dict]]:
     now = now_iso()
-    doc = {"_id": new_id("org"), "version": 1, "created_at": now, "updated_at": now,
+    doc = {"id": new_id("org"), "version": 1, "created_at": now, "updated_at": now,
            "website": None, "issue_areas": [], **fields}
     return doc, [_organization_event(doc)]
 
@@ -233,7 +233,7 @@ def update_organization(doc: dict, changes: dict) -> tuple[dict, list[dict]]:
 
 def organization_view(doc: dict) -> dict:
     out = {k: doc.get(k) for k in ("name", "kind", "website", "issue_areas", "version")}
-    out["id"] = doc["_id"]
+    out["id"] = doc["id"]
     return out
 
 
@@ -251,7 +251,7 @@ def new_api_key(role: str, owner_id: str | None, owner_kind: str | None) -> tupl
     if expected and owner_kind != expected:
         raise BadInput(f"a {role} key must be owned by an existing {expected}; pass its id as owner_id")
     key = "chk_" + secrets.token_urlsafe(32)
-    record = {"_id": new_id("key"), "role": role, "owner_id": owner_id, "owner_kind": owner_kind,
+    record = {"id": new_id("key"), "role": role, "owner_id": owner_id, "owner_kind": owner_kind,
               "hash": hash_key(key), "created_at": now_iso(), "revoked_at": None}
     return record, key
 
@@ -259,7 +259,7 @@ def new_api_key(role: str, owner_id: str | None, owner_kind: str | None) -> tupl
 def key_view(record: dict) -> dict:
     """A key as it is listed: never the key itself nor its hash."""
     out = {k: record.get(k) for k in ("role", "owner_id", "owner_kind", "created_at", "revoked_at")}
-    out["id"] = record["_id"]
+    out["id"] = record["id"]
     return out
 
 

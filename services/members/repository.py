@@ -1,9 +1,10 @@
 """The members repository over pymongo, the only members module that speaks MongoDB.
 
 It takes and gives the domain's plain dicts (domain.py) and keeps the stored format:
-members and organisations also store their ``name_key`` (list order and name prefix) and
-a member what its ``current`` offices say (the office filters); every document of theirs
-carries its outbox; an API key record stores its ``created_epoch`` (list order).
+an entity's ``id`` is its document's ``_id``; members and organisations also store their
+``name_key`` (list order and name prefix) and a member what its ``current`` offices say
+(the office filters); every document of theirs carries its outbox; an API key record
+stores its ``created_epoch`` (list order).
 """
 from __future__ import annotations
 
@@ -17,22 +18,27 @@ from clearinghouse.store import OUTBOX, PENDING, REV, Repository
 
 from . import domain
 
-_STORAGE = (OUTBOX, PENDING, REV, "name_key", "current", "created_epoch")
+_STORAGE = ("_id", OUTBOX, PENDING, REV, "name_key", "current", "created_epoch")
 # list filters by name -> the stored field they match (name_prefix is a prefix of name_key)
 _FILTER_FIELDS = {"state": "current.states", "jurisdiction": "current.jurisdictions", "body": "current.bodies",
                   "role": "current.roles", "issue_area": "issue_areas", "status": "status"}
 
 
 def entity(doc: dict | None) -> dict | None:
-    """The domain's dict for a stored document (without storage fields)."""
+    """The domain's dict for a stored document: its ``_id`` as ``id``, without storage fields."""
     if doc is None:
         return None
-    return {k: value for k, value in doc.items() if k not in _STORAGE}
+    return {"id": doc["_id"], **{k: value for k, value in doc.items() if k not in _STORAGE}}
+
+
+def _document(item: dict) -> dict:
+    """A domain dict as stored: its ``id`` as the document's ``_id``."""
+    return {"_id": item["id"], **{k: value for k, value in item.items() if k != "id"}}
 
 
 def stored(collection: str, item: dict) -> dict:
     """The document for a member or organisation (the outbox is added by the write path)."""
-    doc = {**item, "name_key": item["name"].casefold()}
+    doc = {**_document(item), "name_key": item["name"].casefold()}
     if collection == "members":
         doc["current"] = domain.current_terms(item)
     return doc
@@ -97,7 +103,7 @@ class Records:
     def add_key(self, record: dict):
         # a number to list by: nx-27017 compares timestamps (and ISO strings) only to the
         # second, so created_at would repeat or skip keys made in the same second
-        self.insert_key({**record, "created_epoch": time.time()})
+        self.insert_key({**_document(record), "created_epoch": time.time()})
 
     def key(self, key_id: str) -> dict | None:
         return entity(self.find("api_keys", key_id))

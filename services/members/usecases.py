@@ -105,7 +105,7 @@ def create_api_key(members, caller: Caller, role, owner_id) -> dict:
     caller.require(domain.EDITORS, "creating an API key")
     record, key = domain.new_api_key(role, owner_id, members.owner_kind(owner_id))
     members.add_key(record)
-    return {"id": record["_id"], "role": role, "owner_id": owner_id, "key": key}
+    return {"id": record["id"], "role": role, "owner_id": owner_id, "key": key}
 
 
 def list_api_keys(members, caller: Caller, first, after) -> dict:
@@ -130,7 +130,7 @@ def authenticate(members, key) -> dict:
         raise Unauthenticated("this API key is not valid (unknown or revoked); ask staff for a new one")
     owner = members.lookup("members", record["owner_id"]) if record["owner_kind"] == "member" else None
     domain.check_key_owner_current(record, owner)
-    return {"key_id": record["_id"], "role": record["role"], "owner_id": record["owner_id"],
+    return {"key_id": record["id"], "role": record["role"], "owner_id": record["owner_id"],
             "owner_kind": record["owner_kind"]}
 
 

@@ -131,15 +131,15 @@ def test_a_listed_key_shows_neither_the_key_nor_its_hash():
 
 def test_someone_elses_key_is_answered_like_a_missing_one():
     record, _ = domain.new_api_key("partner", PARTNER.owner_id, "organization")
-    domain.check_may_revoke(PARTNER, record, record["_id"])
-    domain.check_may_revoke(STAFF, record, record["_id"])
+    domain.check_may_revoke(PARTNER, record, record["id"])
+    domain.check_may_revoke(STAFF, record, record["id"])
     with pytest.raises(NotFound) as theirs:
         domain.check_may_revoke(DEB, record, "key_0123456789abcdef")
     with pytest.raises(NotFound) as missing:
         domain.check_may_revoke(DEB, None, "key_0123456789abcdef")
     assert str(theirs.value) == str(missing.value)
     with pytest.raises(Conflict, match="already revoked"):
-        domain.check_may_revoke(STAFF, {**record, "revoked_at": "2026-01-01T00:00:00Z"}, record["_id"])
+        domain.check_may_revoke(STAFF, {**record, "revoked_at": "2026-01-01T00:00:00Z"}, record["id"])
 
 
 @pytest.mark.parametrize("fields", [{"name": "Ann\nB"}, {"pronouns": "she\r\nher"},

@@ -51,9 +51,10 @@ def test_name_prefix_is_a_literal_prefix_in_the_store_query():
 
 def test_an_entity_comes_back_as_it_went_in_and_is_stored_with_its_keys_and_outbox(repo):
     added = add_member(repo, "Deb Gross", offices=[office(district="7")])
-    assert repo.get("members", added["_id"]) == added == repo.lookup_many("members", [added["_id"]])[added["_id"]]
+    assert repo.get("members", added["id"]) == added == repo.lookup_many("members", [added["id"]])[added["id"]]
     assert not {"name_key", "current", OUTBOX, PENDING} & set(added)
-    raw = repo.find("members", added["_id"])
+    raw = repo.find("members", added["id"])
+    assert raw["_id"] == added["id"] and "id" not in raw  # stored as before: the id is the document's _id
     assert raw["name_key"] == "deb gross" and raw["current"]["roles"] == ["councilmember"]
     assert [e["type"] for e in raw[OUTBOX]] == ["member.joined"] and raw[PENDING] is True
     with pytest.raises(Conflict, match="already exists"):
@@ -65,12 +66,12 @@ def test_an_entity_comes_back_as_it_went_in_and_is_stored_with_its_keys_and_outb
 
 def test_a_change_on_a_stale_read_is_a_conflict_and_a_change_of_nothing_writes_nothing(repo):
     added = add_member(repo, "Ann")
-    stale = repo.find("members", added["_id"])
-    changed, events = repo.change("members", added["_id"], lambda m: domain.update_member(m, {"bio": "x"}))
+    stale = repo.find("members", added["id"])
+    changed, events = repo.change("members", added["id"], lambda m: domain.update_member(m, {"bio": "x"}))
     assert changed["version"] == 2 and [e["type"] for e in events] == ["member.updated"]
     with pytest.raises(Conflict, match="changed by someone else"):
         repo.replace("members", {**stale, "version": 2}, stale)
-    same, events = repo.change("members", added["_id"], lambda m: domain.update_member(m, {}))
+    same, events = repo.change("members", added["id"], lambda m: domain.update_member(m, {}))
     assert same == changed and events == []
     with pytest.raises(NotFound):
         repo.change("members", "mem_ffffffffffffffff", lambda m: domain.update_member(m, {}))
@@ -78,12 +79,12 @@ def test_a_change_on_a_stale_read_is_a_conflict_and_a_change_of_nothing_writes_n
 
 def test_a_writer_that_read_before_the_relay_published_must_read_again(repo):
     added = add_member(repo, "Ann")
-    read = repo.find("members", added["_id"])
+    read = repo.find("members", added["id"])
     assert [e["type"] for e in relay(repo)] == ["member.joined"]
-    assert relay(repo) == [] and repo.find("members", added["_id"])[OUTBOX] == []
+    assert relay(repo) == [] and repo.find("members", added["id"])[OUTBOX] == []
     with pytest.raises(Conflict):  # else it would queue member.joined a second time
         repo.replace("members", {**read, "version": 2}, read)
-    repo.change("members", added["_id"], lambda m: domain.update_member(m, {"bio": "x"}))
+    repo.change("members", added["id"], lambda m: domain.update_member(m, {"bio": "x"}))
     assert [(e["type"], e["data"]["version"]) for e in relay(repo)] == [("member.updated", 2)]
 
 
@@ -117,7 +118,7 @@ def test_pages_go_by_name_then_id_with_cursors_of_the_same_list(repo):
     assert paging.decode(cursor, "members.name_key", (str, str))[0] == "ann"
     rest = repo.page_members(domain.MemberFilter(), 2, cursor)
     assert names(rest) == ["bo", "Cy"] and not rest["page_info"]["has_next_page"]
-    ids = [e["node"]["_id"] for e in first["edges"]]
+    ids = [e["node"]["id"] for e in first["edges"]]
     assert ids == sorted(ids)
     with pytest.raises(Exception, match="not a cursor this server gave"):
         repo.page_organizations(2, cursor)
@@ -127,22 +128,24 @@ def test_keys_are_found_by_hash_until_revoked_and_listed_oldest_first(repo):
     deb = add_member(repo, "Deb Gross")
     org_doc, events = domain.new_organization({"name": "Working Families", "kind": "advocacy"})
     org = repo.add("organizations", org_doc, events)
-    assert (repo.owner_kind(deb["_id"]), repo.owner_kind(org["_id"]), repo.owner_kind(None)) == (
+    assert (repo.owner_kind(deb["id"]), repo.owner_kind(org["id"]), repo.owner_kind(None)) == (
         "member", "organization", None)
     with pytest.raises(NotFound):
         repo.owner_kind("mem_ffffffffffffffff")
     made = []
-    for role, owner, kind in (("member", deb["_id"], "member"), ("staff", None, None),
-                              ("partner", org["_id"], "organization")):
+    for role, owner, kind in (("member", deb["id"], "member"), ("staff", None, None),
+                              ("partner", org["id"], "organization")):
         record, key = domain.new_api_key(role, owner, kind)
         repo.add_key(record)
         made.append((record, key))
     (record, key), *_ = made
-    assert repo.find_key(domain.hash_key(key)) == record == repo.key(record["_id"])
-    assert [e["node"]["_id"] for e in repo.page_keys(None, 20, None)["edges"]] == [r["_id"] for r, _ in made]
-    assert [e["node"] for e in repo.page_keys(org["_id"], 20, None)["edges"]] == [made[2][0]]
-    assert repo.revoke_key(record["_id"], "2026-01-01T00:00:00.000Z") is True
-    assert repo.revoke_key(record["_id"], "2026-01-02T00:00:00.000Z") is False
+    assert repo.find_key(domain.hash_key(key)) == record == repo.key(record["id"])
+    raw = repo.find("api_keys", record["id"])
+    assert raw["_id"] == record["id"] and "id" not in raw  # stored as before: the id is the document's _id
+    assert [e["node"]["id"] for e in repo.page_keys(None, 20, None)["edges"]] == [r["id"] for r, _ in made]
+    assert [e["node"] for e in repo.page_keys(org["id"], 20, None)["edges"]] == [made[2][0]]
+    assert repo.revoke_key(record["id"], "2026-01-01T00:00:00.000Z") is True
+    assert repo.revoke_key(record["id"], "2026-01-02T00:00:00.000Z") is False
     assert repo.revoke_key("key_0123456789abcdef", "2026-01-02T00:00:00.000Z") is False
     assert repo.find_key(domain.hash_key(key)) is None
-    assert repo.key(record["_id"])["revoked_at"] == "2026-01-01T00:00:00.000Z"
+    assert repo.key(record["id"])["revoked_at"] == "2026-01-01T00:00:00.000Z"

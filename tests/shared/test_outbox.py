@@ -30,8 +30,7 @@ def proxied(amqp_uri):
 def write_member_without_publishing(db, name):
     """What a request leaves behind when the process dies after its write, before publish."""
     doc, events = domain.new_member(domain.check_member_fields({"name": name}, partial=False))
-    MembersStore(db).insert("members", doc, events)
-    return doc, events
+    return MembersStore(db).add("members", doc, events), events
 
 
 def test_flush_keeps_events_while_broker_is_down_and_sends_them_after(event_tap, proxied, database):
@@ -48,12 +47,12 @@ def test_flush_keeps_events_while_broker_is_down_and_sends_them_after(event_tap,
     proxy.cut()
     with pytest.raises(Exception):
         flush(db.members, publish)
-    assert db.members.find_one({"_id": doc["_id"]})["outbox"] == events
+    assert db.members.find_one({"_id": doc["id"]})["outbox"] == events
 
     proxy.restore()
     assert flush(db.members, publish) == 1
     assert [e["id"] for e in tap.wait_for(1)] == [events[0]["id"]]
-    assert db.members.find_one({"_id": doc["_id"]})["outbox"] == []
+    assert db.members.find_one({"_id": doc["id"]})["outbox"] == []
 
 
 def test_relay_publishes_events_written_during_an_outage_once_the_broker_is_back(
@@ -66,14 +65,14 @@ def test_relay_publishes_events_written_during_an_outage_once_the_broker_is_back
     proxy.cut()
     doc, events = write_member_without_publishing(database("members"), "Written in the dark")
     wait_until(lambda: failures._value.get() > before, timeout=30, message="a failed publish attempt")
-    assert database("members").members.find_one({"_id": doc["_id"]})["outbox"] == events
+    assert database("members").members.find_one({"_id": doc["id"]})["outbox"] == events
     assert tap.drain() == []
     pending = OUTBOX_PENDING.labels("members")
     wait_until(lambda: pending._value.get() == 1, timeout=30, message="the backlog gauge to show the waiting member")
     proxy.restore()
     received = tap.wait_for(1, timeout=30)
     assert received[0]["id"] == events[0]["id"]
-    wait_until(lambda: database("members").members.find_one({"_id": doc["_id"]})["outbox"] == [],
+    wait_until(lambda: database("members").members.find_one({"_id": doc["id"]})["outbox"] == [],
                message="outbox cleared")
     wait_until(lambda: pending._value.get() == 0, timeout=30, message="the backlog gauge to fall to zero")
     container.stop()  # while the proxy still stands, or its consumer would reconnect forever
