@@ -1,18 +1,21 @@
 """Fixtures that start the real parts: a RabbitMQ vhost per test (on the broker at
 AMQP_URI), an embedded nx-27017 per session (or MONGO_URI's server), fresh databases per
-test, and the services themselves. Everything started here is stopped here. (What tests
-share that is not a fixture is in tests.support.)"""
+test, and the services themselves. Everything started here is stopped here (a test's
+services and vhost while the next test runs: tests.support.cleanup). (What tests share that
+is not a fixture is in tests.support.)"""
 import os
 import uuid
 
 import pytest
 from hypothesis import settings as hypothesis_settings
+from nameko.containers import get_container_cls
 
 from clearinghouse import broker
 from clearinghouse.config import Settings
 from clearinghouse.embedded import EmbeddedMongo
 from tests.support.event_tap import EventTap
 from tests.support import BASE_AMQP_URI, create_vhost, delete_vhost
+from tests.support.cleanup import Cleanup
 
 # How many examples each fuzz test draws (tests.fuzz), chosen before any test module builds
 # its settings: HYPOTHESIS_PROFILE=full for `make fuzz` and `make chaos`; short by default,
@@ -40,12 +43,21 @@ def mongo_server(tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def cleanup():
+    """Kills containers and deletes vhosts in the background (tests.support.cleanup)."""
+    pending = Cleanup()
+    yield pending
+    pending.finish()
+
+
 @pytest.fixture
-def amqp_uri():
-    """A fresh vhost with the project's broker definitions, deleted afterwards."""
+def amqp_uri(cleanup):
+    """A fresh vhost with the project's broker definitions, deleted once the test's services
+    are dead."""
     uri = create_vhost()
     yield uri
-    delete_vhost(uri)
+    cleanup.then(delete_vhost, uri)
 
 
 @pytest.fixture
@@ -98,14 +110,19 @@ def service_config(config):
 
 
 @pytest.fixture
-def start_service(container_factory, request):
+def start_service(amqp_uri, cleanup, request):
     """``start_service(ServiceClass, config=None)``: the service running in a container on the
-    test's vhost (``service_config`` unless given a config), killed after the test."""
+    test's vhost (``service_config`` unless given a config), killed after the test (while the
+    next one runs: tests.support.cleanup)."""
+    started = []
+
     def start(service_cls, config=None):
-        container = container_factory(service_cls, config or request.getfixturevalue("service_config"))
-        container.start()
-        return container
-    return start
+        config = config or request.getfixturevalue("service_config")
+        started.append(get_container_cls(config)(service_cls, config))
+        started[-1].start()
+        return started[-1]
+    yield start
+    cleanup.kill(started)
 
 
 @pytest.fixture(scope="session")
