@@ -1,10 +1,10 @@
 """The notifications service: entrypoints only. Use cases live in usecases.py, rules in
 domain.py and asks.py, storage in repository.py, and the carrying of deliveries in
 courier.py (intake, scheduling, channels)."""
-from nameko.events import event_handler
 from nameko.timer import timer
 
 from clearinghouse.caller import Caller
+from clearinghouse.consumers import event_handler
 from clearinghouse.events import CATALOG, is_cloudevent
 from clearinghouse.metrics import Metrics
 from clearinghouse.outbox import OutboxRelay
@@ -20,7 +20,7 @@ from .scheduling import INTERVAL
 
 def _on(source):
     # Every event of a source's exchange ('#'); requeued if the store is away, so none is lost.
-    return event_handler(source, "#", reliable_delivery=True, requeue_on_error=True)
+    return event_handler(source, "#")
 
 
 class NotificationsService:
@@ -50,7 +50,7 @@ class NotificationsService:
         if is_cloudevent(event) and event["type"] in CATALOG:
             self.courier.take(event)
 
-    @event_handler("notifications", "ask.posted", reliable_delivery=True, requeue_on_error=True)
+    @event_handler("notifications", "ask.posted")
     def email_ask(self, event):
         """Queue the ask's email to every active member who follows its issue area."""
         if not is_cloudevent(event):

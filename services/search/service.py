@@ -2,8 +2,8 @@
 from the domain events (fetching each entity's public view from its owner) and can
 rebuild from the owners over RPC. index.py says what is indexed and what may be asked,
 usecases.py does each operation, repository.py speaks to the engine."""
-from nameko.events import event_handler
 
+from clearinghouse.consumers import event_handler
 from clearinghouse.events import CATALOG
 from clearinghouse.metrics import Metrics
 from clearinghouse.rpc import ServiceRpc, rpc
@@ -19,7 +19,7 @@ def _consumes(*event_types):
     """One durable queue per event type, all handled by the same method."""
     def decorate(fn):
         for event_type in event_types:
-            fn = event_handler(CATALOG[event_type].service, event_type, requeue_on_error=True)(fn)
+            fn = event_handler(CATALOG[event_type].service, event_type)(fn)
         return fn
     return decorate
 

@@ -52,3 +52,8 @@ def test_every_alert_points_at_its_runbook_section():
     for name, rule in alerts().items():
         assert rule["annotations"]["runbook"] == f"docs/runbook.md#{name.lower()}"
         assert name.lower() in sections, f"docs/runbook.md has no section for {name}"
+
+
+def test_the_dead_letter_alert_names_the_brokers_delivery_limit():
+    from clearinghouse.broker import DELIVERY_LIMIT
+    assert f"{DELIVERY_LIMIT} times" in alerts()["ClearinghouseDeadLetters"]["annotations"]["summary"]
