@@ -10,6 +10,8 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
+from . import tracing
+
 SPEC_VERSION = "1.0"
 SOURCE_PREFIX = "/clearinghouse"
 
@@ -87,7 +89,7 @@ def cloudevent(event_type: str, subject: str, data: dict) -> dict:
         raise ValueError(f"{event_type!r} is not in the event catalog")
     if not isinstance(data.get("version"), int):
         raise ValueError(f"{event_type} data must carry the entity's integer version")
-    return {
+    event = {
         "specversion": SPEC_VERSION,
         "id": str(uuid.uuid4()),
         "source": spec.source,
@@ -97,6 +99,10 @@ def cloudevent(event_type: str, subject: str, data: dict) -> dict:
         "datacontenttype": "application/json",
         "data": data,
     }
+    traceparent = tracing.current()
+    if traceparent:  # the CloudEvents distributed-tracing extension
+        event["traceparent"] = traceparent
+    return event
 
 
 def is_cloudevent(payload) -> bool:

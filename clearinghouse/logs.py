@@ -19,6 +19,7 @@ import time
 
 from pythonjsonlogger.json import JsonFormatter
 
+from . import tracing
 from .errors import ClearinghouseError
 
 # What a line may carry besides its message; anything else on a record is never written.
@@ -49,8 +50,9 @@ def worker_fields(worker_ctx) -> dict:
     """service, method, trace id, entity id and caller role of a nameko worker, where known."""
     fields = {"service": worker_ctx.service_name, "method": worker_ctx.entrypoint.method_name}
     stack = worker_ctx.call_id_stack or []
-    if stack:
-        fields["trace_id"] = stack[0]  # the call that started this chain, in every hop's log
+    traced = tracing.trace_id(tracing.of_worker(worker_ctx))
+    if traced or stack:  # the request's trace, else the call that started this chain
+        fields["trace_id"] = traced or stack[0]
     try:
         method = getattr(type(worker_ctx.service), fields["method"])
         bound = inspect.signature(method).bind_partial(None, *worker_ctx.args, **worker_ctx.kwargs).arguments

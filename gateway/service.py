@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from clearinghouse import health
 from clearinghouse.config import Settings
+from clearinghouse.tracing import Tracing
 
 from . import graphiql, ratelimit
 from .endpoint import GraphQLEndpoint, json_response
@@ -50,12 +51,17 @@ class GatewayService:
 
     graphql_endpoint = Endpoint()
     services = Services()
+    tracing = Tracing()
     config = Config()
 
     @http("POST", "/graphql")
     def graphql(self, request):
-        """A GraphQL operation (or a JSON array of them)."""
-        return self.graphql_endpoint.handle(request, self.services, trace_id=self.services.trace_id)
+        """A GraphQL operation (or a JSON array of them). One trace per request (a client's
+        valid W3C traceparent is continued), answered in the traceparent header."""
+        traceparent = self.tracing.begin(request.headers.get("traceparent"))
+        response = self.graphql_endpoint.handle(request, self.services, trace_id=self.services.trace_id)
+        response.headers["traceparent"] = traceparent
+        return response
 
     @http("GET", "/graphql")
     def graphiql(self, request):

@@ -6,6 +6,7 @@ from clearinghouse.metrics import Metrics
 from clearinghouse.outbox import OutboxRelay
 from clearinghouse.rpc import rpc
 from clearinghouse.store import Store
+from clearinghouse.tracing import Tracing
 
 from . import usecases
 from .repository import MembersRepository
@@ -17,6 +18,7 @@ class MembersService:
     store = Store(MembersRepository)
     events = OutboxRelay()
     metrics = Metrics()
+    tracing = Tracing()  # the request's trace, for the events and log lines this worker writes
 
     # -- members ------------------------------------------------------------------------
     @rpc

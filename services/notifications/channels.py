@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import ssl
 
+from clearinghouse import tracing
 from clearinghouse.config import Settings
 
 from . import delivery, domain, signing
@@ -24,6 +25,9 @@ class Channels:
         if sub["channel"] == "webhook":
             raw = body.encode()
             headers = signing.headers(domain.signing_secrets(sub, now), d["event_id"], int(now), raw)
+            traceparent = json.loads(body).get("traceparent")
+            if tracing.valid(traceparent):  # the partner can join our trace of the change
+                headers["traceparent"] = traceparent
             return delivery.post(self.guard, sub["url"], headers, raw, now, tls=self.tls)
         subject, text = event_message(json.loads(body))
         return self.mail(sub["email"], subject, text)

@@ -10,6 +10,7 @@ from clearinghouse.metrics import Metrics
 from clearinghouse.outbox import OutboxRelay
 from clearinghouse.rpc import ServiceRpc, rpc
 from clearinghouse.store import Store
+from clearinghouse.tracing import Tracing
 
 from . import usecases
 from .clock import Clock
@@ -29,6 +30,7 @@ class NotificationsService:
     store = Store(NotificationsRepository)
     events = OutboxRelay()
     metrics = Metrics()
+    tracing = Tracing()  # the request's trace, for the events and log lines this worker writes
     clock = Clock()
     courier = Courier()
     members = ServiceRpc("members")  # a deadline on every call (RPC_TIMEOUT)

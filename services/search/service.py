@@ -7,6 +7,7 @@ from clearinghouse.consumers import event_handler
 from clearinghouse.events import CATALOG
 from clearinghouse.metrics import Metrics
 from clearinghouse.rpc import ServiceRpc, rpc
+from clearinghouse.tracing import Tracing
 
 from . import index, usecases
 from .owners import Owners
@@ -31,6 +32,7 @@ class SearchService:
     rebuilds = Rebuilds()
     retries = Retries()
     metrics = Metrics()
+    tracing = Tracing()  # the request's trace, for the events and log lines this worker writes
     # the owners (events.OWNERS), read over RPC only, each call with a deadline
     members = ServiceRpc("members")
     toolkits = ServiceRpc("toolkits")
