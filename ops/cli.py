@@ -135,6 +135,31 @@ def deliveries_replay(settings, args):
     return _on_service(settings, "notifications", replay)
 
 
+def events_kept(settings, args):
+    """List the dead letters or the unrouted events, or replay them (--replay)."""
+    from clearinghouse import broker
+    queue = broker.DEAD_LETTERS if args.action == "dead-letters" else broker.UNROUTED
+    try:
+        return _kept(settings, args, queue)
+    except broker.BrokerUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _kept(settings, args, queue):
+    from clearinghouse import letters
+    if args.replay:
+        replayed, left = letters.replay(settings.amqp_uri, queue)
+        print(f"replayed {replayed} from {queue}" + (f"; {left} left (their way back is unknown)" if left else ""))
+        return 0
+    kept = letters.listed(settings.amqp_uri, queue, args.limit)
+    print(f"{len(kept)} in {queue}" + (" (the first ones)" if len(kept) == args.limit else ""))
+    for event in kept:
+        where = event["queue"] or event["routing_key"]
+        print(f"{event['id'] or '?'}  {event['type'] or '?'}  {event['subject'] or ''}  {event['reason']}  {where}")
+    return 0
+
+
 def run(settings, args):
     from .runner import run as run_platform
     return run_platform(settings)
@@ -171,6 +196,13 @@ def parser():
     replay.add_argument("subscription", help="subscription id (sub_...)")
     replay.add_argument("--since", required=True, help="ISO 8601 timestamp with a zone, e.g. 2026-01-31T00:00:00Z")
     replay.set_defaults(func=deliveries_replay)
+    events = sub.add_parser("events", help="events the broker kept").add_subparsers(dest="action", required=True)
+    for name, what in (("dead-letters", "events a consumer failed on too often"),
+                       ("unrouted", "events published while no queue was bound")):
+        kept = events.add_parser(name, help=f"list {what}; --replay sends them back")
+        kept.add_argument("--replay", action="store_true", help="send each back where it came from")
+        kept.add_argument("--limit", type=int, default=100, help="list at most this many (default 100)")
+        kept.set_defaults(func=events_kept)
     return p
 
 
@@ -178,3 +210,7 @@ def main(argv=None):
     args = parser().parse_args(argv)
     settings = Settings.from_env()
     sys.exit(args.func(settings, args) or 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -77,6 +77,7 @@ def test_prometheus_scrapes_every_process_on_its_metrics_port():
     from clearinghouse.config import METRICS_PORTS
     config = yaml.safe_load((DEPLOY / "prometheus" / "prometheus.yml").read_text())
     job = next(j for j in config["scrape_configs"] if j["job_name"] == "clearinghouse")
-    targets = {s["labels"]["process"]: s["targets"][0] for s in job["static_configs"]}
-    for process, port in {**METRICS_PORTS, "gateway": 8000}.items():
-        assert targets[process].endswith(f":{port}"), process
+    # every replica of each compose service: DNS names its containers, the port is the process's
+    targets = {name: sd["port"] for sd in job["dns_sd_configs"] for name in sd["names"]}
+    assert targets == {**METRICS_PORTS, "gateway": 8000}
+    assert {"source_labels": ["__meta_dns_name"], "target_label": "process"} in job["relabel_configs"]

@@ -53,3 +53,40 @@ def test_keys_list_shows_every_key_without_its_secret_and_revoke_stops_it(start_
 def test_keys_commands_are_wired_to_the_parser():
     assert cli.parser().parse_args(["keys", "revoke", "key_0123456789abcdef"]).func is cli.keys_revoke
     assert cli.parser().parse_args(["keys", "list"]).func is cli.keys_list
+
+
+def test_events_unrouted_lists_then_replays_what_the_broker_kept(settings, capsys):
+    import json
+
+    import kombu
+
+    from clearinghouse import broker
+    from clearinghouse.events import cloudevent
+    from tests.support import wait_until
+
+    early = cloudevent("toolkit.published", "toolkit/model-1", {"slug": "model-1", "version": 1})
+    with kombu.Connection(settings.amqp_uri) as conn:  # published while nobody listens
+        exchange = kombu.Exchange("toolkits.events", type="topic", durable=True)
+        kombu.Producer(conn.default_channel).publish(json.dumps(early), exchange=exchange, declare=[exchange],
+                                                     routing_key="toolkit.published", delivery_mode=2)
+        listener = kombu.Queue("listener", exchange=exchange, routing_key="#", channel=conn.default_channel)
+        kept = kombu.Queue(broker.UNROUTED, channel=conn.default_channel)
+        wait_until(lambda: kept.queue_declare(passive=True).message_count == 1, message="the event kept")
+        listing = argparse.Namespace(action="unrouted", replay=False, limit=100)
+        assert cli.events_kept(settings, listing) == 0
+        out = capsys.readouterr().out
+        assert out.splitlines()[0] == f"1 in {broker.UNROUTED}"
+        assert f"{early['id']}  toolkit.published  toolkit/model-1  unrouted" in out
+        listener.declare()  # a consumer's queue is bound now
+        assert cli.events_kept(settings, argparse.Namespace(action="unrouted", replay=True, limit=100)) == 0
+        assert capsys.readouterr().out == f"replayed 1 from {broker.UNROUTED}\n"
+        message = wait_until(lambda: listener.get(no_ack=True), message="the replayed event")
+        assert json.loads(message.body)["id"] == early["id"]
+
+
+def test_events_dead_letters_on_a_broker_without_the_definitions_says_what_to_do(settings, capsys):
+    from clearinghouse import broker
+    vhost = broker._parts(settings.amqp_uri)[3]
+    broker.management_request(settings.amqp_uri, "DELETE", f"queues/{vhost}/{broker.DEAD_LETTERS}")
+    assert cli.events_kept(settings, argparse.Namespace(action="dead-letters", replay=False, limit=100)) == 1
+    assert "clearinghouse broker setup" in capsys.readouterr().err
