@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 
+import amqp.exceptions
 import kombu
 
-from .broker import DEAD_LETTERS, UNROUTED
+from .broker import DEAD_LETTERS, UNROUTED, BrokerUnavailable, check_reachable
 from .events import CATALOG
 
 SKIPPED_HEADERS = ("x-death", "x-delivery-count", "x-first-death-exchange", "x-first-death-queue",
@@ -47,8 +48,15 @@ def _target(queue: str, message) -> tuple[str, str] | None:
 
 def _taken(amqp_uri: str, queue: str, limit: int):
     """Up to ``limit`` messages of ``queue`` on an open channel, not yet acknowledged."""
+    check_reachable(amqp_uri)
     conn = kombu.Connection(amqp_uri, transport_options={"confirm_publish": True})
     channel = conn.channel()
+    try:
+        kombu.Queue(queue, channel=channel).queue_declare(passive=True)
+    except amqp.exceptions.NotFound:
+        conn.close()
+        raise BrokerUnavailable(f"this broker has no {queue} queue yet: apply the definitions with "
+                                "`clearinghouse broker setup` (make run does)") from None
     taken = []
     while len(taken) < limit:
         message = kombu.Queue(queue, channel=channel, no_declare=True).get(no_ack=False)
