@@ -1,12 +1,9 @@
 """The gateway in front of real services on the test's vhost, spoken to over real HTTP
 (the client and the other kit it uses are in tests.support.gateway)."""
 import dataclasses
-import http.server
-import threading
 import uuid
 
 import pytest
-from nameko.containers import get_container_cls
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from clearinghouse.config import Settings
@@ -17,7 +14,9 @@ from services.search.service import SearchService
 from services.search.transport import client, is_embedded
 from services.toolkits.service import ToolkitsService
 from tests.support import create_vhost, delete_vhost, free_port, wait_until
+from tests.support.containers import Containers
 from tests.support.gateway import GatewayCalls, GraphQLClient, Platform
+from tests.support.notifications import Hook, Receiver
 
 
 @pytest.fixture
@@ -57,25 +56,11 @@ def notifications(start_service):
 
 @pytest.fixture
 def receiver():
-    """A webhook receiver on 127.0.0.1 that answers 200 and keeps what it got."""
-    got = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):
-            got.append(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    server.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
-    server.got = got
-    yield server
-    server.shutdown()
-    server.server_close()
+    """A webhook receiver on 127.0.0.1 that answers 200 and keeps what it got
+    (tests.support.notifications.Receiver, seen as its one /hook)."""
+    receiver = Receiver()
+    yield Hook(receiver)
+    receiver.close()
 
 
 @pytest.fixture
@@ -114,9 +99,10 @@ def gateway_calls(gateway):
 
 
 @pytest.fixture(scope="module")
-def platform(mongo_server, search_server):
+def platform(mongo_server, search_server, cleanup):
     """Members, toolkits, notifications, search and the gateway, started once per module on
-    a vhost of its own (rate limits off where GATEWAY_RATE_LIMIT exists); torn down after."""
+    a vhost of its own (rate limits off where GATEWAY_RATE_LIMIT exists); killed after, and
+    its indices and vhost deleted once they are dead (tests.support.cleanup)."""
     amqp_uri = create_vhost()
     changes = {"gateway_rate_limit": 0} if "gateway_rate_limit" in {f.name for f in dataclasses.fields(Settings)} \
         else {}
@@ -126,24 +112,26 @@ def platform(mongo_server, search_server):
                         **changes)
     config = settings.nameko_config()
     config["WEB_SERVER_ADDRESS"] = f"127.0.0.1:{settings.gateway_port}"
-    containers = []
+    containers = Containers(cleanup)
     try:
         for cls in (MembersService, ToolkitsService, NotificationsService, SearchService, GatewayService):
-            container = get_container_cls(config)(cls, config)
-            containers.append(container)
-            container.start()
+            containers.start(cls, config)
         with ClusterRpcProxy(config, timeout=20) as rpc:
             wait_until(lambda: rpc.search.rebuild_status()["state"] in ("done", "failed"), timeout=60,
                        message="the search service's start-up rebuild")
             yield Platform(settings, rpc, GraphQLClient(f"http://127.0.0.1:{settings.gateway_port}/graphql"))
     finally:
-        for container in reversed(containers):
-            try:
-                container.kill()
-            except Exception:  # noqa: BLE001 -- tear down the rest regardless
-                pass
+        containers.stop(forget_platform, search_server, settings.database_name("search"), amqp_uri)
+
+
+def forget_platform(search_server, index_prefix, amqp_uri):
+    """Delete the platform's search indices and its vhost (its services are dead by now)."""
+    try:
         es = client(search_server, embedded=is_embedded(search_server))
-        for name in es.indices.get(index=f"{settings.database_name('search')}*"):
-            es.indices.delete(index=name, ignore_unavailable=True)
-        es.close()
+        try:
+            for name in es.indices.get(index=f"{index_prefix}*"):
+                es.indices.delete(index=name, ignore_unavailable=True)
+        finally:
+            es.close()
+    finally:
         delete_vhost(amqp_uri)

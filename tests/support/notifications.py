@@ -107,3 +107,15 @@ def toolkit_event(issue_area="minimum-wage", slug="minimum-wage-model", version=
     return cloudevent("toolkit.published", f"toolkit/{slug}", {
         "slug": slug, "version": version, "title": "A $15 minimum wage", "issue_area": issue_area,
         "toolkit_version": version})
+
+
+class Hook:
+    """One path of a Receiver as a single webhook URL: ``url`` and the bodies it ``got``."""
+
+    def __init__(self, receiver, path="/hook"):
+        self.receiver, self.path = receiver, path
+        self.url = receiver.url(path)
+
+    @property
+    def got(self):
+        return [r["body"] for r in self.receiver.received(self.path)]
