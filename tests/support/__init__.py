@@ -2,7 +2,9 @@
 free ports, places, callers, and an RPC proxy that makes every call as one caller.
 (Fixtures live in the conftest files; the gateway's and notifications' kits are in
 tests.support.gateway and tests.support.notifications, the event tap in
-tests.support.event_tap, the broker-cutting proxy in tests.support.tcp_proxy.)"""
+tests.support.event_tap, the sentinel for negative checks in tests.support.sentinel, service
+containers for fixtures wider than a test in tests.support.containers, the broker-cutting
+proxy in tests.support.tcp_proxy.)"""
 import os
 import time
 import urllib.parse
