@@ -59,7 +59,9 @@ def test_an_ordinance_change_is_delivered_and_can_be_replayed(gateway, keys, sub
 
     def succeeded():
         page = gateway.data(DELIVERIES, {"id": sub_id, "status": "SUCCEEDED"}, key=keys["partner"])["deliveries"]
-        return page if page["totalCount"] else None
+        # edges, not totalCount: a page reads its rows, then counts, and the delivery may
+        # succeed between the two
+        return page if page["edges"] else None
     page = wait_until(succeeded, timeout=20, message="the webhook delivery")
     [edge] = page["edges"]
     assert edge["node"]["eventType"] == "ordinance.status_changed"
