@@ -71,6 +71,10 @@ class Repository:
             )
         return new
 
+    def find(self, collection: str, entity_id: str):
+        """The stored document, or None."""
+        return self.db[collection].find_one({"_id": entity_id})
+
     def get_many(self, collection: str, ids: list[str]) -> dict:
         """The documents with these ids, by id (missing ones are absent)."""
         return {d["_id"]: d for d in self.db[collection].find({"_id": {"$in": list(ids)}})}
@@ -97,7 +101,7 @@ class Repository:
         Returns what ``change`` returned, with the stored document first.
         """
         for attempt in range(attempts):
-            doc = self.db[collection].find_one({"_id": entity_id})
+            doc = self.find(collection, entity_id)
             if doc is None:
                 raise NotFound(f"no {collection[:-1]} with id {entity_id!r}")
             new, events, *extra = change(doc)
@@ -108,6 +112,77 @@ class Repository:
             except Conflict:
                 if attempt == attempts - 1:
                     raise
+
+
+def document(item: dict, key: str = "id") -> dict:
+    """A domain dict as stored: its ``key`` (its id) as the document's ``_id``."""
+    return {"_id": item[key], **{k: value for k, value in item.items() if k != key}}
+
+
+def entity(doc: dict | None, key: str = "id", storage: tuple[str, ...] = ()) -> dict | None:
+    """The domain's dict for a stored document: its ``_id`` as ``key``, without the outbox
+    fields and the ``storage``-only ones."""
+    if doc is None:
+        return None
+    hidden = ("_id", OUTBOX, PENDING, REV, *storage)
+    return {key: doc["_id"], **{k: value for k, value in doc.items() if k not in hidden}}
+
+
+class Entities:
+    """A repository's entities as the domain's plain dicts, over the generic write path
+    (insert, modify, find, get_many, page) of Repository or its in-memory twin.
+
+    A service says how its dicts are stored with two hooks, ``entity(collection, doc)``
+    and ``stored(collection, item)`` (by default: ``id`` as ``_id``, nothing else added),
+    and what a missing one is called with ``missing``."""
+
+    def entity(self, collection: str, doc: dict | None) -> dict | None:
+        return entity(doc)
+
+    def stored(self, collection: str, item: dict) -> dict:
+        """The document for a domain dict (the outbox is added by the write path)."""
+        return document(item)
+
+    def missing(self, collection: str, entity_id: str) -> str:
+        return f"no {collection[:-1]} with id {entity_id!r}"
+
+    def add(self, collection: str, item: dict, events: list[dict] = ()) -> dict:
+        """Store a new entity with its events; Conflict if its id is taken."""
+        return self.entity(collection, self.insert(collection, self.stored(collection, item), events))
+
+    def lookup(self, collection: str, entity_id: str) -> dict | None:
+        return self.entity(collection, self.find(collection, entity_id))
+
+    def get(self, collection: str, entity_id: str) -> dict:
+        found = self.lookup(collection, entity_id)
+        if found is None:
+            raise NotFound(self.missing(collection, entity_id))
+        return found
+
+    def lookup_many(self, collection: str, ids) -> dict:
+        """The entities with these ids, by id (missing ones are absent)."""
+        return {i: self.entity(collection, doc) for i, doc in self.get_many(collection, list(ids)).items()}
+
+    def change(self, collection: str, entity_id: str, change):
+        """Apply ``change(entity) -> (new, events, *extra)`` and store it (modify: re-read
+        and re-applied on a concurrent write; nothing written when ``new`` is the entity
+        it was given). Returns (stored entity, events, *extra)."""
+        def on_document(doc):
+            item = self.entity(collection, doc)
+            new, events, *extra = change(item)
+            return ((doc if new is item else self.stored(collection, new)), events, *extra)
+        doc, events, *extra = self.modify(collection, entity_id, on_document)
+        return (self.entity(collection, doc), events, *extra)
+
+    def nodes(self, collection: str, page: dict) -> dict:
+        """A page of documents made a page of entities."""
+        for edge in page["edges"]:
+            edge["node"] = self.entity(collection, edge["node"])
+        return page
+
+    def page_entities(self, collection: str, query, first: int, after, field: str, field_type=str) -> dict:
+        """Repository.page, of entities."""
+        return self.nodes(collection, self.page(collection, query, first, after, field, field_type))
 
 
 class NotReady:

@@ -13,12 +13,13 @@ import time
 
 from pymongo import ASCENDING
 
+from clearinghouse import store
 from clearinghouse.errors import NotFound
-from clearinghouse.store import OUTBOX, PENDING, REV, Repository
+from clearinghouse.store import Entities, Repository
 
 from . import domain
 
-_STORAGE = ("_id", OUTBOX, PENDING, REV, "name_key", "current", "created_epoch")
+_STORAGE = ("name_key", "current", "created_epoch")
 # list filters by name -> the stored field they match (name_prefix is a prefix of name_key)
 _FILTER_FIELDS = {"state": "current.states", "jurisdiction": "current.jurisdictions", "body": "current.bodies",
                   "role": "current.roles", "issue_area": "issue_areas", "status": "status"}
@@ -26,19 +27,12 @@ _FILTER_FIELDS = {"state": "current.states", "jurisdiction": "current.jurisdicti
 
 def entity(doc: dict | None) -> dict | None:
     """The domain's dict for a stored document: its ``_id`` as ``id``, without storage fields."""
-    if doc is None:
-        return None
-    return {"id": doc["_id"], **{k: value for k, value in doc.items() if k not in _STORAGE}}
-
-
-def _document(item: dict) -> dict:
-    """A domain dict as stored: its ``id`` as the document's ``_id``."""
-    return {"_id": item["id"], **{k: value for k, value in item.items() if k != "id"}}
+    return store.entity(doc, storage=_STORAGE)
 
 
 def stored(collection: str, item: dict) -> dict:
     """The document for a member or organisation (the outbox is added by the write path)."""
-    doc = {**_document(item), "name_key": item["name"].casefold()}
+    doc = {**store.document(item), "name_key": item["name"].casefold()}
     if collection == "members":
         doc["current"] = domain.current_terms(item)
     return doc
@@ -53,42 +47,22 @@ def member_query(wanted: domain.MemberFilter) -> dict:
     return query
 
 
-class Records:
+class Records(Entities):
     """Members, organisations and API key records as the domain's dicts, over the generic
-    write path (insert, modify, get_many, page, find) of Repository or its twin."""
+    write path of Repository or its twin (clearinghouse.store.Entities: add, lookup, get,
+    lookup_many, change)."""
 
-    def add(self, collection: str, item: dict, events: list[dict] = ()) -> dict:
-        """Store a new member or organisation with its events."""
-        return entity(self.insert(collection, stored(collection, item), events))
+    def entity(self, collection: str, doc: dict | None) -> dict | None:
+        return entity(doc)
 
-    def lookup(self, collection: str, entity_id: str) -> dict | None:
-        return entity(self.find(collection, entity_id))
-
-    def get(self, collection: str, entity_id: str) -> dict:
-        found = self.lookup(collection, entity_id)
-        if found is None:
-            raise NotFound(f"no {collection[:-1]} with id {entity_id!r}")
-        return found
-
-    def lookup_many(self, collection: str, ids: list[str]) -> dict:
-        """The entities with these ids, by id (missing ones are absent)."""
-        return {i: entity(doc) for i, doc in self.get_many(collection, ids).items()}
-
-    def change(self, collection: str, entity_id: str, change):
-        """Apply ``change(entity) -> (new, events, *extra)`` and store it (Repository.modify:
-        re-read and re-applied on a concurrent write). Returns (stored entity, events, *extra)."""
-        def on_document(doc):
-            item = entity(doc)
-            new, events, *extra = change(item)
-            return ((doc if new is item else stored(collection, new)), events, *extra)
-        doc, events, *extra = self.modify(collection, entity_id, on_document)
-        return (entity(doc), events, *extra)
+    def stored(self, collection: str, item: dict) -> dict:
+        return stored(collection, item)
 
     def page_members(self, wanted: domain.MemberFilter, first: int, after):
-        return self._entities(self.page("members", self.member_query(wanted), first, after, "name_key"))
+        return self.page_entities("members", self.member_query(wanted), first, after, "name_key")
 
     def page_organizations(self, first: int, after):
-        return self._entities(self.page("organizations", {}, first, after, "name_key"))
+        return self.page_entities("organizations", {}, first, after, "name_key")
 
     def owner_kind(self, owner_id):
         """'member' or 'organization' for an existing owner id, None for no owner."""
@@ -103,21 +77,15 @@ class Records:
     def add_key(self, record: dict):
         # a number to list by: nx-27017 compares timestamps (and ISO strings) only to the
         # second, so created_at would repeat or skip keys made in the same second
-        self.insert_key({**_document(record), "created_epoch": time.time()})
+        self.insert_key({**store.document(record), "created_epoch": time.time()})
 
     def key(self, key_id: str) -> dict | None:
-        return entity(self.find("api_keys", key_id))
+        return self.lookup("api_keys", key_id)
 
     def page_keys(self, owner_id: str | None, first: int, after):
         """Keys oldest first: every key, or one owner's."""
         query = {} if owner_id is None else {"owner_id": owner_id}
-        return self._entities(self.page("api_keys", query, first, after, "created_epoch", float))
-
-    @staticmethod
-    def _entities(page: dict) -> dict:
-        for edge in page["edges"]:
-            edge["node"] = entity(edge["node"])
-        return page
+        return self.page_entities("api_keys", query, first, after, "created_epoch", float)
 
 
 class MembersRepository(Records, Repository):
@@ -131,10 +99,6 @@ class MembersRepository(Records, Repository):
         self.db.api_keys.create_index([("owner_id", ASCENDING)])
         # keys made before keys were listed have no created_epoch: they list first
         self.db.api_keys.update_many({"created_epoch": {"$exists": False}}, {"$set": {"created_epoch": 0.0}})
-
-    def find(self, collection: str, entity_id: str):
-        """The stored document, or None."""
-        return self.db[collection].find_one({"_id": entity_id})
 
     def exists(self, collection: str, entity_id: str) -> bool:
         return self.db[collection].find_one({"_id": entity_id}, {"_id": 1}) is not None

@@ -9,27 +9,26 @@ import json
 from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from clearinghouse import paging
+from clearinghouse import paging, store
 from clearinghouse.errors import Conflict, NotFound
-from clearinghouse.store import OUTBOX, PENDING, REV, Repository
+from clearinghouse.store import Entities, Repository
 
 from .domain import QUEUED
 
 DUPLICATE = 11000
-BOOKKEEPING = ("_id", OUTBOX, PENDING, REV)
 
 
 def stored(entity: dict) -> dict:
     """The document for an entity."""
-    return {"_id": entity["id"], **{k: v for k, v in entity.items() if k != "id"}}
+    return store.document(entity)
 
 
 def entity(doc: dict | None) -> dict | None:
     """The entity a document holds, without the store's bookkeeping."""
-    if doc is None:
+    out = store.entity(doc)
+    if out is None:
         return None
-    out = {k: v for k, v in doc.items() if k not in BOOKKEEPING}
-    out["id"] = doc["_id"]
+    out["id"] = out.pop("id")  # last, as it always was
     if "active" in out:
         out["active"] = bool(out["active"])  # $set may hand a stored boolean back as 0/1
     return out
@@ -52,7 +51,37 @@ def _insert_ignoring_duplicates(collection, docs: list[dict]) -> int:
         return exc.details.get("nInserted", 0)
 
 
-class NotificationsRepository(Repository):
+class Records(Entities):
+    """Subscriptions and asks as the service's dicts, over the generic write path of
+    Repository or its twin (clearinghouse.store.Entities)."""
+
+    def entity(self, collection: str, doc: dict | None) -> dict | None:
+        return entity(doc)
+
+    def missing(self, collection: str, entity_id: str) -> str:
+        return f"no {collection[:-1]} {entity_id!r}"
+
+    def subscription(self, subscription_id: str) -> dict | None:
+        return self.lookup("subscriptions", subscription_id)
+
+    def subscriptions_by_id(self, ids) -> dict:
+        return self.lookup_many("subscriptions", ids)
+
+    def insert_ask(self, ask: dict, events: list[dict]) -> dict:
+        return self.add("asks", ask, events)
+
+    def modify_ask(self, ask_id: str, change) -> dict:
+        """Apply ``change(ask) -> (new ask, events)`` and store it (read again on a race)."""
+        return self.change("asks", ask_id, change)[0]
+
+    def ask(self, ask_id: str) -> dict:
+        return self.get("asks", ask_id)
+
+    def asks(self, ask_ids) -> dict:
+        return self.lookup_many("asks", ask_ids)
+
+
+class NotificationsRepository(Records, Repository):
     outbox_collections = ("asks",)
 
     def ensure_indexes(self):
@@ -76,10 +105,8 @@ class NotificationsRepository(Repository):
             find["$or"] = [{field: {"$lt": value}}, {field: value, "_id": {"$lt": last_id}}]
         rows = list(self.db[collection].find(find).sort([(field, -1), ("_id", -1)]).limit(first + 1))
         total = self.db[collection].count_documents(query)
-        page = paging.page(rows, first, total, lambda d: [field_type(d[field]), d["_id"]], kind=kind)
-        for edge in page["edges"]:
-            edge["node"] = entity(edge["node"])
-        return page
+        return self.nodes(collection, paging.page(rows, first, total, lambda d: [field_type(d[field]), d["_id"]],
+                                                  kind=kind))
 
     # -- subscriptions -----------------------------------------------------------------
     def insert_subscription(self, sub: dict) -> dict:
@@ -95,9 +122,6 @@ class NotificationsRepository(Repository):
         doc = self.db.counters.find_one({"_id": "subscriptions_rev"})
         return doc["value"] if doc else 0
 
-    def subscription(self, subscription_id: str) -> dict | None:
-        return entity(self.db.subscriptions.find_one({"_id": subscription_id}))
-
     def subscriptions(self, filtered: bool, owner_id: str | None = None) -> list[dict]:
         """Every subscription, or (``filtered``) those of one owner; None is staff's own."""
         query = {"owner_id": owner_id} if filtered else {}
@@ -108,9 +132,6 @@ class NotificationsRepository(Repository):
 
     def active_subscriptions(self) -> list[dict]:
         return [entity(d) for d in self.db.subscriptions.find({"active": True}, {"secrets": 0})]
-
-    def subscriptions_by_id(self, ids) -> dict:
-        return {d["_id"]: entity(d) for d in self.db.subscriptions.find({"_id": {"$in": list(ids)}})}
 
     def save_subscription(self, new: dict, read: dict) -> dict:
         """Store ``new`` if nobody changed the subscription since we ``read`` it."""
@@ -214,26 +235,6 @@ class NotificationsRepository(Repository):
         return self._newest_first("deliveries", query, first, after, "seq", int, kind="deliveries")
 
     # -- asks ------------------------------------------------------------------------------
-    def insert_ask(self, ask: dict, events: list[dict]) -> dict:
-        return entity(self.insert("asks", stored(ask), events))
-
-    def modify_ask(self, ask_id: str, change) -> dict:
-        """Apply ``change(ask) -> (new ask, events)`` and store it (read again on a race)."""
-        def on_document(doc):
-            new, events = change(entity(doc))
-            return stored(new), events
-        doc, _ = self.modify("asks", ask_id, on_document)
-        return entity(doc)
-
-    def ask(self, ask_id: str) -> dict:
-        doc = self.db.asks.find_one({"_id": ask_id})
-        if doc is None:
-            raise NotFound(f"no ask {ask_id!r}")
-        return entity(doc)
-
-    def asks(self, ask_ids) -> dict:
-        return {d["_id"]: entity(d) for d in self.db.asks.find({"_id": {"$in": list(ask_ids)}})}
-
     def page_asks(self, issue_area: str | None, first: int, after):
         """Newest first."""
         query = {"issue_area": issue_area} if issue_area else {}

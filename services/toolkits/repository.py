@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pymongo import ASCENDING
 
-from clearinghouse.errors import NotFound
-from clearinghouse.store import OUTBOX, PENDING, REV, Repository
+from clearinghouse import store
+from clearinghouse.store import Entities, Repository
 
 from . import domain
 
@@ -19,7 +19,7 @@ from . import domain
 ISSUE_AREA_LIMIT = 2000
 _NAMES = {"toolkits": "toolkit", "ordinances": "ordinance", "preemptions": "preemption record"}
 _KEYS = {"toolkits": "slug", "ordinances": "id", "preemptions": "id"}
-_STORAGE = ("_id", OUTBOX, PENDING, REV, "measure_key")
+_STORAGE = ("measure_key",)
 # ordinance filters by name -> the stored field; sponsor_id matches one of the sponsor_ids
 _FILTER_FIELDS = {"state": "state", "jurisdiction": "jurisdiction", "issue_area": "issue_area",
                   "status": "status", "sponsor_id": "sponsor_ids", "toolkit_slug": "toolkit_slug"}
@@ -31,67 +31,39 @@ def measure_key(ordinance: dict) -> str:
 
 def entity(collection: str, doc: dict | None) -> dict | None:
     """The domain's dict for a stored document (without storage fields)."""
-    if doc is None:
-        return None
-    out = {_KEYS[collection]: doc["_id"]}
-    out.update((k, value) for k, value in doc.items() if k not in _STORAGE)
-    return out
+    return store.entity(doc, _KEYS[collection], _STORAGE)
 
 
 def stored(collection: str, item: dict) -> dict:
     """The document for a domain dict (the outbox is added by the write path)."""
-    key = _KEYS[collection]
-    doc = {"_id": item[key], **{k: value for k, value in item.items() if k != key}}
+    doc = store.document(item, _KEYS[collection])
     if collection == "ordinances":
         doc["measure_key"] = measure_key(item)
     return doc
 
 
-class Entities:
+class Records(Entities):
     """Toolkits, ordinances and preemption records by name, as the domain's dicts, over
-    the generic write path (insert, modify, get_many, page) of Repository or its twin."""
+    the generic write path of Repository or its twin (clearinghouse.store.Entities: add,
+    lookup, get, lookup_many, change)."""
 
-    def add(self, collection: str, item: dict, events: list[dict] = ()) -> dict:
-        """Store a new entity with its events; Conflict if its name is taken."""
-        return entity(collection, self.insert(collection, stored(collection, item), events))
+    def entity(self, collection: str, doc: dict | None) -> dict | None:
+        return entity(collection, doc)
 
-    def lookup(self, collection: str, key: str) -> dict | None:
-        return self.lookup_many(collection, [key]).get(key)
+    def stored(self, collection: str, item: dict) -> dict:
+        return stored(collection, item)
 
-    def get(self, collection: str, key: str) -> dict:
-        found = self.lookup(collection, key)
-        if found is None:
-            raise NotFound(f"no {_NAMES[collection]} {key!r}")
-        return found
-
-    def lookup_many(self, collection: str, keys: list[str]) -> dict:
-        """The entities with these names, by name (missing ones are absent)."""
-        return {key: entity(collection, doc) for key, doc in self.get_many(collection, keys).items()}
-
-    def change(self, collection: str, key: str, change):
-        """Apply ``change(entity) -> (new, events)`` and store it (Repository.modify:
-        re-read and re-applied on a concurrent write). Returns (stored entity, events)."""
-        def on_document(doc):
-            item = entity(collection, doc)
-            new, events = change(item)
-            return (doc if new is item else stored(collection, new)), events
-        doc, events = self.modify(collection, key, on_document)
-        return entity(collection, doc), events
+    def missing(self, collection: str, key: str) -> str:
+        return f"no {_NAMES[collection]} {key!r}"
 
     def page_ordinances(self, filters: dict, first: int, after) -> dict:
         """Ordinances by jurisdiction matching every filter (domain.check_ordinance_filter);
         plain equality, so a sponsor_id matches any one of the sponsor_ids."""
         query = {_FILTER_FIELDS[name]: value for name, value in filters.items()}
-        return self._page("ordinances", query, first, after, "jurisdiction")
-
-    def _page(self, collection: str, query, first: int, after, field: str) -> dict:
-        page = self.page(collection, query, first, after, field)
-        for edge in page["edges"]:
-            edge["node"] = entity(collection, edge["node"])
-        return page
+        return self.page_entities("ordinances", query, first, after, "jurisdiction")
 
 
-class ToolkitsRepository(Entities, Repository):
+class ToolkitsRepository(Records, Repository):
     outbox_collections = ("toolkits", "ordinances", "preemptions")
 
     def ensure_indexes(self):
@@ -114,7 +86,7 @@ class ToolkitsRepository(Entities, Repository):
         if published_only:
             # $elemMatch rather than "published.0" or $ne []: nx-27017 answers those wrongly
             query["published"] = {"$elemMatch": {"version": {"$gte": 1}}}
-        return self._page("toolkits", query, first, after, "_id")
+        return self.page_entities("toolkits", query, first, after, "_id")
 
     def published_toolkits(self, issue_area: str) -> list[dict]:
         """The published (not archived) toolkits on the issue: only slug, status and

@@ -1,6 +1,7 @@
 """NotificationsRepository's in-memory twin for fast use-case tests: the methods the use
 cases and intake call, over tests.support.memory.InMemoryRepository. Documents are kept
-as the store keeps them (the real repository's ``stored`` and ``entity`` map them), and
+as the store keeps them (the real repository's ``stored`` and ``entity`` map them, and
+its Records reads and writes subscriptions and asks over the generic write path), and
 tests/notifications/test_repository.py holds both to the same checks."""
 import copy
 import json
@@ -8,11 +9,11 @@ import json
 from clearinghouse import paging
 from clearinghouse.errors import Conflict, NotFound
 from services.notifications.domain import QUEUED
-from services.notifications.repository import NotificationsRepository, ask_email_key, entity, stored
+from services.notifications.repository import NotificationsRepository, Records, ask_email_key, entity, stored
 from tests.support.memory import InMemoryRepository
 
 
-class InMemoryNotificationsRepository(InMemoryRepository):
+class InMemoryNotificationsRepository(Records, InMemoryRepository):
     outbox_collections = NotificationsRepository.outbox_collections
 
     def __init__(self):
@@ -25,10 +26,8 @@ class InMemoryNotificationsRepository(InMemoryRepository):
         total = len(rows)
         if position is not None:
             rows = [d for d in rows if (d[field], d["_id"]) < tuple(position)]
-        page = paging.page(rows[:first + 1], first, total, lambda d: [field_type(d[field]), d["_id"]], kind=kind)
-        for edge in page["edges"]:
-            edge["node"] = entity(edge["node"])
-        return page
+        return self.nodes(collection, paging.page(rows[:first + 1], first, total,
+                                                  lambda d: [field_type(d[field]), d["_id"]], kind=kind))
 
     # -- subscriptions -----------------------------------------------------------------
     def insert_subscription(self, sub):
@@ -38,9 +37,6 @@ class InMemoryNotificationsRepository(InMemoryRepository):
 
     def subscriptions_revision(self):
         return self.revision
-
-    def subscription(self, subscription_id):
-        return entity(self.find("subscriptions", subscription_id))
 
     def subscriptions(self, filtered, owner_id=None):
         docs = self.documents("subscriptions", {"owner_id": owner_id} if filtered else None)
@@ -52,9 +48,6 @@ class InMemoryNotificationsRepository(InMemoryRepository):
     def active_subscriptions(self):
         return [{k: v for k, v in entity(d).items() if k != "secrets"}
                 for d in self.documents("subscriptions", {"active": True})]
-
-    def subscriptions_by_id(self, ids):
-        return {i: entity(d) for i, d in self.get_many("subscriptions", list(ids)).items()}
 
     def save_subscription(self, new, read):
         table = self._table("subscriptions")
@@ -111,25 +104,6 @@ class InMemoryNotificationsRepository(InMemoryRepository):
         return self._newest_first("deliveries", query, first, after, "seq", int, kind="deliveries")
 
     # -- asks ------------------------------------------------------------------------------
-    def insert_ask(self, ask, events):
-        return entity(self.insert("asks", stored(ask), events))
-
-    def modify_ask(self, ask_id, change):
-        def on_document(doc):
-            new, events = change(entity(doc))
-            return stored(new), events
-        doc, _ = self.modify("asks", ask_id, on_document)
-        return entity(doc)
-
-    def ask(self, ask_id):
-        found = entity(self.find("asks", ask_id))
-        if found is None:
-            raise NotFound(f"no ask {ask_id!r}")
-        return found
-
-    def asks(self, ask_ids):
-        return {i: entity(d) for i, d in self.get_many("asks", list(ask_ids)).items()}
-
     def page_asks(self, issue_area, first, after):
         query = {"issue_area": issue_area} if issue_area else None
         return self._newest_first("asks", query, first, after, "posted_ts", float, kind="asks")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import copy
 
 from clearinghouse import paging
-from clearinghouse.errors import Conflict, NotFound
-from clearinghouse.store import OUTBOX, PENDING, REV
+from clearinghouse.errors import Conflict
+from clearinghouse.store import OUTBOX, PENDING, REV, Repository
 
 
 def _values(doc, path: str) -> list:
@@ -79,21 +79,8 @@ class InMemoryRepository:
         table[doc["_id"]] = new
         return copy.deepcopy(new)
 
-    def modify(self, collection: str, entity_id: str, change, attempts: int = 3):
-        """Read, apply ``change(doc) -> (new_doc, events, *extra)``, store; re-read and
-        re-apply on a concurrent write, up to ``attempts`` times."""
-        for attempt in range(attempts):
-            doc = self.find(collection, entity_id)
-            if doc is None:
-                raise NotFound(f"no {collection[:-1]} with id {entity_id!r}")
-            new, events, *extra = change(doc)
-            if new is doc:
-                return (doc, events, *extra)
-            try:
-                return (self.replace(collection, new, doc, events), events, *extra)
-            except Conflict:
-                if attempt == attempts - 1:
-                    raise
+    # read, apply the change, store; re-read and re-applied on a concurrent write
+    modify = Repository.modify
 
     # -- reads ------------------------------------------------------------------------
     def find(self, collection: str, entity_id):

@@ -1,12 +1,12 @@
 """ToolkitsRepository's in-memory twin for fast use-case tests: the same methods over
 tests.support.memory.InMemoryRepository. The mapping between the domain's dicts and
-stored documents is the real one (repository.Entities); only the queries are twinned."""
+stored documents is the real one (repository.Records, over clearinghouse.store.Entities); only the queries are twinned."""
 from clearinghouse.errors import Conflict
-from services.toolkits.repository import ISSUE_AREA_LIMIT, Entities, ToolkitsRepository, entity, measure_key
+from services.toolkits.repository import ISSUE_AREA_LIMIT, Records, ToolkitsRepository, entity, measure_key
 from tests.support.memory import InMemoryRepository, matches
 
 
-class InMemoryToolkitsRepository(Entities, InMemoryRepository):
+class InMemoryToolkitsRepository(Records, InMemoryRepository):
     outbox_collections = ToolkitsRepository.outbox_collections
 
     def insert(self, collection, doc, events=()):
@@ -20,7 +20,7 @@ class InMemoryToolkitsRepository(Entities, InMemoryRepository):
             return ((d["status"] == status) if status else d["status"] != "archived") and \
                 (issue_area is None or d["issue_area"] == issue_area) and \
                 (not published_only or any(p["version"] >= 1 for p in d["published"]))
-        return self._page("toolkits", listed, first, after, "_id")
+        return self.page_entities("toolkits", listed, first, after, "_id")
 
     def published_toolkits(self, issue_area):
         return [entity("toolkits", d)
