@@ -13,7 +13,7 @@ from prometheus_client import REGISTRY
 from clearinghouse.errors import Unauthenticated
 from services.search import index
 from services.toolkits.service import ToolkitsService
-from tests.support import PGH, wait_until
+from tests.support import PGH
 
 
 @pytest.fixture
@@ -49,6 +49,36 @@ def handled(search, events, outcome):
         yield
 
 
+@contextlib.contextmanager
+def handled_types(search, event_types, outcomes=("indexed", "hidden", "stale")):
+    """After the block, wait until search's ``on_event`` has handled an event of each of
+    ``event_types`` (a type named twice: two) with one of ``outcomes``: the events the block's
+    writes caused, whose ids are not known before it."""
+    waiting = list(event_types)
+
+    def done(worker_ctx, result, exc_info):
+        event = worker_ctx.args[0] if worker_ctx.args else None
+        if exc_info is None and result in outcomes and isinstance(event, dict) and event.get("type") in waiting:
+            waiting.remove(event["type"])
+        return not waiting
+    with entrypoint_waiter(search, "on_event", callback=done):
+        yield
+
+
+@contextlib.contextmanager
+def retried(search, event, times=1):
+    """After the block, wait until search's ``on_event`` has failed on ``event`` ``times``
+    times (each time it goes back on its queue)."""
+    failures = []
+
+    def done(worker_ctx, result, exc_info):
+        if exc_info is not None and worker_ctx.args and worker_ctx.args[0].get("id") == event["id"]:
+            failures.append(exc_info)
+        return len(failures) >= times
+    with entrypoint_waiter(search, "on_event", callback=done):
+        yield
+
+
 def consumed(event_type, outcome):
     return REGISTRY.get_sample_value("clearinghouse_search_events_total",
                                      {"event_type": event_type, "outcome": outcome}) or 0
@@ -69,15 +99,17 @@ def found(rpc, text, entity_id, **kwargs):
 def test_a_member_is_searchable_soon_after_joining(members, search, rpc, staff):
     observed = REGISTRY.get_sample_value("clearinghouse_search_event_to_searchable_seconds_count",
                                          {"event_type": "member.joined"}) or 0
-    member = staff.members.create_member({"name": "Deb Gross", "status": "active", "bio": "Paid sick days"})
-    wait_until(lambda: found(rpc, "deb gross", member["id"]), message="the member in search")
+    with handled_types(search, ["member.joined"], outcomes=("indexed",)):
+        member = staff.members.create_member({"name": "Deb Gross", "status": "active", "bio": "Paid sick days"})
+    assert found(rpc, "deb gross", member["id"])
     assert REGISTRY.get_sample_value("clearinghouse_search_event_to_searchable_seconds_count",
                                      {"event_type": "member.joined"}) == observed + 1
 
 
 def test_a_duplicate_event_changes_nothing(members, search, rpc, es, search_settings, member_events, amqp_uri, staff):
-    member = staff.members.create_member({"name": "Ann Twice", "status": "active"})
-    wait_until(lambda: found(rpc, "ann twice", member["id"]), message="the member in search")
+    with handled_types(search, ["member.joined"], outcomes=("indexed",)):
+        member = staff.members.create_member({"name": "Ann Twice", "status": "active"})
+    assert found(rpc, "ann twice", member["id"])
     before = stored(es, search_settings, "member", member["id"])
     stale = consumed("member.joined", "stale")
     joined = member_events.wait_for(1)[0]
@@ -90,16 +122,12 @@ def test_a_duplicate_event_changes_nothing(members, search, rpc, es, search_sett
 
 def test_events_out_of_order_never_bring_back_an_older_state(members, search, rpc, es, search_settings,
                                                              member_events, amqp_uri, staff):
-    def handled_so_far():
-        return sum(consumed(t, o) for t in ("member.joined", "member.updated") for o in ("indexed", "stale"))
-    start = handled_so_far()
-    member = staff.members.create_member({"name": "Ann Old", "status": "active"})
-    staff.members.update_member(member["id"], {"name": "Ann New"})
-    staff.members.update_member(member["id"], {"bio": "Tenant organiser"})
-    wait_until(lambda: stored(es, search_settings, "member", member["id"]).get("_version") == 3,
-               message="version 3 indexed")
     # the first deliveries are all handled (some as stale) before the republished ones count
-    wait_until(lambda: handled_so_far() == start + 3, message="the three first deliveries handled")
+    with handled_types(search, ["member.joined", "member.updated", "member.updated"], outcomes=("indexed", "stale")):
+        member = staff.members.create_member({"name": "Ann Old", "status": "active"})
+        staff.members.update_member(member["id"], {"name": "Ann New"})
+        staff.members.update_member(member["id"], {"bio": "Tenant organiser"})
+    assert stored(es, search_settings, "member", member["id"]).get("_version") == 3
     before = stored(es, search_settings, "member", member["id"])
     events = member_events.wait_for(3)
     assert [e["data"]["version"] for e in events] == [1, 2, 3]
@@ -124,23 +152,27 @@ def test_a_stale_write_is_refused_by_the_engine(search, raw_index, rpc):
 
 
 def test_a_member_who_leaves_is_hidden_and_found_again_on_return(members, search, rpc, es, search_settings, staff):
-    member = staff.members.create_member({"name": "Casey Moreno", "status": "active"})
-    wait_until(lambda: found(rpc, "casey moreno", member["id"]), message="the member in search")
-    staff.members.update_member(member["id"], {"status": "alumni"})
-    wait_until(lambda: not found(rpc, "casey moreno", member["id"]), message="the member hidden")
+    with handled_types(search, ["member.joined"], outcomes=("indexed",)):
+        member = staff.members.create_member({"name": "Casey Moreno", "status": "active"})
+    assert found(rpc, "casey moreno", member["id"])
+    with handled_types(search, ["member.left"], outcomes=("hidden",)):
+        staff.members.update_member(member["id"], {"status": "alumni"})
+    assert not found(rpc, "casey moreno", member["id"])
     assert stored(es, search_settings, "member", member["id"])["_source"] == {
         "key": f"member:{member['id']}", "type": "member", "id": member["id"], "version": 2, "visible": False}
     assert rpc.search.suggest("casey") == []
-    staff.members.update_member(member["id"], {"status": "active"})
-    wait_until(lambda: found(rpc, "casey moreno", member["id"]), message="the member found again")
+    with handled_types(search, ["member.updated"], outcomes=("indexed",)):
+        staff.members.update_member(member["id"], {"status": "active"})
+    assert found(rpc, "casey moreno", member["id"])
 
 
 def test_no_private_field_is_ever_in_the_index(members, search, rpc, es, search_settings, staff):
-    member = staff.members.create_member(
-        {"name": "Pat Private", "status": "active", "email": "pat.private@example.org", "phone": "555-0199",
-         "offices": [{"role": "Councilmember", "body": "City Council", "jurisdiction": PGH}]})
-    staff.members.update_member(member["id"], {"email": "pat.new@example.org"})
-    wait_until(lambda: stored(es, search_settings, "member", member["id"]).get("_version") == 2, message="indexed")
+    with handled_types(search, ["member.joined", "member.updated"], outcomes=("indexed", "stale")):
+        member = staff.members.create_member(
+            {"name": "Pat Private", "status": "active", "email": "pat.private@example.org", "phone": "555-0199",
+             "offices": [{"role": "Councilmember", "body": "City Council", "jurisdiction": PGH}]})
+        staff.members.update_member(member["id"], {"email": "pat.new@example.org"})
+    assert stored(es, search_settings, "member", member["id"]).get("_version") == 2
     rpc.search.rebuild()
     alias = search_settings.database_name("search")
     raw = b""
@@ -165,41 +197,48 @@ def toolkit_data(**extra):
 
 
 def test_a_toolkit_is_searchable_once_published_and_shows_its_published_version(toolkits, search, rpc, staff):
-    staff.toolkits.create_toolkit(toolkit_data())
-    staff.toolkits.record_ordinance({"title": "Marker ordinance", "jurisdiction": PGH, "issue_area": "minimum-wage"})
     # the ordinance's event came after the toolkit's creation (which emits nothing)
-    wait_until(lambda: rpc.search.query("marker ordinance")["edges"], message="a later event indexed")
+    with handled_types(search, ["ordinance.recorded"], outcomes=("indexed",)):
+        staff.toolkits.create_toolkit(toolkit_data())
+        staff.toolkits.record_ordinance({"title": "Marker ordinance", "jurisdiction": PGH,
+                                         "issue_area": "minimum-wage"})
+    assert rpc.search.query("marker ordinance")["edges"]
     assert not found(rpc, "transfer tax", "transfer-tax")
-    staff.toolkits.publish_toolkit("transfer-tax", change_note="First")
-    wait_until(lambda: found(rpc, "transfer tax", "transfer-tax"), message="the published toolkit in search")
-    staff.toolkits.revise_toolkit("transfer-tax", {"summary": "A mansion tax edition"})
-    staff.toolkits.record_ordinance({"title": "Second marker", "jurisdiction": PGH, "issue_area": "minimum-wage"})
-    wait_until(lambda: rpc.search.query("second marker")["edges"], message="a later event indexed")
+    with handled_types(search, ["toolkit.published"], outcomes=("indexed",)):
+        staff.toolkits.publish_toolkit("transfer-tax", change_note="First")
+    assert found(rpc, "transfer tax", "transfer-tax")
+    with handled_types(search, ["toolkit.revised", "ordinance.recorded"]):
+        staff.toolkits.revise_toolkit("transfer-tax", {"summary": "A mansion tax edition"})
+        staff.toolkits.record_ordinance({"title": "Second marker", "jurisdiction": PGH, "issue_area": "minimum-wage"})
+    assert rpc.search.query("second marker")["edges"]
     assert not found(rpc, "mansion", "transfer-tax")  # a draft is not searchable
-    staff.toolkits.publish_toolkit("transfer-tax")
-    wait_until(lambda: found(rpc, "mansion", "transfer-tax"), message="the new version in search")
+    with handled_types(search, ["toolkit.published"], outcomes=("indexed",)):
+        staff.toolkits.publish_toolkit("transfer-tax")
+    assert found(rpc, "mansion", "transfer-tax")
     node = next(e["node"] for e in rpc.search.query("mansion")["edges"] if e["node"]["id"] == "transfer-tax")
     assert (node["type"], node["version"], node["status"]) == ("toolkit", 2, "published")
 
 
 def test_an_archived_toolkit_is_hidden(toolkits, search, rpc, staff):
-    staff.toolkits.create_toolkit(toolkit_data())
-    staff.toolkits.publish_toolkit("transfer-tax")
-    wait_until(lambda: found(rpc, "transfer tax", "transfer-tax"), message="the toolkit in search")
-    staff.toolkits.archive_toolkit("transfer-tax")
-    wait_until(lambda: not found(rpc, "transfer tax", "transfer-tax"), message="the toolkit hidden")
+    with handled_types(search, ["toolkit.published"], outcomes=("indexed",)):
+        staff.toolkits.create_toolkit(toolkit_data())
+        staff.toolkits.publish_toolkit("transfer-tax")
+    assert found(rpc, "transfer tax", "transfer-tax")
+    with handled_types(search, ["toolkit.archived"], outcomes=("hidden",)):
+        staff.toolkits.archive_toolkit("transfer-tax")
+    assert not found(rpc, "transfer tax", "transfer-tax")
     assert rpc.search.suggest("real estate") == []
 
 
 def test_an_ordinance_is_found_by_its_current_status(toolkits, search, rpc, staff):
-    recorded = staff.toolkits.record_ordinance(
-        {"title": "Paid Sick Days Act", "jurisdiction": PGH, "issue_area": "paid-sick-leave",
-         "actions": [{"type": "introduced", "date": "2015-05-01", "note": "Introduced by Councilmember Gross"}]})
-    wait_until(lambda: found(rpc, "sick days", recorded["id"], filter={"status": "introduced"}),
-               message="the ordinance in search")
-    staff.toolkits.record_action(recorded["id"], {"type": "passed", "date": "2015-08-03"})
-    wait_until(lambda: found(rpc, "", recorded["id"], filter={"status": "passed", "state": "pa"}),
-               message="the new status in search")
+    with handled_types(search, ["ordinance.recorded"], outcomes=("indexed",)):
+        recorded = staff.toolkits.record_ordinance(
+            {"title": "Paid Sick Days Act", "jurisdiction": PGH, "issue_area": "paid-sick-leave",
+             "actions": [{"type": "introduced", "date": "2015-05-01", "note": "Introduced by Councilmember Gross"}]})
+    assert found(rpc, "sick days", recorded["id"], filter={"status": "introduced"})
+    with handled_types(search, ["ordinance.status_changed"], outcomes=("indexed",)):
+        staff.toolkits.record_action(recorded["id"], {"type": "passed", "date": "2015-08-03"})
+    assert found(rpc, "", recorded["id"], filter={"status": "passed", "state": "pa"})
     assert not found(rpc, "sick days", recorded["id"], filter={"status": "introduced"})
     facets = {f["field"]: f["buckets"] for f in rpc.search.query("gross")["facets"]}
     assert facets["status"] == [{"value": "passed", "count": 1}]
@@ -219,13 +258,14 @@ def test_an_ask_and_its_answers_are_searchable(members, start_service, search, r
     from services.notifications.service import NotificationsService
     start_service(NotificationsService)
     author = staff.members.create_member({"name": "Ann Asker", "status": "active"})
-    ask = staff.notifications.post_ask(author["id"], {"issue_area": "real-estate-transfer-tax",
-                                                    "subject": "Has anyone passed a mansion tax?",
-                                                    "body": "We are drafting one in Philadelphia."})
-    wait_until(lambda: found(staff, "mansion tax", ask["id"], filter={"status": "open"}), message="the ask in search")
-    staff.notifications.answer_ask(ask["id"], author["id"], "Los Angeles did, by ballot measure ULA.")
-    wait_until(lambda: found(staff, "ballot measure", ask["id"], types=["ask"], filter={"status": "answered"}),
-               message="the answer in search")
+    with handled_types(search, ["ask.posted"], outcomes=("indexed",)):
+        ask = staff.notifications.post_ask(author["id"], {"issue_area": "real-estate-transfer-tax",
+                                                        "subject": "Has anyone passed a mansion tax?",
+                                                        "body": "We are drafting one in Philadelphia."})
+    assert found(staff, "mansion tax", ask["id"], filter={"status": "open"})
+    with handled_types(search, ["ask.answered"], outcomes=("indexed",)):
+        staff.notifications.answer_ask(ask["id"], author["id"], "Los Angeles did, by ballot measure ULA.")
+    assert found(staff, "ballot measure", ask["id"], types=["ask"], filter={"status": "answered"})
     node = staff.search.query("ballot measure", types=["ask"])["edges"][0]["node"]
     assert (node["type"], node["answer_count"], node["author_id"]) == ("ask", 1, author["id"])
     # asks are for members, partners and staff: search itself keeps them from the public
@@ -243,14 +283,15 @@ def test_an_event_goes_back_on_the_queue_until_its_owner_answers(start_service, 
     from services.members.service import MembersService
     event = cloudevent("member.updated", "member/mem_00000000000000dd",
                        {"id": "mem_00000000000000dd", "version": 4, "name": "Nobody", "status": "active"})
-    retried = consumed("member.updated", "retried")
-    republish(amqp_uri, "members.events", [event])
-    wait_until(lambda: consumed("member.updated", "retried") > retried, message="an attempt while members is away")
+    retries = consumed("member.updated", "retried")
+    with retried(search, event):
+        republish(amqp_uri, "members.events", [event])
+    assert consumed("member.updated", "retried") > retries
     assert stored(es, search_settings, "member", "mem_00000000000000dd")["found"] is False
-    start_service(MembersService)
     # members answers NotFound: the member is gone, so a hidden tombstone holds its version
-    wait_until(lambda: stored(es, search_settings, "member", "mem_00000000000000dd").get("_version") == 4,
-               message="the event applied once members answered")
+    with handled(search, [event], "hidden"):
+        start_service(MembersService)
+    assert stored(es, search_settings, "member", "mem_00000000000000dd").get("_version") == 4
     assert stored(es, search_settings, "member", "mem_00000000000000dd")["_source"]["visible"] is False
 
 
@@ -261,10 +302,11 @@ def test_an_event_waits_while_the_index_is_missing_and_is_applied_once_it_is_bac
         es.indices.delete(index=name)
     event = cloudevent("member.updated", "member/mem_00000000000000ee",
                        {"id": "mem_00000000000000ee", "version": 2, "name": "Nobody", "status": "active"})
-    retried = consumed("member.updated", "retried")
-    republish(amqp_uri, "members.events", [event])
-    wait_until(lambda: consumed("member.updated", "retried") >= retried + 2, message="two attempts while it is missing")
-    assert raw_index.ensure() is True  # the live index again, empty
+    retries = consumed("member.updated", "retried")
+    with retried(search, event, times=2):  # two attempts while it is missing
+        republish(amqp_uri, "members.events", [event])
+    assert consumed("member.updated", "retried") >= retries + 2
     # members has no such member: a hidden tombstone holds its version
-    wait_until(lambda: stored(es, search_settings, "member", "mem_00000000000000ee").get("_version") == 2,
-               message="the event applied once the index was back")
+    with handled(search, [event], "hidden"):
+        assert raw_index.ensure() is True  # the live index again, empty
+    assert stored(es, search_settings, "member", "mem_00000000000000ee").get("_version") == 2
