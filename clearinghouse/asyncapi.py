@@ -3,6 +3,7 @@ from pathlib import Path
 
 import yaml
 
+from . import tracing
 from .events import CATALOG
 
 
@@ -27,7 +28,8 @@ def document() -> dict:
                                        "source": {"const": e.source},
                                        "type": {"const": e.type},
                                        "subject": {"type": "string", "description": e.subject},
-                                       "time": {"type": "string", "format": "date-time"}, "data": data}},
+                                       "time": {"type": "string", "format": "date-time"}, "data": data,
+                                       "traceparent": TRACEPARENT}},
         }
     return {"asyncapi": "2.6.0",
             "info": {"title": "Clearinghouse events", "version": "1.0.0",
@@ -35,6 +37,11 @@ def document() -> dict:
                                     "Webhook deliveries carry the same CloudEvent as body."},
             "servers": {"local": {"url": "amqp://127.0.0.1:5672", "protocol": "amqp"}},
             "channels": channels, "components": {"messages": messages}}
+
+
+TRACEPARENT = {"type": "string", "pattern": tracing.TRACEPARENT.pattern,
+               "description": "CloudEvents distributed-tracing extension: the W3C trace context of the "
+                              "request that caused the event, when there was one"}
 
 
 def write(path="docs/asyncapi.yaml") -> str:

@@ -3,6 +3,7 @@ real Prometheus (Debian's package) scrapes every process, traffic goes through t
 (queries, writes, a webhook delivered, one failing, an email), and then every expression
 of every Grafana panel is evaluated through Prometheus's HTTP API. A panel that returns no
 series is a panel an operator would stare at in vain."""
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -63,6 +64,10 @@ class Prometheus:
         active = requests.get(f"{self.api}/targets", timeout=10).json()["data"]["activeTargets"]
         return {t["labels"].get("process", t["labels"]["job"]): t["health"] for t in active}
 
+    def scraped_since(self, moment: float) -> bool:
+        active = requests.get(f"{self.api}/targets", timeout=10).json()["data"]["activeTargets"]
+        return all(dt.datetime.fromisoformat(t["lastScrape"]).timestamp() > moment for t in active)
+
     def stop(self):
         self.proc.terminate()
         self.proc.wait(30)
@@ -117,7 +122,9 @@ def live(tmp_path_factory):
         drive_traffic(platform, receiver, smtp)
         wait_until(lambda: set(prometheus.targets_up().values()) == {"up"}, timeout=60,
                    message=f"every target scraped: {prometheus.targets_up() if prometheus else ''}")
-        time.sleep(3)  # a few scrapes after the traffic, so rates have two samples
+        for _ in range(2):  # rates need two scrapes of every target that saw the traffic
+            since = time.time()
+            wait_until(lambda: prometheus.scraped_since(since), timeout=60, message="every target scraped again")
         yield prometheus
     finally:
         if prometheus is not None:
