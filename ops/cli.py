@@ -160,6 +160,14 @@ def _kept(settings, args, queue):
     return 0
 
 
+def status(settings, args):
+    """Every process's readiness as a table; exit 1 unless all are ready."""
+    from .status import table
+    text, all_ready = table(settings)
+    print(text)
+    return 0 if all_ready else 1
+
+
 def run(settings, args):
     from .runner import run as run_platform
     return run_platform(settings)
@@ -196,6 +204,7 @@ def parser():
     replay.add_argument("subscription", help="subscription id (sub_...)")
     replay.add_argument("--since", required=True, help="ISO 8601 timestamp with a zone, e.g. 2026-01-31T00:00:00Z")
     replay.set_defaults(func=deliveries_replay)
+    sub.add_parser("status", help="every process and its readiness").set_defaults(func=status)
     events = sub.add_parser("events", help="events the broker kept").add_subparsers(dest="action", required=True)
     for name, what in (("dead-letters", "events a consumer failed on too often"),
                        ("unrouted", "events published while no queue was bound")):

@@ -284,6 +284,9 @@ def run(settings: Settings | None = None) -> int:
                                      for n in services if n in METRICS_PORTS))
         say(f"RabbitMQ: {settings.amqp_uri}   MongoDB: {platform.settings.mongo_uri}")
         say("a staff key: .venv/bin/clearinghouse keys create --role staff   (Ctrl-C stops everything)")
+        if settings.metrics:
+            from .status import table
+            say("status (clearinghouse status):\n" + table(settings)[0])
         platform.supervise()
     except KeyboardInterrupt:
         say("stopping")

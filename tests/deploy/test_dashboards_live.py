@@ -125,6 +125,7 @@ def live(tmp_path_factory):
         for _ in range(2):  # rates need two scrapes of every target that saw the traffic
             since = time.time()
             wait_until(lambda: prometheus.scraped_since(since), timeout=60, message="every target scraped again")
+        prometheus.platform = platform
         yield prometheus
     finally:
         if prometheus is not None:
@@ -149,3 +150,16 @@ def test_every_panel_answers_with_series(live, where, expr):
 
 def test_a_panel_on_a_metric_nobody_exports_would_fail(live):
     assert not live.query("sum by (service) (rate(clearinghouse_no_such_metric_total[5m]))")
+
+
+def test_clearinghouse_status_shows_every_process_ready_and_make_run_prints_it(live, capsys):
+    import re
+
+    from clearinghouse.config import Settings
+    from ops import cli, status
+    assert cli.status(Settings.from_env(live.platform.env), None) == 0
+    out = capsys.readouterr().out
+    for name in [*METRICS_PORTS, "gateway"]:
+        assert re.search(rf"^{name}\s+\d+\s+ready$", out, re.M), out
+    assert "status (clearinghouse status):" in live.platform.output()
+    assert status.readiness(free_port())[0] == "down"
