@@ -65,7 +65,8 @@ def test_the_check_sees_every_way_ops_names_the_services():
     # serve names them in "module:Class" strings, sample in an f-string, runner and cli by
     # relative imports of ops modules that do: if one stops being seen, the checks above are blind.
     named = {p.stem: naming(p, ("services", "gateway", "ops")) for p in sorted(OPS.glob("*.py")) if p.stem != "__init__"}
-    assert all(named.values()), named
+    # (ops modules that use only the library, such as status, name none)
+    assert all(named[m] for m in ("serve", "sample", "runner", "cli")), named
     assert "services.members.service" in named["serve"] and "gateway.service" in named["serve"]
     assert "services." in named["sample"]
     assert "ops.serve" in named["runner"] and "ops.runner" in named["cli"]
