@@ -22,14 +22,14 @@ class Channels:
 
     def attempt(self, sub: dict, d: dict, body: str, now: float) -> domain.Outcome:
         """One attempt of a realtime delivery ``d`` of the event ``body`` (its JSON)."""
+        event = json.loads(body)
         if sub["channel"] == "webhook":
             raw = body.encode()
             headers = signing.headers(domain.signing_secrets(sub, now), d["event_id"], int(now), raw)
-            traceparent = json.loads(body).get("traceparent")
-            if tracing.valid(traceparent):  # the partner can join our trace of the change
-                headers["traceparent"] = traceparent
+            if tracing.valid(event.get("traceparent")):  # the partner can join our trace of the change
+                headers["traceparent"] = event["traceparent"]
             return delivery.post(self.guard, sub["url"], headers, raw, now, tls=self.tls)
-        subject, text = event_message(json.loads(body))
+        subject, text = event_message(event)
         return self.mail(sub["email"], subject, text)
 
     def mail(self, to: str, subject: str, text: str) -> domain.Outcome:
