@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Reinstall when the dependencies or the set of packages change (the editable install maps packages once).
 STAMP := $(VENV)/.installed-$(shell { cat pyproject.toml; ls -d */__init__.py services/*/__init__.py; } | sha1sum | cut -c1-12)
 
-.PHONY: run test fuzz bench chaos broker setup tools graphiql clean rebuild-index
+.PHONY: run test fuzz bench chaos broker setup tools test-tools graphiql clean rebuild-index
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 1; }
@@ -57,7 +57,10 @@ graphiql: $(GRAPHIQL_STAMP)
 tools:
 	@bash deploy/ensure-tools.sh
 
-setup: $(STAMP) $(GRAPHIQL_STAMP) $(COMPOSE_SCHEMA) tools
+setup: $(STAMP) $(GRAPHIQL_STAMP)
+
+# What only the deployment tests need (make run does not).
+test-tools: $(COMPOSE_SCHEMA) tools
 
 # `make test` runs every test, the chaos ones included, with the fuzz tests drawing fewer
 # examples (hypothesis profile "short"); `make fuzz` runs the fuzz tests at full size, and
@@ -70,7 +73,7 @@ broker:
 run: setup broker
 	$(BIN)/clearinghouse run
 
-test: setup broker
+test: setup test-tools broker
 	$(BIN)/nameko test $(PYTEST_ARGS)
 
 fuzz: setup broker
