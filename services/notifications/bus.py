@@ -17,8 +17,15 @@ import secrets
 import urllib.error
 import urllib.parse
 
+import eventlet.semaphore
+import kombu
+from nameko.extensions import DependencyProvider
+
 from clearinghouse import broker
+from clearinghouse.config import Settings
 from clearinghouse.errors import Unavailable
+
+from . import domain
 
 EXCHANGE = "partners"  # direct: routing key = subscription id
 DEAD_EXCHANGE = "partners.dead"
@@ -94,10 +101,9 @@ class PartnerBus:
     def ensure_exchanges(self):
         vhost = _q(self.vhost)
         for name in (EXCHANGE, DEAD_EXCHANGE):
-            args = {"alternate-exchange": broker.UNROUTED} if name == EXCHANGE else {}
             self._call("PUT", f"exchanges/{vhost}/{_q(name)}",
                        {"type": "direct", "durable": True, "auto_delete": False, "internal": False,
-                        "arguments": args})
+                        "arguments": {}})
 
     def provision(self, sub: dict):
         """Make the broker hold what ``sub`` (a bus subscription with its ``password_hash``)
@@ -140,9 +146,10 @@ class PartnerBus:
         for queue in (queue_name(sub_id), dead_queue_name(sub_id)):
             self._call("DELETE", f"queues/{vhost}/{_q(queue)}", missing_ok=True)
 
-    def reconcile(self, subs: list[dict]) -> dict:
+    def reconcile(self, subs: list[dict], still_wanted=lambda sub_id: False) -> dict:
         """Make the broker match the store: provision every active bus subscription, remove
-        what belongs to no active one. Returns the counts."""
+        what belongs to no active one (asking ``still_wanted`` first: one made since ``subs``
+        was read is kept). Returns the counts."""
         wanted = {s["id"]: s for s in subs if s.get("channel") == "bus" and s.get("active")}
         for sub in wanted.values():
             self.provision(sub)
@@ -153,13 +160,14 @@ class PartnerBus:
             tags = tags if isinstance(tags, list) else str(tags or "").split(",")
             sub_id = user["name"][len(USER_PREFIX):]
             if USER_TAG in tags and user["name"].startswith(USER_PREFIX) and sub_id not in wanted \
-                    and self._only_here(sub_id):
+                    and self._only_here(sub_id) and not still_wanted(sub_id):
                 self.remove(sub_id)
                 removed.add(sub_id)
         queues = self._call("GET", f"queues/{_q(self.vhost)}?columns=name") or []
         for queue in queues:
             match = re.fullmatch(r"partner\.(sub_[0-9a-f]+)", queue["name"])
-            if match and match.group(1) not in wanted:
+            if match and match.group(1) not in wanted and match.group(1) not in removed \
+                    and not still_wanted(match.group(1)):
                 self.remove(match.group(1))
                 removed.add(match.group(1))
         return {"provisioned": len(wanted), "removed": len(removed)}
@@ -169,3 +177,58 @@ class PartnerBus:
         this vhost (another platform on the same broker keeps its own partners)."""
         perms = self._call("GET", f"users/{_q(user_name(sub_id))}/permissions", missing_ok=True) or []
         return bool(perms) and all(p.get("vhost") == self.vhost for p in perms)
+
+
+class Publisher:
+    """Puts a matched event on a bus subscription's queue: the CloudEvent in the AMQP
+    binding's structured mode, confirmed by the broker and mandatory, so a queue the broker
+    lost is a failed attempt (retried, and rebuilt by reconcile) rather than a silent drop."""
+
+    def __init__(self, amqp_uri: str):
+        self.amqp_uri = amqp_uri
+        self.lock = eventlet.semaphore.Semaphore()  # one channel: one publish at a time
+        self.conn = self.producer = None
+        self.returned = False
+
+    def _on_return(self, exception, exchange, routing_key, message):
+        self.returned = True
+
+    def _producer(self):
+        if self.producer is None:
+            self.conn = kombu.Connection(self.amqp_uri, transport_options={"confirm_publish": True})
+            self.producer = kombu.Producer(self.conn.channel(), exchange=kombu.Exchange(EXCHANGE, type="direct"),
+                                           on_return=self._on_return)
+        return self.producer
+
+    def publish(self, sub_id: str, body: str, event: dict) -> domain.Outcome:
+        with self.lock:
+            try:
+                self.returned = False
+                self._producer().publish(
+                    body.encode(), routing_key=sub_id, mandatory=True, delivery_mode=2,
+                    content_type="application/cloudevents+json", content_encoding="utf-8",
+                    message_id=event.get("id"), type=event.get("type"), retry=False)
+            except Exception as exc:  # the broker away: retried on the schedule
+                self.close()
+                return domain.Outcome(error=f"{type(exc).__name__}: {exc}")
+            if self.returned:
+                return domain.Outcome(error=f"the broker has no queue for {sub_id} (reconcile rebuilds it)")
+            return domain.Outcome(status_code=202)
+
+    def close(self):
+        if self.conn is not None:
+            try:
+                self.conn.release()
+            except Exception:  # already gone
+                pass
+        self.conn = self.producer = None
+
+
+class Partners(DependencyProvider):
+    """The service's PartnerBus on its own vhost (AMQP_URI)."""
+
+    def setup(self):
+        self.bus = PartnerBus(Settings.from_nameko(self.container.config).amqp_uri)
+
+    def get_dependency(self, worker_ctx):
+        return self.bus

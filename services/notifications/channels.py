@@ -8,7 +8,7 @@ import ssl
 from clearinghouse import tracing
 from clearinghouse.config import Settings
 
-from . import delivery, domain, signing
+from . import bus, delivery, domain, signing
 from .digest import event_message
 from .mail import Mailer, Unsendable
 from .ssrf import Guard
@@ -19,10 +19,13 @@ class Channels:
         self.guard = Guard(settings)
         self.tls = ssl.create_default_context()  # the system's trust store; tests add their own CA
         self.mailer = Mailer(settings.smtp_url)
+        self.bus = bus.Publisher(settings.amqp_uri)
 
     def attempt(self, sub: dict, d: dict, body: str, now: float) -> domain.Outcome:
         """One attempt of a realtime delivery ``d`` of the event ``body`` (its JSON)."""
         event = json.loads(body)
+        if sub["channel"] == "bus":
+            return self.bus.publish(sub["id"], body, event)
         if sub["channel"] == "webhook":
             raw = body.encode()
             headers = signing.headers(domain.signing_secrets(sub, now), d["event_id"], int(now), raw)
@@ -43,3 +46,4 @@ class Channels:
 
     def close(self):
         self.mailer.close()
+        self.bus.close()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import random
+import re
+import urllib.parse
 import uuid
 from dataclasses import dataclass
 
@@ -14,11 +16,11 @@ from clearinghouse.errors import BadInput, Conflict
 from clearinghouse.events import CATALOG
 from clearinghouse.issue_areas import check_issue_areas
 
-CHANNELS = ("webhook", "email")
+CHANNELS = ("webhook", "email", "bus")
 MODES = ("realtime", "daily_digest")
 STATUSES = ("pending", "retrying", "succeeded", "parked")
 QUEUED = ("pending", "retrying")  # a delivery still to be attempted
-SUBSCRIPTION_FIELDS = ("channel", "url", "email", "event_types", "issue_areas", "states", "mode")
+SUBSCRIPTION_FIELDS = ("channel", "url", "email", "event_types", "issue_areas", "states", "mode", "forward")
 
 # Seconds to wait after the n-th failed attempt: about 3.2 days in all before parking.
 SCHEDULE = (5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600) + (10 * 3600,) * 7
@@ -77,17 +79,56 @@ def check_subscription(data) -> dict:
         "states": sorted({ocd.check_state(s, "states[]") for s in v.list_of(data.get("states"), "states")}),
         "url": None, "email": None,
     }
+    if data.get("forward") is not None and channel != "bus":
+        raise BadInput("forward is for bus subscriptions (channel bus): it shovels their queue to your broker")
     if channel == "webhook":
         if data.get("email") is not None:
             raise BadInput("a webhook subscription takes url, not email")
         fields["url"] = v.url(data.get("url"), "url", required=True)
         if mode != "realtime":
             raise BadInput("a webhook subscription is realtime; daily_digest is for email subscriptions")
+    elif channel == "bus":
+        if data.get("url") is not None or data.get("email") is not None:
+            raise BadInput("a bus subscription takes neither url nor email: its queue and credentials are made "
+                           "for it (give forward {uri, exchange} to have it shovelled to your own broker)")
+        if mode != "realtime":
+            raise BadInput("a bus subscription is realtime; daily_digest is for email subscriptions")
+        forward = check_forward(data.get("forward"))
+        if forward:
+            fields["forward"] = forward
     else:
         if data.get("url") is not None:
             raise BadInput("an email subscription takes email, not url")
         fields["email"] = v.email(data.get("email"), "email", required=True)
     return fields
+
+
+def check_forward(value) -> dict | None:
+    """Where a bus subscription's queue is shovelled: an amqps:// URI (its host is checked
+    by the SSRF guard, as a webhook's is) and an exchange there."""
+    if value is None:
+        return None
+    v.mapping(value, "forward")
+    v.only_keys(value, "forward", ("uri", "exchange"))
+    uri = v.line(value.get("uri"), "forward.uri", 2048, required=True)
+    if not re.fullmatch(r"amqps?://[^\s/?#]+(/[^\s?#]*)?", uri):
+        raise BadInput("forward.uri must be an amqps:// URI of your broker, e.g. amqps://user:pass@mq.example.org/vhost")
+    exchange = v.line(value.get("exchange"), "forward.exchange", 255, required=True)
+    if not re.fullmatch(r"[A-Za-z0-9_.:-]+", exchange):
+        raise BadInput(f"forward.exchange {exchange[:80]!r} may hold only letters, digits and _ . : -")
+    return {"uri": uri, "exchange": exchange}
+
+
+def forward_view(forward: dict | None) -> dict | None:
+    """What is shown of a shovel's target: host and exchange, never the URI's credentials."""
+    if not forward:
+        return None
+    return {"host": urllib.parse.urlsplit(forward["uri"]).hostname, "exchange": forward["exchange"]}
+
+
+def rotate_password(doc: dict, hashed: str) -> dict:
+    """A bus subscription's new password (its hash): the old one stops at once."""
+    return {**doc, "password_hash": hashed, "version": doc["version"] + 1}
 
 
 def new_subscription(owner_id: str | None, fields: dict, secret: str, now: float) -> dict:
@@ -103,6 +144,8 @@ def subscription_view(doc: dict) -> dict:
                                    "states", "mode", "active", "disabled_reason", "created_at")}
     out["id"] = doc["id"]
     out["active"] = bool(doc.get("active"))
+    if doc.get("channel") == "bus":
+        out["forward"] = forward_view(doc.get("forward"))
     return out
 
 
@@ -115,7 +158,7 @@ def check_room_for_one_more(owner_id: str | None, count: int):
 def rotate(doc: dict, secret: str, now: float) -> dict:
     """A new signing secret; the current one keeps signing for ROTATION_OVERLAP."""
     if doc["channel"] != "webhook":
-        raise BadInput(f"subscription {doc['id']} is an email subscription; only webhooks have a secret")
+        raise BadInput(f"subscription {doc['id']} is an {doc['channel']} subscription; only webhooks have a secret")
     kept = [{**s, "expires_ts": s["expires_ts"] or now + ROTATION_OVERLAP}
             for s in doc.get("secrets", []) if s["expires_ts"] is None or s["expires_ts"] > now]
     return {**doc, "secrets": [{"secret": secret, "expires_ts": None}] + kept, "version": doc["version"] + 1}

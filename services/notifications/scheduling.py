@@ -1,6 +1,6 @@
-"""What is attempted when: two lanes, each with its own pool, so a slow SMTP server never
-holds up a webhook: one carries webhooks, the other email (realtime emails, daily digests
-once their day has ended, the emails of network asks). A lane is swept when intake wakes
+"""What is attempted when: three lanes, each with its own pool, so a slow SMTP server never
+holds up a webhook: one carries webhooks, one email (realtime emails, daily digests once
+their day has ended, the emails of network asks), one partners' queues on the bus. A lane is swept when intake wakes
 it and on the service's timer (retries come due with nothing to wake them); a sweep that
 fails (the store away) backs the timer off.
 
@@ -122,19 +122,21 @@ class Scheduler:
         self.rng = random.Random()
         self.webhooks = Lane("webhook", CONCURRENCY, lambda now: self.deliver_due(now, self.webhooks))
         self.mail = Lane("email", MAIL_CONCURRENCY, self._sweep_mail)
+        self.bus = Lane("bus", CONCURRENCY, lambda now: self.deliver_due(now, self.bus))
+        self.lanes = (self.webhooks, self.mail, self.bus)
         self.outcomes = Outcomes(repo, self.wake)
 
     def start(self, spawn):
-        for lane in (self.webhooks, self.mail):
+        for lane in self.lanes:
             lane.thread = spawn(lambda lane=lane: self._run(lane))
         self.outcomes.thread = spawn(self.outcomes.run)
 
     def stop(self):
-        for lane in (self.webhooks, self.mail):
+        for lane in self.lanes:
             if lane.thread is not None:
                 lane.thread.kill()
-        self.webhooks.pool.waitall()
-        self.mail.pool.waitall()
+        for lane in self.lanes:
+            lane.pool.waitall()
         try:
             self.outcomes.flush()
         except Exception:  # the leases run out and the deliveries are attempted again
@@ -143,13 +145,13 @@ class Scheduler:
             self.outcomes.thread.kill()
 
     def kill(self):
-        self.webhooks.kill()
-        self.mail.kill()
+        for lane in self.lanes:
+            lane.kill()
         if self.outcomes.thread is not None:
             self.outcomes.thread.kill()
 
     def wake(self):
-        for lane in (self.webhooks, self.mail):
+        for lane in self.lanes:
             if lane.wake.qsize() == 0:
                 lane.wake.put(None)
 
@@ -164,6 +166,10 @@ class Scheduler:
         """The timer's sweep of the webhook lane (skipped while backing off): how many
         chains it started."""
         return self._sweep(self.webhooks, timed=True)
+
+    def sweep_bus(self) -> int:
+        """The timer's sweep of the bus lane: how many chains it started."""
+        return self._sweep(self.bus, timed=True)
 
     def sweep_mail(self) -> int:
         """The timer's sweep of the email lane (skipped while backing off): how many
@@ -187,6 +193,7 @@ class Scheduler:
         """Everything due now, both lanes (tests call this to act at once)."""
         now = self.clock.now()
         self.deliver_due(now, self.webhooks)
+        self.deliver_due(now, self.bus)
         self._sweep_mail(now)
 
     def _sweep_mail(self, now: float) -> int:

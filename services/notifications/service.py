@@ -13,10 +13,13 @@ from clearinghouse.store import Store
 from clearinghouse.tracing import Tracing
 
 from . import usecases
+from .bus import Partners
 from .clock import Clock
 from .courier import Courier
 from .repository import NotificationsRepository
 from .scheduling import INTERVAL
+
+RECONCILE_INTERVAL = 300.0
 
 
 def _on(source):
@@ -34,6 +37,7 @@ class NotificationsService:
     clock = Clock()
     courier = Courier()
     members = ServiceRpc("members")  # a deadline on every call (RPC_TIMEOUT)
+    partners = Partners()  # bus subscriptions' users, queues and shovels on the broker
 
     # -- events in -----------------------------------------------------------------------
     @_on("members")
@@ -68,47 +72,61 @@ class NotificationsService:
         return self.courier.scheduler.sweep_webhooks()
 
     @timer(interval=INTERVAL)
+    def sweep_bus(self):
+        return self.courier.scheduler.sweep_bus()
+
+    @timer(interval=INTERVAL)
     def sweep_mail(self):
         return self.courier.scheduler.sweep_mail()
+
+    @timer(interval=RECONCILE_INTERVAL, eager=True)
+    def reconcile_partners(self):
+        """Make the broker's partner users, queues and shovels match the store (at start,
+        then every few minutes: the broker can be rebuilt from the store)."""
+        return usecases.reconcile_partners(self.store, self.partners)
 
     # -- subscriptions -------------------------------------------------------------------
     # Every RPC below takes ``caller`` (clearinghouse.caller; None is the public) and
     # access.py decides what it may see or do: its own subscriptions, or every one for staff.
     @rpc
     def create_subscription(self, owner_id, data, caller=None):
-        """A webhook or email subscription. Its owner is the caller's member or organisation;
+        """A webhook, email or bus subscription (bus: a queue of its own on the broker, read
+        with the credentials returned, or shovelled to ``forward``'s broker). Its owner is the caller's member or organisation;
         staff may name any ``owner_id`` (None: staff's own). Returns {subscription, secret};
-        the webhook signing secret is shown only here ("" for email, which is not signed).
+        the webhook signing secret (or the bus user's password) is shown only here ("" for
+        email, which is not signed).
         BadInput for invalid fields or a URL the SSRF guard refuses; Conflict past
         MAX_SUBSCRIPTIONS per owner."""
         return usecases.create_subscription(self.store, self.courier.channels.guard, Caller.of(caller), owner_id,
-                                            data, self.clock.now())
+                                            data, self.clock.now(), self.partners)
 
     @rpc
     def list_subscriptions(self, owner_id=None, caller=None):
         """The caller's subscriptions, oldest first; staff see every one, or one owner's."""
-        return usecases.list_subscriptions(self.store, Caller.of(caller), owner_id)
+        return usecases.list_subscriptions(self.store, Caller.of(caller), owner_id, self.partners)
 
     @rpc
     def get_subscription(self, subscription_id, caller=None):
-        return usecases.get_subscription(self.store, Caller.of(caller), subscription_id)
+        return usecases.get_subscription(self.store, Caller.of(caller), subscription_id, self.partners)
 
     @rpc
     def rotate_secret(self, subscription_id, caller=None):
-        """A new signing secret, shown once; the old one keeps signing for a day."""
-        return usecases.rotate_secret(self.store, Caller.of(caller), subscription_id, self.clock.now())
+        """A new signing secret, shown once; the old one keeps signing for a day (a bus
+        subscription's new password replaces the old one at once)."""
+        return usecases.rotate_secret(self.store, Caller.of(caller), subscription_id, self.clock.now(),
+                                      self.partners)
 
     @rpc
     def set_subscription_active(self, subscription_id, active, caller=None):
         """Pause or resume a subscription; resuming clears a disabled reason. Deliveries
         queued when it stops are parked (replay them after resuming)."""
         return usecases.set_subscription_active(self.store, Caller.of(caller), subscription_id, active,
-                                                self.clock.now())
+                                                self.clock.now(), self.partners)
 
     @rpc
     def delete_subscription(self, subscription_id, caller=None):
         """Delete a subscription; its deliveries are kept, queued ones parked."""
-        return usecases.delete_subscription(self.store, Caller.of(caller), subscription_id)
+        return usecases.delete_subscription(self.store, Caller.of(caller), subscription_id, self.partners)
 
     @rpc
     def list_deliveries(self, subscription_id, status=None, first=20, after=None, caller=None):

@@ -177,6 +177,18 @@ class Guard:
         return target, [self.check_address(ip, target.host, named=True) for ip in found]
 
 
+    def broker_addresses(self, uri: str) -> tuple[Target, list]:
+        """A partner broker's amqps:// URI, checked as a webhook URL is (plain amqp:// only
+        where WEBHOOK_ALLOW_HTTP allows plain http)."""
+        scheme, _, rest = uri.partition("://")
+        if scheme == "amqp" and not self.allow_http:
+            raise Refused("forward.uri must use amqps:// (plain amqp is allowed only with WEBHOOK_ALLOW_HTTP "
+                          "for local development)")
+        if scheme not in ("amqp", "amqps"):
+            raise Refused("forward.uri must be an amqps:// URI")
+        return self.addresses(("https" if scheme == "amqps" else "http") + "://" + rest)
+
+
 def resolve_host(host: str, port: int) -> list:
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     out = []

@@ -4,20 +4,24 @@ network asks with their answers and emails. Plain code over the repository, the 
 them, and tests run them against an in-memory repository."""
 from __future__ import annotations
 
+import logging
+
 from clearinghouse import validation as v
 from clearinghouse.caller import Caller
-from clearinghouse.errors import NotFound
+from clearinghouse.errors import NotFound, Unavailable
 from clearinghouse.issue_areas import check_issue_area
 from clearinghouse.paging import check_first
 
-from . import access, asks, domain, signing
+from . import access, asks, bus, domain, signing
+
+log = logging.getLogger(__name__)
 
 MEMBERS_PAGE = 100
 STAFF = {"role": "staff"}  # the followers' emails are private: notifications reads them as staff
 
 
 # -- subscriptions -------------------------------------------------------------------------
-def create_subscription(repo, guard, caller: Caller, owner_id, data, now: float) -> dict:
+def create_subscription(repo, guard, caller: Caller, owner_id, data, now: float, partners=None) -> dict:
     owner_id = access.new_subscription_owner(caller, domain.check_owner(owner_id, required=False))
     fields = domain.check_subscription(data)
     domain.check_room_for_one_more(owner_id, repo.count_subscriptions(owner_id))
@@ -25,13 +29,40 @@ def create_subscription(repo, guard, caller: Caller, owner_id, data, now: float)
     if fields["channel"] == "webhook":
         guard.addresses(fields["url"])  # refused here, not at the first delivery
         secret = signing.new_secret()
+    if fields["channel"] == "bus":
+        return _create_bus_subscription(repo, guard, partners, owner_id, fields, now)
     sub = repo.insert_subscription(domain.new_subscription(owner_id, fields, secret, now))
     return {"subscription": domain.subscription_view(sub), "secret": secret}
 
 
-def list_subscriptions(repo, caller: Caller, owner_id) -> list[dict]:
+def _create_bus_subscription(repo, guard, partners, owner_id, fields, now) -> dict:
+    """Stored first (the store is the source of truth), then provisioned; if the broker
+    refuses, the subscription is taken back so nothing is left half made."""
+    if fields.get("forward"):
+        guard.broker_addresses(fields["forward"]["uri"])
+    password = bus.new_password()
+    sub = {**domain.new_subscription(owner_id, fields, "", now), "password_hash": bus.password_hash(password)}
+    repo.insert_subscription(sub)
+    try:
+        partners.provision(sub)
+    except Exception:
+        repo.delete_subscription(sub["id"])
+        partners.remove(sub["id"])
+        raise
+    return {"subscription": bus_view(partners, sub), "secret": password}
+
+
+def bus_view(partners, sub: dict) -> dict:
+    """A subscription's view, with where a bus subscription's queue is read."""
+    view = domain.subscription_view(sub)
+    if sub["channel"] == "bus" and partners is not None:
+        view["bus"] = partners.access(sub["id"])
+    return view
+
+
+def list_subscriptions(repo, caller: Caller, owner_id, partners=None) -> list[dict]:
     filtered, owner_id = access.subscriptions_owner(caller, domain.check_owner(owner_id, required=False))
-    return [domain.subscription_view(s) for s in repo.subscriptions(filtered, owner_id)]
+    return [bus_view(partners, s) for s in repo.subscriptions(filtered, owner_id)]
 
 
 def subscription(repo, caller: Caller, subscription_id, action: str) -> dict:
@@ -40,30 +71,54 @@ def subscription(repo, caller: Caller, subscription_id, action: str) -> dict:
     return access.subscription(caller, repo.subscription(subscription_id), subscription_id, action)
 
 
-def get_subscription(repo, caller: Caller, subscription_id) -> dict:
-    return domain.subscription_view(subscription(repo, caller, subscription_id, "eventSubscription"))
+def get_subscription(repo, caller: Caller, subscription_id, partners=None) -> dict:
+    return bus_view(partners, subscription(repo, caller, subscription_id, "eventSubscription"))
 
 
-def rotate_secret(repo, caller: Caller, subscription_id, now: float) -> dict:
+def rotate_secret(repo, caller: Caller, subscription_id, now: float, partners=None) -> dict:
     sub = subscription(repo, caller, subscription_id, "rotateSubscriptionSecret")
+    if sub["channel"] == "bus":  # the broker knows one password a user: the old one stops now
+        password = bus.new_password()
+        new = repo.save_subscription(domain.rotate_password(sub, bus.password_hash(password)), sub)
+        partners.set_password_hash(sub["id"], new["password_hash"])
+        return {"subscription": bus_view(partners, new), "secret": password}
     secret = signing.new_secret()
     new = repo.save_subscription(domain.rotate(sub, secret, now), sub)
     return {"subscription": domain.subscription_view(new), "secret": secret}
 
 
-def set_subscription_active(repo, caller: Caller, subscription_id, active, now: float) -> dict:
+def set_subscription_active(repo, caller: Caller, subscription_id, active, now: float, partners=None) -> dict:
     sub = subscription(repo, caller, subscription_id, "setEventSubscriptionActive")
     new = repo.save_subscription(domain.set_active(sub, active, now, "paused by its owner"), sub)
     if not new["active"]:
         repo.park_queued(subscription_id, "subscription paused by its owner")
-    return domain.subscription_view(new)
+    if new["channel"] == "bus":  # paused: no access at all; resumed: made again
+        partners.provision(new) if new["active"] else partners.remove(subscription_id)
+    return bus_view(partners, new)
 
 
-def delete_subscription(repo, caller: Caller, subscription_id) -> bool:
-    subscription(repo, caller, subscription_id, "deleteEventSubscription")
+def delete_subscription(repo, caller: Caller, subscription_id, partners=None) -> bool:
+    sub = subscription(repo, caller, subscription_id, "deleteEventSubscription")
     repo.delete_subscription(subscription_id)
     repo.park_queued(subscription_id, "subscription deleted")
+    if sub["channel"] == "bus":
+        partners.remove(subscription_id)
     return True
+
+
+def reconcile_partners(repo, partners) -> dict | None:
+    """The broker's partner users, queues and shovels made to match the store (None, and
+    said once a period, while the broker's management API is away: the next run repairs)."""
+    try:
+        return partners.reconcile(repo.subscriptions(False), still_wanted=lambda sub_id: _active_bus(repo, sub_id))
+    except Unavailable as exc:
+        log.warning("partner queues not reconciled: %s", exc)
+        return None
+
+
+def _active_bus(repo, sub_id) -> bool:
+    sub = repo.subscription(sub_id)
+    return bool(sub and sub["channel"] == "bus" and sub["active"])
 
 
 def list_deliveries(repo, caller: Caller, subscription_id, status, first, after) -> dict:
