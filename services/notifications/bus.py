@@ -32,7 +32,7 @@ DEAD_EXCHANGE = "partners.dead"
 QUEUE_LIMIT = 10_000  # messages a partner may leave unread
 DEAD_LIMIT = 1_000
 USER_PREFIX = "partner-"
-USER_TAG = "clearinghouse-partner"  # marks the users reconcile may remove
+USER_TAG = "clearinghouse-partner"
 SHOVEL_PREFIX = "partner-"
 
 
@@ -154,29 +154,25 @@ class PartnerBus:
         for sub in wanted.values():
             self.provision(sub)
         removed = set()
-        users = self._call("GET", "users") or []
-        for user in users:
-            tags = user.get("tags")
-            tags = tags if isinstance(tags, list) else str(tags or "").split(",")
-            sub_id = user["name"][len(USER_PREFIX):]
-            if USER_TAG in tags and user["name"].startswith(USER_PREFIX) and sub_id not in wanted \
-                    and self._only_here(sub_id) and not still_wanted(sub_id):
+        for sub_id in self.provisioned() - set(wanted):
+            if not still_wanted(sub_id):
                 self.remove(sub_id)
                 removed.add(sub_id)
-        queues = self._call("GET", f"queues/{_q(self.vhost)}?columns=name") or []
-        for queue in queues:
-            match = re.fullmatch(r"partner\.(sub_[0-9a-f]+)", queue["name"])
-            if match and match.group(1) not in wanted and match.group(1) not in removed \
-                    and not still_wanted(match.group(1)):
-                self.remove(match.group(1))
-                removed.add(match.group(1))
         return {"provisioned": len(wanted), "removed": len(removed)}
 
-    def _only_here(self, sub_id: str) -> bool:
-        """Users are broker-wide: one is ours to remove only if its permissions are all on
-        this vhost (another platform on the same broker keeps its own partners)."""
-        perms = self._call("GET", f"users/{_q(user_name(sub_id))}/permissions", missing_ok=True) or []
-        return bool(perms) and all(p.get("vhost") == self.vhost for p in perms)
+    def provisioned(self) -> set:
+        """The subscriptions this vhost holds a partner user or queue of (users are broker
+        wide: ours are those with permissions on this vhost, so another platform on the same
+        broker keeps its own partners)."""
+        found = set()
+        for perm in self._call("GET", f"vhosts/{_q(self.vhost)}/permissions") or []:
+            if perm["user"].startswith(USER_PREFIX):
+                found.add(perm["user"][len(USER_PREFIX):])
+        for queue in self._call("GET", f"queues/{_q(self.vhost)}?columns=name") or []:
+            match = re.fullmatch(r"partner\.(sub_[0-9a-f]+)", queue["name"])
+            if match:
+                found.add(match.group(1))
+        return found
 
 
 class Publisher:

@@ -96,3 +96,14 @@ def publish(config):
         dispatch(event["source"].rsplit("/", 1)[-1], event["type"], event)
         return event
     return publish
+
+
+@pytest.fixture
+def partner_users(amqp_uri):
+    """After the test, removes every partner the test's vhost holds: RabbitMQ's users are
+    broker-wide and would outlive the vhost."""
+    yield
+    from services.notifications import bus
+    partners = bus.PartnerBus(amqp_uri)
+    for sub_id in partners.provisioned():
+        partners.remove(sub_id)

@@ -53,7 +53,7 @@ class Partner:
 
 
 @pytest.fixture
-def partner_bus(amqp_uri):
+def partner_bus(amqp_uri, partner_users):
     return bus.PartnerBus(amqp_uri, queue_limit=3, dead_limit=10)
 
 
@@ -162,6 +162,7 @@ def test_reconcile_rebuilds_what_the_broker_lost_and_removes_what_the_store_drop
     kept, dropped = Partner(partner_bus).provision(), Partner(partner_bus).provision()
     partner_bus.remove(kept.id)  # the broker lost it
     counts = partner_bus.reconcile([kept.sub, {**dropped.sub, "active": False}])
+    assert partner_bus.provisioned() == {kept.id}
     assert counts == {"provisioned": 1, "removed": 1}
     publish(platform, bus.EXCHANGE, kept.id, {"id": "after"})
     conn = kept.connect()  # the same password: the store kept its hash

@@ -6,14 +6,16 @@ import json
 
 import amqp
 import pytest
-from nameko.testing.services import entrypoint_hook
 
 from clearinghouse.errors import BadInput, NotFound
 from services.notifications import bus
+from services.notifications.service import NotificationsService
 from tests.support import partner, wait_until
 from tests.support.notifications import ordinance_event, toolkit_event
 
 from .test_bus import drain, partner_connection
+
+pytestmark = pytest.mark.usefixtures("partner_users")
 
 OWNER = "org_00000000000000bb"
 OTHER = "org_00000000000000cc"
@@ -100,14 +102,19 @@ def test_another_partner_cannot_see_or_touch_the_subscription(notifications, rpc
     assert as_partner(rpc).get_subscription(sub_id)["bus"]["username"] == bus.user_name(sub_id)
 
 
-def test_reconcile_rebuilds_a_partner_the_broker_lost(notifications, rpc, publish, amqp_uri):
-    created = subscribe(rpc)
+def test_a_starting_replica_rebuilds_what_the_broker_lost_and_removes_what_the_store_dropped(
+        notifications, rpc, publish, amqp_uri, start_service):
+    kept, dropped = subscribe(rpc), subscribe(rpc)
     partners = bus.PartnerBus(amqp_uri)
-    partners.remove(created["subscription"]["id"])  # the broker lost its definitions
-    with entrypoint_hook(notifications, "reconcile_partners") as reconcile:
-        assert reconcile()["provisioned"] == 1
+    partners.remove(kept["subscription"]["id"])  # the broker lost its definitions
+    stray = {"id": "sub_00000000000000ff", "channel": "bus", "active": True,
+             "password_hash": bus.password_hash("stray")}
+    partners.provision(stray)  # on the broker, not in the store
+    as_partner(rpc).delete_subscription(dropped["subscription"]["id"])
+    start_service(NotificationsService)  # a second replica reconciles as it starts
+    wait_until(lambda: partners.provisioned() == {kept["subscription"]["id"]}, message="the broker to match the store")
     event = publish(toolkit_event())
-    assert [e["id"] for e in received(amqp_uri, created, 1)] == [event["id"]]
+    assert [e["id"] for e in received(amqp_uri, kept, 1)] == [event["id"]]  # the same password
 
 
 @pytest.mark.parametrize("fields, fragment", [
@@ -122,15 +129,10 @@ def test_reconcile_rebuilds_a_partner_the_broker_lost(notifications, rpc, publis
 ])
 def test_a_bad_bus_subscription_is_refused_and_changes_nothing(notifications, rpc, database, amqp_uri,
                                                                 fields, fragment):
-    partners = bus.PartnerBus(amqp_uri)
-    users_before = {u["name"] for u in partners._call("GET", "users")}
     with pytest.raises(BadInput, match=fragment):
         subscribe(rpc, **fields)
     assert database("notifications").subscriptions.count_documents({}) == 0
-    new_users = {u["name"] for u in partners._call("GET", "users")} - users_before
-    assert not [u for u in new_users if u.startswith(bus.USER_PREFIX)
-                and partners._call("GET", f"users/{bus._q(u)}/permissions")
-                and all(p["vhost"] == partners.vhost for p in partners._call("GET", f"users/{bus._q(u)}/permissions"))]
+    assert bus.PartnerBus(amqp_uri).provisioned() == set()
 
 
 def test_forward_is_only_for_bus_subscriptions(notifications, rpc):

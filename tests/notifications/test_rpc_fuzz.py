@@ -44,8 +44,11 @@ hosts = st.one_of(st.text(min_size=1, max_size=80), st.sampled_from([
 urls = st.one_of(st.builds(lambda scheme, host: f"{scheme}://{host}/hook", st.sampled_from(["http", "https", "ftp"]),
                            hosts), st.text(max_size=60))
 subscription_data = st.one_of(junk, st.fixed_dictionaries(
-    {"channel": st.one_of(st.sampled_from(["webhook", "email"]), junk)},
-    optional={"url": urls, "email": st.one_of(st.emails(), st.text(max_size=40)),
+    {"channel": st.one_of(st.sampled_from(["webhook", "email", "bus"]), junk)},
+    optional={"url": urls,
+              "forward": st.one_of(junk, st.fixed_dictionaries(
+                  {"uri": st.one_of(urls.map(lambda u: u.replace("http", "amqp", 1)), st.text(max_size=40)),
+                   "exchange": st.one_of(st.text(max_size=20), junk)})), "email": st.one_of(st.emails(), st.text(max_size=40)),
               "event_types": st.one_of(st.lists(st.sampled_from([*CATALOG, "ordinance.eaten"]), max_size=3), junk),
               "issue_areas": st.one_of(st.lists(st.sampled_from(["minimum-wage", "free-ponies"]), max_size=2), junk),
               "states": st.one_of(st.lists(st.sampled_from(["pa", "az", "zz", "PA"]), max_size=3), junk),
@@ -65,7 +68,7 @@ def refused_changes_nothing_in(database, call):
 
 
 @pytest.fixture
-def world(notifications, members, rpc, courier):
+def world(notifications, members, rpc, courier, partner_users):
     """One subscription, one member and one ask to aim at; names resolve to a public
     address without DNS (and must reach the resolver in ASCII)."""
     def resolve(host, port):
