@@ -146,3 +146,14 @@ def search_settings(settings, search_server):
 @pytest.fixture
 def search_config(search_settings):
     return search_settings.nameko_config()
+
+
+@pytest.fixture
+def partner_users(amqp_uri):
+    """After the test, removes every partner the test's vhost holds: RabbitMQ's users are
+    broker-wide and would outlive the vhost."""
+    yield
+    from services.notifications import bus
+    partners = bus.PartnerBus(amqp_uri)
+    for sub_id in partners.provisioned():
+        partners.remove(sub_id)

@@ -12,9 +12,26 @@ from ..scalars import DateTime
 MAX_ANSWERS = 200  # notifications keeps at most this many answers per ask
 
 
+class BusAccess(graphene.ObjectType):
+    """Where a bus subscription's events are read: the partner's own queue on our broker,
+    with the username and the password shown once at creation (or rotation)."""
+    host = graphene.String(required=True)
+    port = graphene.Int(required=True)
+    vhost = graphene.String(required=True)
+    username = graphene.String(required=True)
+    queue = graphene.String(required=True)
+    dead_letter_queue = graphene.String(required=True, description="what overflowed the queue's length limit")
+
+
+class BusForward(graphene.ObjectType):
+    """The partner's broker a bus subscription's queue is shovelled to (never its credentials)."""
+    host = graphene.String()
+    exchange = graphene.String(required=True)
+
+
 class EventSubscription(graphene.ObjectType):
     id = graphene.ID(required=True)
-    channel = graphene.String(required=True, description="webhook | email")
+    channel = graphene.String(required=True, description="webhook | email | bus")
     url = graphene.String()
     email = graphene.String()
     event_types = graphene.List(graphene.NonNull(graphene.String), required=True)
@@ -24,11 +41,14 @@ class EventSubscription(graphene.ObjectType):
     active = graphene.Boolean(required=True)
     disabled_reason = graphene.String()
     created_at = DateTime(required=True)
+    bus = graphene.Field(BusAccess, description="bus subscriptions: where to read the events")
+    forward = graphene.Field(BusForward, description="bus subscriptions: the broker they are shovelled to")
 
 
 class CreatedEventSubscription(graphene.ObjectType):
     subscription = graphene.Field(EventSubscription, required=True)
-    secret = graphene.String(required=True, description="the signing secret, shown once")
+    secret = graphene.String(required=True,
+                             description="the webhook signing secret or the bus user's password, shown once")
 
 
 class DeliveryStatus(graphene.Enum):
@@ -109,14 +129,20 @@ DeliveryConnection = connection(Delivery, "Delivery")
 AskConnection = connection(Ask, "Ask")
 
 
+class BusForwardInput(graphene.InputObjectType):
+    uri = graphene.String(required=True, description="amqps://user:password@host/vhost of your broker")
+    exchange = graphene.String(required=True)
+
+
 class EventSubscriptionInput(graphene.InputObjectType):
-    channel = graphene.String(required=True)
+    channel = graphene.String(required=True, description="webhook | email | bus")
     url = graphene.String()
     email = graphene.String()
     event_types = graphene.List(graphene.NonNull(graphene.String))
     issue_areas = graphene.List(graphene.NonNull(graphene.String))
     states = graphene.List(graphene.NonNull(graphene.String))
     mode = graphene.String()
+    forward = graphene.Field(BusForwardInput, description="bus only: shovel the queue to your broker")
 
 
 class AskInput(graphene.InputObjectType):

@@ -97,13 +97,3 @@ def publish(config):
         return event
     return publish
 
-
-@pytest.fixture
-def partner_users(amqp_uri):
-    """After the test, removes every partner the test's vhost holds: RabbitMQ's users are
-    broker-wide and would outlive the vhost."""
-    yield
-    from services.notifications import bus
-    partners = bus.PartnerBus(amqp_uri)
-    for sub_id in partners.provisioned():
-        partners.remove(sub_id)
