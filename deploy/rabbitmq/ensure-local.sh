@@ -34,9 +34,12 @@ MSG
 fi
 # The management API makes test vhosts and applies the unrouted-events policy; the
 # Prometheus plugin serves the broker's own metrics (queue depths) on 15692.
-if { ! open_port "$host" 15672 || ! open_port "$host" 15692; } && command -v rabbitmq-plugins >/dev/null \
-   && { [ "$host" = 127.0.0.1 ] || [ "$host" = localhost ]; }; then
-  rabbitmq-plugins enable rabbitmq_management rabbitmq_prometheus >/dev/null 2>&1 || true
+# The shovel plugin forwards partners' bus subscriptions to their own brokers.
+if { ! open_port "$host" 15672 || ! open_port "$host" 15692 \
+     || ! rabbitmq-plugins list -e -m 2>/dev/null | grep -qx rabbitmq_shovel; } \
+   && command -v rabbitmq-plugins >/dev/null && { [ "$host" = 127.0.0.1 ] || [ "$host" = localhost ]; }; then
+  rabbitmq-plugins enable rabbitmq_management rabbitmq_prometheus rabbitmq_shovel rabbitmq_shovel_management \
+    >/dev/null 2>&1 || true
   wait_port "$host" 15672 || true
   wait_port "$host" 15692 || true
 fi
