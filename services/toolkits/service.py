@@ -132,11 +132,12 @@ class ToolkitsService:
         return usecases.spread(self.store, Caller.of(caller), issue_area)
 
     @rpc
-    def compare_provisions(self, issue_area, ordinance_ids=None, caller=None):
+    def compare_provisions(self, issue_area, ordinance_ids=None, as_of=None, caller=None):
         """Coded provisions side by side: ``fields`` (the issue area's field names, defined
         in ``definitions``) and one row per ordinance (the given ids in order, or all on
-        the issue by state and jurisdiction)."""
-        return usecases.compare_provisions(self.store, Caller.of(caller), issue_area, ordinance_ids)
+        the issue by state and jurisdiction); with ``as_of`` (a date) the values in force
+        on that day, from each ordinance's provision history."""
+        return usecases.compare_provisions(self.store, Caller.of(caller), issue_area, ordinance_ids, as_of)
 
     @rpc
     def status_definitions(self, caller=None):

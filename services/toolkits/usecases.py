@@ -78,8 +78,8 @@ def list_toolkits(repo, caller: Caller, issue_area=None, status=None, first=20, 
 def record_ordinance(repo, caller: Caller, data) -> dict:
     caller.require(access.EDITORS, "recording an ordinance")
     fields = domain.check_ordinance_fields(data)
-    if fields["toolkit_slug"] and repo.lookup("toolkits", fields["toolkit_slug"]) is None:
-        raise BadInput(f"toolkit_slug {fields['toolkit_slug']!r} names no toolkit; create it first or leave it out")
+    if fields["toolkit_slug"]:
+        domain.check_toolkit_followed(repo.lookup("toolkits", fields["toolkit_slug"]), fields)
     ordinance, events = domain.new_ordinance(fields)
     existing = repo.same_measure(ordinance)
     if existing is not None:
@@ -161,15 +161,16 @@ def spread(repo, caller: Caller, issue_area) -> list[dict]:
     return [domain.spread_view(o) for o in domain.spread_order(repo.ordinances_on(issue_area))]
 
 
-def compare_provisions(repo, caller: Caller, issue_area, ordinance_ids=None) -> dict:
+def compare_provisions(repo, caller: Caller, issue_area, ordinance_ids=None, as_of=None) -> dict:
     issue_area = check_issue_area(issue_area, "issue_area")
+    as_of = v.date(as_of, "as_of", required=False)
     if ordinance_ids is None:
         ordinances = domain.by_place(repo.ordinances_on(issue_area))
     else:
         ids = [v.identifier(i, "ordinance_ids[]", "ord")
                for i in v.list_of(ordinance_ids, "ordinance_ids", max_items=100)]
         ordinances = domain.chosen(issue_area, ids, repo.lookup_many("ordinances", ids))
-    return domain.provisions_table(issue_area, ordinances)
+    return domain.provisions_table(issue_area, ordinances, as_of)
 
 
 def status_definitions(repo, caller: Caller) -> list[dict]:
