@@ -7,7 +7,9 @@ from clearinghouse import validation
 from ..connections import page_args
 from ..inputs import drop_none, enum_value
 from ..limits import first_argument
+from ..scalars import Date
 from .loaders import OrdinancesById
+from .texts import TextComparison, TextSideInput
 from .types import (Ordinance, OrdinanceConnection, OrdinanceFilter, PassCheck, Preemption, ProvisionComparison,
                     StatusDefinition, Toolkit, ToolkitConnection, ToolkitStatus, load_toolkit)
 
@@ -31,7 +33,12 @@ class ToolkitsQuery(graphene.ObjectType):
                            first=first_argument(), description="Where an issue's ordinances have spread, oldest first.")
     compare_provisions = graphene.Field(ProvisionComparison, required=True,
                                         issue_area=graphene.String(required=True),
-                                        ordinance_ids=graphene.List(graphene.NonNull(graphene.ID)))
+                                        ordinance_ids=graphene.List(graphene.NonNull(graphene.ID)),
+                                        as_of=Date(description="the provisions in force on this date"))
+    compare_texts = graphene.Field(TextComparison, required=True, left=TextSideInput(required=True),
+                                   right=TextSideInput(required=True),
+                                   description="Two texts section by section: an ordinance against its model "
+                                               "(left: {modelOf: id}), two toolkit versions, two ordinances.")
 
     @staticmethod
     def resolve_status_definitions(root, info):
@@ -80,6 +87,12 @@ class ToolkitsQuery(graphene.ObjectType):
         return ctx.call("toolkits", "spread", issue_area, caller=ctx.caller).then(lambda spread: spread[:first])
 
     @staticmethod
-    def resolve_compare_provisions(root, info, issue_area, ordinance_ids=None):
+    def resolve_compare_provisions(root, info, issue_area, ordinance_ids=None, as_of=None):
         ctx = info.context
-        return ctx.call("toolkits", "compare_provisions", issue_area, ordinance_ids=ordinance_ids, caller=ctx.caller)
+        return ctx.call("toolkits", "compare_provisions", issue_area, ordinance_ids=ordinance_ids, as_of=as_of,
+                        caller=ctx.caller)
+
+    @staticmethod
+    def resolve_compare_texts(root, info, left, right):
+        ctx = info.context
+        return ctx.call("toolkits", "compare_texts", drop_none(left), drop_none(right), caller=ctx.caller)

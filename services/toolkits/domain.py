@@ -557,3 +557,65 @@ def check_toolkit_followed(toolkit: dict | None, fields: dict):
     if version is not None and version not in published:
         raise BadInput(f"toolkit {slug!r} has no published version {version}; published versions: "
                        f"{published or 'none yet'}")
+
+
+# -- texts compared ------------------------------------------------------------------------------
+
+TEXT_SIDE_KEYS = ("ordinance_id", "text_version", "toolkit_slug", "toolkit_version", "model_of", "text", "title")
+_TEXT_SOURCES = ("ordinance_id", "toolkit_slug", "model_of", "text")
+
+
+def check_text_side(data, field) -> dict:
+    """One side of a text comparison: an ordinance (optionally one of its text versions),
+    a toolkit's model ordinance (optionally a published version), the model an ordinance
+    followed (``model_of``), or a text given as it is."""
+    v.mapping(data, field)
+    v.only_keys(data, field, TEXT_SIDE_KEYS)
+    given = [k for k in _TEXT_SOURCES if data.get(k) is not None]
+    if len(given) != 1:
+        raise BadInput(f"{field} needs exactly one of {', '.join(_TEXT_SOURCES)}; got {given or 'none'}")
+    out = {"source": given[0], "title": v.line(data.get("title"), f"{field}.title", 300, required=False)}
+    if given[0] in ("ordinance_id", "model_of"):
+        out["ordinance_id"] = v.identifier(data[given[0]], f"{field}.{given[0]}", "ord")
+    if given[0] == "ordinance_id":
+        out["text_version"] = check_version(data.get("text_version"))
+    if given[0] == "toolkit_slug":
+        out["toolkit_slug"] = check_slug(data["toolkit_slug"], f"{field}.toolkit_slug")
+        out["toolkit_version"] = check_version(data.get("toolkit_version"))
+    if given[0] == "text":
+        out["text"] = v.text(data["text"], f"{field}.text", max_len=amendments.MAX_TEXT)
+    wrong = [k for k in ("text_version", "toolkit_version") if data.get(k) is not None and k not in out]
+    if wrong:
+        raise BadInput(f"{field}.{wrong[0]} does not go with {given[0]}")
+    return out
+
+
+def ordinance_text_side(doc: dict, version: int | None) -> dict:
+    shown = amendments.text_version(doc, version)
+    if version is not None and shown is None:
+        raise NotFound(f"ordinance {doc['id']!r} has no text version {version}; "
+                       f"text versions: {[t['version'] for t in doc.get('texts') or []] or 'none'}")
+    return {"kind": "ordinance", "ordinance_id": doc["id"], "toolkit_slug": None, "title": doc["title"],
+            "version": shown["version"] if shown else None, "text": shown["text"] if shown else None,
+            "issue_area": doc["issue_area"], "provisions": doc.get("provisions") or {}}
+
+
+def toolkit_text_side(view: dict) -> dict:
+    return {"kind": "toolkit", "ordinance_id": None, "toolkit_slug": view["slug"], "title": view["title"],
+            "version": view["version"], "text": view.get("model_ordinance"), "issue_area": view["issue_area"],
+            "provisions": None}
+
+
+def text_comparison(left: dict, right: dict, compared: dict) -> dict:
+    """The comparison with both sides named (their texts left out) and their coded
+    provisions side by side, field by field, where either side has them."""
+    issue_area = left["issue_area"] or right["issue_area"]
+    rows = []
+    if issue_area and (left["provisions"] is not None or right["provisions"] is not None):
+        for f in provisions.definitions(issue_area):
+            a, b = (left["provisions"] or {}).get(f["name"]), (right["provisions"] or {}).get(f["name"])
+            if a is not None or b is not None:
+                rows.append({"name": f["name"], "meaning": f["meaning"], "left": a, "right": b, "same": a == b})
+    def named(side):
+        return {k: side[k] for k in ("kind", "ordinance_id", "toolkit_slug", "title", "version")}
+    return {"left": named(left), "right": named(right), **compared, "provisions": rows}

@@ -140,6 +140,17 @@ class ToolkitsService:
         return usecases.compare_provisions(self.store, Caller.of(caller), issue_area, ordinance_ids, as_of)
 
     @rpc
+    def compare_texts(self, left, right, caller=None):
+        """Two texts compared section by section (sections split on Markdown headings):
+        each side is {ordinance_id[, text_version]}, {toolkit_slug[, toolkit_version]} (a
+        model ordinance), {model_of: ordinance_id} (the toolkit version it followed) or
+        {text[, title]}. Returns left, right, sections[{change added|removed|changed|
+        unchanged, left_heading, right_heading, similarity, diff[]}], counts, identical and
+        the coded provisions side by side. BadInput past 200,000 characters a side;
+        NotFound for an unknown ordinance, toolkit or version."""
+        return usecases.compare_texts(self.store, Caller.of(caller), left, right)
+
+    @rpc
     def status_definitions(self, caller=None):
         """Every ordinance status with its plain-language meaning and the actions that may follow."""
         return usecases.status_definitions(self.store, Caller.of(caller))

@@ -13,7 +13,7 @@ from clearinghouse.errors import BadInput, Conflict
 from clearinghouse.issue_areas import check_issue_area
 from clearinghouse.paging import check_first
 
-from . import access, actions, domain
+from . import access, actions, domain, texts
 
 PEERS = 100
 
@@ -171,6 +171,31 @@ def compare_provisions(repo, caller: Caller, issue_area, ordinance_ids=None, as_
                for i in v.list_of(ordinance_ids, "ordinance_ids", max_items=100)]
         ordinances = domain.chosen(issue_area, ids, repo.lookup_many("ordinances", ids))
     return domain.provisions_table(issue_area, ordinances, as_of)
+
+
+def compare_texts(repo, caller: Caller, left, right) -> dict:
+    """Two texts section by section (texts.compare) with their coded provisions side by side."""
+    sides = [domain.check_text_side(left, "left"), domain.check_text_side(right, "right")]
+    shown = [_text_side(repo, caller, side) for side in sides]
+    return domain.text_comparison(shown[0], shown[1], texts.compare(shown[0]["text"], shown[1]["text"]))
+
+
+def _text_side(repo, caller: Caller, side: dict) -> dict:
+    if side["source"] == "text":
+        return {"kind": "text", "ordinance_id": None, "toolkit_slug": None, "title": side["title"],
+                "version": None, "text": side["text"], "issue_area": None, "provisions": None}
+    if side["source"] == "ordinance_id":
+        return domain.ordinance_text_side(repo.get("ordinances", side["ordinance_id"]), side["text_version"])
+    if side["source"] == "model_of":
+        ordinance = repo.get("ordinances", side["ordinance_id"])
+        if not ordinance.get("toolkit_slug"):
+            raise BadInput(f"ordinance {ordinance['id']!r} records no toolkit it followed; compare it with a "
+                           "toolkit by toolkit_slug instead")
+        slug, version = ordinance["toolkit_slug"], ordinance.get("toolkit_version")
+    else:
+        slug, version = side["toolkit_slug"], side["toolkit_version"]
+    toolkit = access.toolkit(caller, repo.lookup("toolkits", slug), slug)
+    return domain.toolkit_text_side(domain.toolkit_view(toolkit, version))
 
 
 def status_definitions(repo, caller: Caller) -> list[dict]:

@@ -245,6 +245,12 @@ ROWS = [
         EVERYONE,
         check=lambda value, r, w: no_hidden_toolkits_in([row["ordinance"] for row in value["rows"] if row["ordinance"]],
                                                         r, w)),
+    Row("compareTexts", "published-model",
+        f'{{ compareTexts(left: {{toolkitSlug: "{PUBLISHED}"}}, right: {{text: "## Section 1."}}) '
+        '{ identical left { version } sections { change } } }', EVERYONE),
+    Row("compareTexts", "model-never-published",  # the draft's text is the toolkit's unpublished work
+        "query($o: ID!) { compareTexts(left: {modelOf: $o}, right: {ordinanceId: $o}) { identical } }",
+        roles(NOT_FOUND, lapsed=AS_PUBLIC, staff=OK), variables=lambda w, r: {"o": w["draft_ordinance"]}),
     # -- search ----------------------------------------------------------------------------
     Row("search", "members-toolkits-ordinances",
         '{ search(query: "matrix", first: 20) { totalCount edges { node { __typename '
