@@ -13,7 +13,7 @@ from clearinghouse.errors import BadInput, Conflict
 from clearinghouse.issue_areas import check_issue_area
 from clearinghouse.paging import check_first
 
-from . import access, actions, domain, texts
+from . import access, actions, bills, cases, domain, texts
 
 PEERS = 100
 
@@ -137,6 +137,82 @@ def list_preemptions(repo, caller: Caller, state=None, issue_area=None) -> list[
     state = None if state is None else ocd.check_state(state)
     issue_area = None if issue_area is None else check_issue_area(issue_area, "issue_area")
     return [domain.preemption_view(r) for r in repo.preemptions(state, issue_area)]
+
+
+# -- litigation --------------------------------------------------------------------------------
+def _affected(repo, challenged: dict) -> list[dict]:
+    ids = [r["ordinance_id"] for r in challenged["ordinances"] if "ordinance_id" in r]
+    return cases.affected(challenged, repo.lookup_many("ordinances", ids), repo.ordinances_in)
+
+
+def record_case(repo, caller: Caller, data) -> dict:
+    """A case on the docket, its filings and past rulings as given (the ordinances keep the
+    history they have; record_ruling records a new ruling on them)."""
+    caller.require(access.EDITORS, "recording a court case")
+    fields = cases.check_case(data)
+    if repo.lookup("cases", fields["slug"]) is not None:
+        raise Conflict(f"case {fields['slug']!r} is already on the docket; record rulings on it instead")
+    return cases.case_view(repo.add("cases", cases.new_case(fields, _affected(repo, fields["challenged"]))))
+
+
+def record_ruling(repo, caller: Caller, slug, ruling) -> dict:
+    """A ruling on a case: recorded on the case (case.ruled) and, with an ordinance_action,
+    as that action on every ordinance the case challenges. Refused as a whole (Conflict)
+    if the action cannot follow any one of them; the same ruling again changes nothing."""
+    caller.require(access.EDITORS, "recording a ruling")
+    domain.check_slug(slug)
+    checked = cases.check_ruling(ruling)
+    case = repo.get("cases", slug)
+    ordinances = _affected(repo, case["challenged"])
+    action = cases.ruling_action(case, checked)
+    for ordinance in ordinances if action else []:
+        cases.check_action_follows(ordinance, action)
+    case, _ = repo.change("cases", slug, lambda c: cases.add_ruling(c, checked, ordinances))
+    updated = [repo.change("ordinances", o["id"], lambda d: domain.record_action(d, action))[0]
+               for o in ordinances] if action else ordinances
+    return {"case": cases.case_view(case), "ordinances": [domain.ordinance_view(o) for o in updated]}
+
+
+def get_case(repo, caller: Caller, slug) -> dict:
+    return cases.case_view(repo.get("cases", domain.check_slug(slug)))
+
+
+def get_cases(repo, caller: Caller, slugs) -> list[dict | None]:
+    slugs = [domain.check_slug(s, "slugs[]") for s in v.list_of(slugs, "slugs", max_items=500)]
+    found = repo.lookup_many("cases", slugs)
+    return [cases.case_view(found[s]) if s in found else None for s in slugs]
+
+
+def list_cases(repo, caller: Caller, filter=None, first=20, after=None) -> dict:
+    page = repo.page_cases(cases.check_case_filter(filter), check_first(first), after)
+    return _viewed(page, cases.case_view)
+
+
+# -- preemption bills ----------------------------------------------------------------------------
+def set_bill(repo, caller: Caller, data) -> dict:
+    """Record or update a pending state bill (staff, or the Open States import);
+    preemption_bill.advanced when its status moves up."""
+    caller.require(access.EDITORS, "recording a preemption bill")
+    fields = bills.check_bill(data)
+    voided = [o for ref in fields["would_void"] for o in repo.ordinances_in(ref["jurisdiction"], ref["issue_area"])]
+    key = bills.bill_key(fields["state"], fields["session"], fields["bill_id"])
+    if repo.lookup("bills", key) is None:
+        bill, events = bills.set_bill(None, fields, voided)
+        try:
+            return bills.bill_view(repo.add("bills", bill, events))
+        except Conflict:
+            pass  # recorded by someone else meanwhile: change that record instead
+    bill, _ = repo.change("bills", key, lambda b: bills.set_bill(b, fields, voided))
+    return bills.bill_view(bill)
+
+
+def get_bill(repo, caller: Caller, bill_id) -> dict:
+    return bills.bill_view(repo.get("bills", bills.check_key(bill_id, "id")))
+
+
+def list_bills(repo, caller: Caller, filter=None, first=20, after=None) -> dict:
+    page = repo.page_bills(bills.check_bill_filter(filter), check_first(first), after)
+    return _viewed(page, bills.bill_view)
 
 
 # -- questions -------------------------------------------------------------------------------
