@@ -16,6 +16,7 @@ from clearinghouse.issue_areas import check_issue_area, check_issue_areas
 from .domain import check_measure_ref  # the one way to name another ordinance
 
 STATUSES = ("introduced", "passed_chamber", "passed", "signed", "vetoed", "failed", "dead")
+PENDING = ("introduced", "passed_chamber", "passed")  # still a threat: not yet law, not yet dead
 # how far along a bill is: advancing means moving up this ladder
 RANK = {"introduced": 0, "passed_chamber": 1, "passed": 2, "signed": 3}
 # Open States' action classifications (openstates-core's vocabulary)

@@ -506,6 +506,17 @@ def verdict(jurisdiction: str, issue_area: str, preemptions: list[dict]) -> tupl
     return "preempted", f"{state} preempts local {issue} laws ({cited}).{voided}{notes}"
 
 
+def verdict_source(jurisdiction: str, preemptions: list[dict]) -> dict | None:
+    """Where the verdict comes from: the state's preemption record (statute, year, scope
+    and the source it was checked against), or None for a state itself or no record."""
+    if len(jurisdiction.split("/")) == 3 or not preemptions:
+        return None
+    record = preemptions[0]
+    return {"preemption_id": record["id"], "state": record["state"], "issue_area": record["issue_area"],
+            "scope": record["scope"], "statute": record.get("statute"), "year": record.get("year"),
+            "source_url": record.get("source_url"), "voids_existing_laws": record.get("voids_existing_laws")}
+
+
 def peers_order(jurisdiction: str, docs: list[dict]) -> list[dict]:
     """Ordinances in effect elsewhere, nearest first: the same state, then the rest; the
     earliest adopters first within each."""

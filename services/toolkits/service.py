@@ -174,15 +174,19 @@ class ToolkitsService:
     def can_pass(self, jurisdiction, issue_area, caller=None):
         """Can ``jurisdiction`` pass a law on ``issue_area``? verdict allowed, preempted,
         partially_preempted or unknown (no record for the state), with the records behind
-        it, the latest published toolkit, and peers: ordinances in effect elsewhere, the
-        same state first."""
+        it, ``source`` (the preemption record the verdict rests on: statute, year, scope,
+        source_url; None for a state itself or no record), the latest published toolkit,
+        peers (ordinances in effect elsewhere, the same state first) and pending_bills
+        (state bills on the issue not yet law or dead)."""
         return usecases.can_pass(self.store, Caller.of(caller), jurisdiction, issue_area)
 
     @rpc
-    def spread(self, issue_area, caller=None):
+    def spread(self, issue_area, shape="list", caller=None):
         """Ordinances on the issue, oldest first by first action, each with first_action
-        and latest_action; those with no actions come last."""
-        return usecases.spread(self.store, Caller.of(caller), issue_area)
+        and latest_action; those with no actions come last. With shape="tree", the
+        lineage (who copied whom, from derived_from) in pre-order: [{ordinance, parent_id,
+        depth, child_ids, also_derived_from_ids}], each under the earliest model it names."""
+        return usecases.spread(self.store, Caller.of(caller), issue_area, shape)
 
     @rpc
     def compare_provisions(self, issue_area, ordinance_ids=None, as_of=None, caller=None):

@@ -13,7 +13,7 @@ from clearinghouse.errors import BadInput, Conflict
 from clearinghouse.issue_areas import check_issue_area
 from clearinghouse.paging import check_first
 
-from . import access, actions, bills, cases, domain, texts
+from . import access, actions, bills, cases, domain, lineage, texts
 
 PEERS = 100
 
@@ -224,17 +224,26 @@ def can_pass(repo, caller: Caller, jurisdiction, issue_area) -> dict:
     verdict, explanation = domain.verdict(jurisdiction, issue_area, records)
     toolkit = domain.latest_published(repo.published_toolkits(issue_area))
     peers = domain.peers_order(jurisdiction, repo.ordinances_on(issue_area))[:PEERS]
+    pending = repo.page_bills({"state": state, "issue_area": issue_area}, PEERS, None)["edges"]
     return {"jurisdiction": jurisdiction, "state": state, "issue_area": issue_area,
             "verdict": verdict, "explanation": explanation,
+            "source": domain.verdict_source(jurisdiction, records),
+            "pending_bills": [bills.bill_view(e["node"]) for e in pending if e["node"]["status"] in bills.PENDING],
             "preemptions": [domain.preemption_view(r) for r in records],
             "toolkit_slug": toolkit["slug"] if toolkit else None,
             "peers": [domain.ordinance_view(o) for o in peers]}
 
 
-def spread(repo, caller: Caller, issue_area) -> list[dict]:
+def spread(repo, caller: Caller, issue_area, shape="list") -> list[dict]:
+    """The issue's ordinances oldest first, or with shape "tree" as a lineage forest in
+    pre-order (lineage.tree: who copied whom, each node's parent, depth and children)."""
     # bounded by the repository's ISSUE_AREA_LIMIT, as compare and peers are
     issue_area = check_issue_area(issue_area, "issue_area")
-    return [domain.spread_view(o) for o in domain.spread_order(repo.ordinances_on(issue_area))]
+    shape = v.choice(shape, "shape", ("list", "tree"))
+    docs = repo.ordinances_on(issue_area)
+    if shape == "list":
+        return [domain.spread_view(o) for o in domain.spread_order(docs)]
+    return [{**node, "ordinance": domain.spread_view(node["ordinance"])} for node in lineage.tree(docs)]
 
 
 def compare_provisions(repo, caller: Caller, issue_area, ordinance_ids=None, as_of=None) -> dict:

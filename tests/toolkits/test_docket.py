@@ -202,3 +202,23 @@ def test_unknown_bills_are_not_found_and_bad_ids_refused(staff):
         staff.get_bill("oh/2025/hb-1")
     with pytest.raises(BadInput, match="not a preemption bill id"):
         staff.get_bill("../../etc/passwd")
+
+
+def test_can_pass_gives_a_sourced_verdict_and_the_pending_bills(staff, ordinances):
+    source = "https://example.org/act-2016-18"
+    staff.set_preemption({"state": "al", "issue_area": "minimum-wage", "scope": "full", "statute": "Act 2016-18",
+                          "year": 2016, "voids_existing_laws": True, "source_url": source})
+    staff.set_preemption({"state": "al", "issue_area": "paid-sick-leave", "scope": "partial",
+                          "statute": "Act 2016-18", "year": 2016, "source_url": source})
+    staff.set_bill(bill_data())
+    staff.set_bill(bill_data(bill_id="HB 1", status="dead"))
+    check = staff.can_pass(BHAM, "minimum-wage")
+    assert check["verdict"] == "preempted"
+    assert check["source"] == {"preemption_id": "al/minimum-wage", "state": "al", "issue_area": "minimum-wage",
+                               "scope": "full", "statute": "Act 2016-18", "year": 2016, "source_url": source,
+                               "voids_existing_laws": True}
+    assert [b["id"] for b in check["pending_bills"]] == ["al/2016rs/hb-174"]  # not the dead one
+    assert staff.can_pass(BHAM, "paid-sick-leave")["verdict"] == "partially_preempted"
+    unknown = staff.can_pass(BHAM, "fair-scheduling")
+    assert (unknown["verdict"], unknown["source"]) == ("unknown", None)
+    assert staff.can_pass("ocd-division/country:us/state:al", "minimum-wage")["source"] is None
