@@ -177,6 +177,15 @@ class PassCheck(graphene.ObjectType):
     toolkit = graphene.Field(Toolkit)
     peers = graphene.List(graphene.NonNull(Ordinance), required=True,
                           description="ordinances on this issue in effect elsewhere")
+    source = graphene.Field("gateway.toolkits.docket.VerdictSource",
+                            description="the preemption record the verdict rests on (null: none, or a state)")
+    pending_bills = graphene.List(graphene.NonNull("gateway.toolkits.docket.PreemptionBill"), required=True,
+                                  first=first_argument(),
+                                  description="state bills on this issue not yet law or dead")
+
+    @staticmethod
+    def resolve_pending_bills(check, info, first):
+        return (check.get("pending_bills") or [])[:first]
 
     @staticmethod
     def resolve_jurisdiction(check, info):
