@@ -7,10 +7,7 @@ from ..limits import first_argument
 from ..scalars import Date, DateTime
 from .loaders import OrdinancesById
 from .texts import MeasureRef, MeasureRefInput
-
-
-def _present(pending):
-    return pending.then(lambda values: [v for v in values if v is not None])
+from .types import present
 
 
 class Party(graphene.ObjectType):
@@ -62,7 +59,7 @@ class Case(graphene.ObjectType):
 
     @staticmethod
     def resolve_ordinances(case, info, first):
-        return _present(OrdinancesById.of(info.context).load_many((case.get("ordinance_ids") or [])[:first]))
+        return present(OrdinancesById.of(info.context).load_many((case.get("ordinance_ids") or [])[:first]))
 
     @staticmethod
     def resolve_challenged_preemptions(case, info, first):
@@ -124,7 +121,7 @@ class PreemptionBill(graphene.ObjectType):
 
     @staticmethod
     def resolve_ordinances(bill, info, first):
-        return _present(OrdinancesById.of(info.context).load_many((bill.get("ordinance_ids") or [])[:first]))
+        return present(OrdinancesById.of(info.context).load_many((bill.get("ordinance_ids") or [])[:first]))
 
     @staticmethod
     def resolve_issue_areas(bill, info, first):

@@ -4,22 +4,11 @@ import pytest
 
 from clearinghouse.errors import BadInput, Forbidden, Unauthenticated
 from services.toolkits import amendments
-from tests.support import MEMBER, PGH, STAFF
-from tests.toolkits.memory import InMemoryToolkitsRepository
-from tests.toolkits.test_usecases import Desk, action, ordinance_data
+from tests.support import MEMBER, PGH
+from tests.toolkits.test_usecases import Desk, action, ordinance_data, repo, staff  # noqa: F401 (fixtures)
 
 TEXT_V1 = "## Section 1. Accrual\n\nOne hour for every 35 hours worked.\n\n## Section 2. Cap\n\n40 hours a year."
 TEXT_V2 = "## Section 1. Accrual\n\nOne hour for every 30 hours worked.\n\n## Section 2. Cap\n\n72 hours a year."
-
-
-@pytest.fixture
-def repo():
-    return InMemoryToolkitsRepository()
-
-
-@pytest.fixture
-def staff(repo):
-    return Desk(repo, STAFF)
 
 
 def amended(date, changes, source_url="https://example.org/amendment"):

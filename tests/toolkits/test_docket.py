@@ -5,23 +5,12 @@ import pytest
 
 from clearinghouse.errors import BadInput, Conflict, Forbidden, NotFound, Unauthenticated
 from services.toolkits import bills
-from tests.support import MEMBER, PARTNER, STAFF
-from tests.toolkits.memory import InMemoryToolkitsRepository
-from tests.toolkits.test_usecases import Desk, action, ordinance_data
+from tests.support import MEMBER, PARTNER
+from tests.toolkits.test_usecases import Desk, action, ordinance_data, repo, staff  # noqa: F401 (fixtures)
 
 BHAM = "ocd-division/country:us/state:al/place:birmingham"
 MONTGOMERY = "ocd-division/country:us/state:al/place:montgomery"
 SPONSOR_A, SPONSOR_B, SPONSOR_C = "mem_00000000000000aa", "mem_00000000000000bb", "mem_00000000000000cc"
-
-
-@pytest.fixture
-def repo():
-    return InMemoryToolkitsRepository()
-
-
-@pytest.fixture
-def staff(repo):
-    return Desk(repo, STAFF)
 
 
 @pytest.fixture
