@@ -171,3 +171,50 @@ def test_amendments_texts_lineage_and_can_pass_through_the_gateway(gateway, tool
                                                         "sourceUrl": "https://example.org/act", "scope": "full"}}
     bad_date = gateway.error('{ compareProvisions(issueArea: "paid-sick-leave", asOf: "2026-02-30") { asOf } }')
     assert code(bad_date) == "BAD_USER_INPUT"
+
+
+HOSTILE = [
+    # (query, variables, code, words in the message)
+    ('{ preemptionBill(id: "oh/2025/hb-404") { id } }', None, "NOT_FOUND", "no preemption bill 'oh/2025/hb-404'"),
+    ('{ preemptionBill(id: "../../etc/passwd") { id } }', None, "BAD_USER_INPUT", "not a preemption bill id"),
+    ('{ case(slug: "Robert\'); DROP") { slug } }', None, "BAD_USER_INPUT", "not a toolkit slug"),
+    ('{ cases(first: 1000) { edges { node { slug } } } }', None, "BAD_USER_INPUT", "first"),
+    ('{ cases(filter: {legalTheory: "astrology"}) { edges { node { slug } } } }', None, "BAD_USER_INPUT",
+     "legal_theory"),
+    ('{ preemptionBills(filter: {state: "zz"}) { edges { node { id } } } }', None, "BAD_USER_INPUT", "state"),
+    ('{ spreadTree(issueArea: "no-such-issue") { depth } }', None, "BAD_USER_INPUT", "issue"),
+    ('{ compareTexts(left: {ordinanceId: "ord_0123456789abcdef"}, right: {text: "x"}) { identical } }', None,
+     "NOT_FOUND", "no ordinance 'ord_0123456789abcdef'"),
+    ('{ compareTexts(left: {text: "x", title: "a\\u0007b"}, right: {text: "x"}) { identical } }', None,
+     "BAD_USER_INPUT", "control character"),
+    ('{ compareTexts(left: {}, right: {text: "x"}) { identical } }', None, "BAD_USER_INPUT", "exactly one of"),
+    ('mutation($t: String!) { recordCase(input: {slug: "x-v-y", title: $t, court: "C", '
+     'challenged: {preemptions: [{state: "al", issueArea: "minimum-wage"}]}}) { slug } }', {"t": "X\nv. Y"},
+     "BAD_USER_INPUT", "control character"),
+    ('mutation { recordRuling(slug: "no-such-case", ruling: {date: "2020-01-01", outcome: "reversed"}) '
+     '{ case { slug } } }', None, "NOT_FOUND", "no case 'no-such-case'"),
+    ('mutation { recordRuling(slug: "x", ruling: {date: "2020-02-30", outcome: "reversed"}) { case { slug } } }',
+     None, "BAD_USER_INPUT", "Date"),
+    ('mutation($n: String) { setPreemptionBill(input: {state: "al", billId: "HB 1", session: "2016rs", title: "T", '
+     'issueAreas: ["minimum-wage"], notes: $n}) { id } }', {"n": "x" * 5001}, "BAD_USER_INPUT", "5000"),
+    ('mutation($id: ID!) { recordOrdinanceAction(ordinanceId: $id, action: {type: "amended", date: "2025-01-01", '
+     'changes: {provisions: {wage_usd: "lots"}}}) { id } }', "ordinance", "BAD_USER_INPUT", "wage_usd"),
+]
+
+
+def test_hostile_input_to_every_new_entry_is_a_4xx_that_changes_nothing(gateway, toolkits, rpc, people):
+    target = ordinance(rpc, BHAM, people["a"]["id"], actions=[{"type": "passed", "date": "2015-08-18"}])
+    staff = people["staff"]["key"]
+    for query, variables, expected, words in HOSTILE:
+        if variables == "ordinance":
+            variables = {"id": target["id"]}
+        error = gateway.error(query, variables, key=staff)
+        assert code(error) == expected and words in error["message"], (query, error)
+    assert rpc.toolkits.list_cases(caller=STAFF)["edges"] == [] and rpc.toolkits.list_bills(caller=STAFF)["edges"] == []
+    assert rpc.toolkits.get_ordinance(target["id"])["version"] == target["version"]
+    for mutation in ('mutation { setPreemptionBill(input: {state: "al", billId: "HB 1", session: "s", title: "T", '
+                     'issueAreas: ["minimum-wage"]}) { id } }',
+                     'mutation { recordCase(input: {slug: "x-v-y", title: "X", court: "C", challenged: {}}) '
+                     '{ slug } }'):
+        assert code(gateway.error(mutation, key=people["al"]["key"])) == "FORBIDDEN"
+        assert code(gateway.error(mutation)) == "UNAUTHENTICATED"
