@@ -19,12 +19,14 @@ STATUSES = ("introduced", "passed_chamber", "passed", "signed", "vetoed", "faile
 PENDING = ("introduced", "passed_chamber", "passed")  # still a threat: not yet law, not yet dead
 # how far along a bill is: advancing means moving up this ladder
 RANK = {"introduced": 0, "passed_chamber": 1, "passed": 2, "signed": 3}
-# Open States' action classifications (openstates-core's vocabulary)
+# Open States' action classifications (opencivicdata's BILL_ACTION_CLASSIFICATIONS, with the
+# spellings older Open States data also uses)
 CLASSIFICATIONS = ("filing", "introduction", "reading-1", "reading-2", "reading-3", "passage", "failure",
                    "withdrawal", "substitution", "amendment-introduction", "amendment-passage",
                    "amendment-withdrawal", "amendment-failure", "amendment-amendment", "amendment-deferral",
-                   "committee-passage", "committee-passage-favorable", "committee-passage-unfavorable",
-                   "committee-failure", "executive-received", "executive-signature", "executive-veto",
+                   "amendment-amended", "committee-passage", "committee-passage-favorable",
+                   "committee-passage-unfavorable", "committee-failure", "committee-referral", "executive-receipt",
+                   "executive-received", "executive-signature", "executive-veto",
                    "executive-veto-line-item", "became-law", "veto-override-passage", "veto-override-failure",
                    "deferral", "receipt", "referral", "referral-committee", "enrolled", "carried-over",
                    "concurrence", "study-request", "other")

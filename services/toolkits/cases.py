@@ -17,9 +17,8 @@ from .domain import check_slug  # the one slug rule, toolkits' own
 SIDES = ("plaintiff", "defendant", "intervenor", "amicus")
 FILING_KINDS = ("complaint", "motion", "brief", "appeal", "petition", "order")
 OUTCOMES = ("for_plaintiff", "for_defendant", "dismissed", "affirmed", "reversed", "vacated", "remanded")
-# the actions a ruling may record on the ordinances it affects: what courts do to laws
-RULING_ACTIONS = ("challenged", "enjoined", "struck_down", "appealed", "reinstated", "effective",
-                  "preempted", "preemption_lifted")
+# the actions a ruling may record on the ordinances it affects (an amendment is no ruling's)
+RULING_ACTIONS = tuple(a for a in actions.ACTIONS if a != "amended")
 CASE_FIELDS = ("slug", "title", "court", "docket_number", "parties", "challenged", "legal_theories", "filings",
                "rulings", "source_url", "notes")
 RULING_FIELDS = ("date", "court", "outcome", "summary", "source_url", "ordinance_action")
