@@ -49,6 +49,7 @@ class Settings:
     # Requests a minute per API key, or per client address without one; 0 turns limits off.
     gateway_rate_limit: int = 600
     log_format: str = "text"  # or json: one JSON object a line (clearinghouse.logs)
+    openstates_api_key: str | None = None  # `clearinghouse import openstates` (Open States API v3)
 
     @classmethod
     def from_env(cls, env=None) -> "Settings":
@@ -69,6 +70,7 @@ class Settings:
             rpc_timeout=float(env.get("RPC_TIMEOUT") or 10.0),
             gateway_rate_limit=_per_minute(env.get("GATEWAY_RATE_LIMIT"), default=600),
             log_format="json" if (env.get("LOG_FORMAT") or "").strip().lower() == "json" else "text",
+            openstates_api_key=env.get("OPENSTATES_API_KEY") or None,
         )
 
     def replace(self, **changes) -> "Settings":

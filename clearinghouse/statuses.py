@@ -11,3 +11,8 @@ ORDINANCE_STATUSES = (
     "recorded", "drafted", "introduced", "referred", "committee_passed", "passed", "failed", "withdrawn",
     "vetoed", "veto_overridden", "signed", "enacted", "effective", "challenged", "enjoined",
     "struck_down", "appealed", "reinstated", "preempted", "preemption_lifted", "repealed")
+
+# The legal theories a court case over local laws rests on (toolkits' docket tags them;
+# notifications filters subscriptions by them).
+LEGAL_THEORIES = ("home-rule-limits", "state-preemption", "federal-labor-law", "equal-protection",
+                  "voting-rights", "uniformity-clause", "police-power", "dillons-rule", "other")

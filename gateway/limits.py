@@ -18,6 +18,7 @@ from graphql.validation import OverlappingFieldsCanBeMergedRule
 from clearinghouse.events import CATALOG
 from clearinghouse.issue_areas import ISSUE_AREAS
 from clearinghouse.ocd import STATES
+from clearinghouse.statuses import LEGAL_THEORIES
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,6 +61,7 @@ FIXED_BOUNDS = {
     "Organization.issueAreas": len(ISSUE_AREAS),
     "EventSubscription.issueAreas": len(ISSUE_AREAS),
     "EventSubscription.states": len(STATES),
+    "EventSubscription.legalTheories": len(LEGAL_THEORIES),
     "EventSubscription.eventTypes": len(CATALOG),
     "Query.preemptions": len(STATES) * len(ISSUE_AREAS),  # one record per state and issue area
     "PassCheck.preemptions": 1,                           # the state's record on the issue

@@ -10,6 +10,9 @@
   clearinghouse search rebuild               reindex search from the owners (progress on stderr)
   clearinghouse deliveries replay SUB --since 2026-01-31T00:00:00Z
                                              queue a subscription's deliveries again
+  clearinghouse import openstates --state oh --issue-area minimum-wage [--session 2025-2026] [--query TEXT]
+                                             state bills from Open States (OPENSTATES_API_KEY) into the
+                                             preemption bill watch
 """
 import argparse
 import sys
@@ -168,6 +171,30 @@ def status(settings, args):
     return 0 if all_ready else 1
 
 
+def import_openstates(settings, args):
+    from .openstates import BASE_URL, OpenStatesClient, OpenStatesError, import_bills
+    would_void = [{"jurisdiction": j, "issue_area": area} for j in args.would_void for area in args.issue_area]
+    try:
+        client = OpenStatesClient(settings.openstates_api_key, base_url=args.base_url or BASE_URL)
+    except OpenStatesError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+    def run_import(rpc):
+        try:
+            counts = import_bills(client, rpc.toolkits, state=args.state, issue_areas=args.issue_area,
+                                  would_void=would_void, session=args.session, q=args.query,
+                                  subject=args.subject, updated_since=args.updated_since, caller=STAFF)
+        except OpenStatesError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        for refusal in counts["refusals"]:
+            print(f"refused {refusal}", file=sys.stderr)
+        print(f"{counts['seen']} bills seen, {counts['recorded']} recorded, {counts['refused']} refused")
+        return 1 if counts["refused"] else 0
+    return _on_service(settings, "toolkits", run_import)
+
+
 def run(settings, args):
     from .runner import run as run_platform
     return run_platform(settings)
@@ -205,6 +232,21 @@ def parser():
     replay.add_argument("--since", required=True, help="ISO 8601 timestamp with a zone, e.g. 2026-01-31T00:00:00Z")
     replay.set_defaults(func=deliveries_replay)
     sub.add_parser("status", help="every process and its readiness").set_defaults(func=status)
+    imports = sub.add_parser("import", help="import records from outside").add_subparsers(dest="action",
+                                                                                          required=True)
+    openstates = imports.add_parser("openstates", help="state bills from the Open States API v3 into the "
+                                                       "preemption bill watch (needs OPENSTATES_API_KEY)")
+    openstates.add_argument("--state", required=True, help="two-letter state code, lower case (oh)")
+    openstates.add_argument("--issue-area", required=True, action="append",
+                            help="issue area the bills would preempt (repeat for more)")
+    openstates.add_argument("--session", help="legislative session identifier, as Open States names it")
+    openstates.add_argument("--query", help="full-text search, e.g. 'minimum wage preemption'")
+    openstates.add_argument("--subject", help="an Open States subject")
+    openstates.add_argument("--updated-since", help="only bills updated since this date (YYYY-MM-DD)")
+    openstates.add_argument("--would-void", action="append", default=[], metavar="OCD_ID",
+                            help="a jurisdiction whose ordinance on the issue the bills would void (repeat)")
+    openstates.add_argument("--base-url", help=argparse.SUPPRESS)  # a recorded-response server in tests
+    openstates.set_defaults(func=import_openstates)
     events = sub.add_parser("events", help="events the broker kept").add_subparsers(dest="action", required=True)
     for name, what in (("dead-letters", "events a consumer failed on too often"),
                        ("unrouted", "events published while no queue was bound")):

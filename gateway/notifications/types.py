@@ -37,6 +37,9 @@ class EventSubscription(graphene.ObjectType):
     event_types = graphene.List(graphene.NonNull(graphene.String), required=True)
     issue_areas = graphene.List(graphene.NonNull(graphene.String), required=True)
     states = graphene.List(graphene.NonNull(graphene.String), required=True)
+    legal_theories = graphene.List(graphene.NonNull(graphene.String), required=True,
+                                   description="court rulings (case.ruled) resting on these legal theories only")
+    sponsored = graphene.Boolean(required=True, description="only events about ordinances the member sponsors")
     mode = graphene.String(required=True, description="realtime | daily_digest")
     active = graphene.Boolean(required=True)
     disabled_reason = graphene.String()
@@ -141,6 +144,9 @@ class EventSubscriptionInput(graphene.InputObjectType):
     event_types = graphene.List(graphene.NonNull(graphene.String))
     issue_areas = graphene.List(graphene.NonNull(graphene.String))
     states = graphene.List(graphene.NonNull(graphene.String))
+    legal_theories = graphene.List(graphene.NonNull(graphene.String))
+    sponsored = graphene.Boolean(description="a member's: only events about ordinances they sponsor (or that a "
+                                             "ruling or a bill would affect)")
     mode = graphene.String()
     forward = graphene.Field(BusForwardInput, description="bus only: shovel the queue to your broker")
 

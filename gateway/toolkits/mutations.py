@@ -3,6 +3,7 @@ before the input, so a refused caller learns nothing from validation errors."""
 import graphene
 
 from ..inputs import drop_none
+from .docket import Case, CaseInput, PreemptionBill, PreemptionBillInput, RecordedRuling, RulingInput
 from .types import (ActionInput, Ordinance, OrdinanceInput, Preemption, PreemptionInput, Toolkit,
                     ToolkitInput)
 
@@ -18,6 +19,14 @@ class ToolkitsMutation(graphene.ObjectType):
     record_ordinance_action = graphene.Field(Ordinance, required=True, ordinance_id=graphene.ID(required=True),
                                              action=ActionInput(required=True))
     set_preemption = graphene.Field(Preemption, required=True, input=PreemptionInput(required=True))
+    record_case = graphene.Field(Case, required=True, input=CaseInput(required=True),
+                                 description="Put a court case on the docket (STAFF).")
+    record_ruling = graphene.Field(RecordedRuling, required=True, slug=graphene.String(required=True),
+                                   ruling=RulingInput(required=True),
+                                   description="A ruling, also recorded as its action on every challenged "
+                                               "ordinance (STAFF).")
+    set_preemption_bill = graphene.Field(PreemptionBill, required=True, input=PreemptionBillInput(required=True),
+                                         description="Record or update a state preemption bill (STAFF).")
 
     @staticmethod
     def resolve_create_toolkit(root, info, input):
@@ -50,3 +59,15 @@ class ToolkitsMutation(graphene.ObjectType):
     @staticmethod
     def resolve_set_preemption(root, info, input):
         return info.context.call("toolkits", "set_preemption", drop_none(input), caller=info.context.caller)
+
+    @staticmethod
+    def resolve_record_case(root, info, input):
+        return info.context.call("toolkits", "record_case", drop_none(input), caller=info.context.caller)
+
+    @staticmethod
+    def resolve_record_ruling(root, info, slug, ruling):
+        return info.context.call("toolkits", "record_ruling", slug, drop_none(ruling), caller=info.context.caller)
+
+    @staticmethod
+    def resolve_set_preemption_bill(root, info, input):
+        return info.context.call("toolkits", "set_bill", drop_none(input), caller=info.context.caller)

@@ -7,7 +7,11 @@ from clearinghouse import validation
 from ..connections import page_args
 from ..inputs import drop_none, enum_value
 from ..limits import first_argument
+from ..scalars import Date
 from .loaders import OrdinancesById
+from .docket import (Case, CaseConnection, CaseFilter, LineageNode, PreemptionBill, PreemptionBillConnection,
+                     PreemptionBillFilter)
+from .texts import TextComparison, TextSideInput
 from .types import (Ordinance, OrdinanceConnection, OrdinanceFilter, PassCheck, Preemption, ProvisionComparison,
                     StatusDefinition, Toolkit, ToolkitConnection, ToolkitStatus, load_toolkit)
 
@@ -31,7 +35,24 @@ class ToolkitsQuery(graphene.ObjectType):
                            first=first_argument(), description="Where an issue's ordinances have spread, oldest first.")
     compare_provisions = graphene.Field(ProvisionComparison, required=True,
                                         issue_area=graphene.String(required=True),
-                                        ordinance_ids=graphene.List(graphene.NonNull(graphene.ID)))
+                                        ordinance_ids=graphene.List(graphene.NonNull(graphene.ID)),
+                                        as_of=Date(description="the provisions in force on this date"))
+    spread_tree = graphene.List(graphene.NonNull(LineageNode), required=True,
+                                issue_area=graphene.String(required=True), first=first_argument(),
+                                description="Where an issue's ordinances spread as a lineage tree (who copied "
+                                            "whom), in pre-order: each node with its depth and parent.")
+    case = graphene.Field(Case, slug=graphene.String(required=True), description="A court case on the docket.")
+    cases = graphene.Field(CaseConnection, required=True, **page_args(filter=CaseFilter()),
+                           description="The litigation docket, by slug (filter by legal theory, state, issue, "
+                                       "ordinance).")
+    preemption_bill = graphene.Field(PreemptionBill, id=graphene.ID(required=True))
+    preemption_bills = graphene.Field(PreemptionBillConnection, required=True,
+                                      **page_args(filter=PreemptionBillFilter()),
+                                      description="State bills that would preempt local laws (the bill watch).")
+    compare_texts = graphene.Field(TextComparison, required=True, left=TextSideInput(required=True),
+                                   right=TextSideInput(required=True),
+                                   description="Two texts section by section: an ordinance against its model "
+                                               "(left: {modelOf: id}), two toolkit versions, two ordinances.")
 
     @staticmethod
     def resolve_status_definitions(root, info):
@@ -80,6 +101,38 @@ class ToolkitsQuery(graphene.ObjectType):
         return ctx.call("toolkits", "spread", issue_area, caller=ctx.caller).then(lambda spread: spread[:first])
 
     @staticmethod
-    def resolve_compare_provisions(root, info, issue_area, ordinance_ids=None):
+    def resolve_compare_provisions(root, info, issue_area, ordinance_ids=None, as_of=None):
         ctx = info.context
-        return ctx.call("toolkits", "compare_provisions", issue_area, ordinance_ids=ordinance_ids, caller=ctx.caller)
+        return ctx.call("toolkits", "compare_provisions", issue_area, ordinance_ids=ordinance_ids, as_of=as_of,
+                        caller=ctx.caller)
+
+    @staticmethod
+    def resolve_spread_tree(root, info, issue_area, first):
+        ctx = info.context
+        return ctx.call("toolkits", "spread", issue_area, shape="tree", caller=ctx.caller).then(
+            lambda nodes: nodes[:first])
+
+    @staticmethod
+    def resolve_case(root, info, slug):
+        ctx = info.context
+        return ctx.call("toolkits", "get_case", slug, caller=ctx.caller)
+
+    @staticmethod
+    def resolve_cases(root, info, first, after=None, filter=None):
+        ctx = info.context
+        return ctx.call("toolkits", "list_cases", drop_none(filter or {}), first=first, after=after, caller=ctx.caller)
+
+    @staticmethod
+    def resolve_preemption_bill(root, info, id):
+        ctx = info.context
+        return ctx.call("toolkits", "get_bill", id, caller=ctx.caller)
+
+    @staticmethod
+    def resolve_preemption_bills(root, info, first, after=None, filter=None):
+        ctx = info.context
+        return ctx.call("toolkits", "list_bills", drop_none(filter or {}), first=first, after=after, caller=ctx.caller)
+
+    @staticmethod
+    def resolve_compare_texts(root, info, left, right):
+        ctx = info.context
+        return ctx.call("toolkits", "compare_texts", drop_none(left), drop_none(right), caller=ctx.caller)

@@ -8,6 +8,8 @@ from ..members.loaders import MembersById
 from ..members.types import Jurisdiction, Member, jurisdiction_of
 from ..scalars import JSON, Date, DateTime
 from .loaders import OrdinancesById, OrdinancesByToolkit, ToolkitsBySlug
+from .texts import (AmendmentInput, DatedProvisions, DatedProvisionsInput, MeasureRef, MeasureRefInput,
+                    TextVersion, ToolkitRefInput)
 
 
 def load_toolkit(ctx, slug) -> Pending | None:
@@ -43,6 +45,7 @@ class Action(graphene.ObjectType):
     date = Date(required=True)
     note = graphene.String()
     source_url = graphene.String()
+    changes = JSON(description="for an amendment: the provisions, text, effective date and summary it changed")
     recorded_at = DateTime(required=True)
 
 
@@ -103,6 +106,27 @@ class Ordinance(graphene.ObjectType):
                                  description="actions that may be recorded next, given the status")
     first_action = graphene.Field(Action, description="the oldest action (where it started)")
     latest_action = graphene.Field(Action, description="the action that set the current status")
+    text = graphene.String(description="the enacted text, Markdown, as last amended")
+    text_version = graphene.Int(description="the number of the text shown (1 as enacted, one more per amendment)")
+    texts = graphene.List(graphene.NonNull(TextVersion), required=True, first=first_argument(),
+                          description="every text version, oldest first (compare them with compareTexts)")
+    toolkit_version = graphene.Int(description="the published toolkit version it drew on")
+    provision_history = graphene.List(graphene.NonNull(DatedProvisions), required=True, first=first_argument(),
+                                      description="the provisions from each date they applied, oldest first")
+    derived_from = graphene.List(graphene.NonNull(MeasureRef), required=True, first=first_argument(),
+                                 description="the ordinances it was modelled on")
+
+    @staticmethod
+    def resolve_texts(ordinance, info, first):
+        return (ordinance.get("texts") or [])[:first]
+
+    @staticmethod
+    def resolve_provision_history(ordinance, info, first):
+        return (ordinance.get("provision_history") or [])[:first]
+
+    @staticmethod
+    def resolve_derived_from(ordinance, info, first):
+        return (ordinance.get("derived_from") or [])[:first]
 
     @staticmethod
     def resolve_jurisdiction(ordinance, info):
@@ -153,6 +177,15 @@ class PassCheck(graphene.ObjectType):
     toolkit = graphene.Field(Toolkit)
     peers = graphene.List(graphene.NonNull(Ordinance), required=True,
                           description="ordinances on this issue in effect elsewhere")
+    source = graphene.Field("gateway.toolkits.docket.VerdictSource",
+                            description="the preemption record the verdict rests on (null: none, or a state)")
+    pending_bills = graphene.List(graphene.NonNull("gateway.toolkits.docket.PreemptionBill"), required=True,
+                                  first=first_argument(),
+                                  description="state bills on this issue not yet law or dead")
+
+    @staticmethod
+    def resolve_pending_bills(check, info, first):
+        return (check.get("pending_bills") or [])[:first]
 
     @staticmethod
     def resolve_jurisdiction(check, info):
@@ -188,6 +221,7 @@ class ProvisionRow(graphene.ObjectType):
 class ProvisionComparison(graphene.ObjectType):
     """Ordinances on one issue side by side, by their coded provisions."""
     issue_area = graphene.String(required=True)
+    as_of = Date(description="the date the provisions shown were in force on, if asked")
     fields = graphene.List(graphene.NonNull(graphene.String), required=True)
     definitions = graphene.List(graphene.NonNull(ProvisionField), description="what each field means")
     rows = graphene.List(graphene.NonNull(ProvisionRow), required=True, first=first_argument())
@@ -244,6 +278,11 @@ class OrdinanceInput(graphene.InputObjectType):
     source_url = graphene.String()
     notes = graphene.String()
     actions = graphene.List(graphene.NonNull(lambda: ActionInput), description="its history so far, oldest first")
+    text = graphene.String(description="the enacted text, Markdown (sections as headings), up to 200,000 characters")
+    toolkit = ToolkitRefInput(description="the toolkit and published version it followed")
+    derived_from = graphene.List(graphene.NonNull(MeasureRefInput), description="the ordinances it was modelled on")
+    provision_history = graphene.List(graphene.NonNull(DatedProvisionsInput),
+                                      description="earlier and phased-in provisions, each from its date")
 
 
 class ActionInput(graphene.InputObjectType):
@@ -251,6 +290,7 @@ class ActionInput(graphene.InputObjectType):
     date = Date(required=True)
     note = graphene.String()
     source_url = graphene.String()
+    changes = AmendmentInput(description="for an amended action: what it changed")
 
 
 class PreemptionInput(graphene.InputObjectType):

@@ -15,12 +15,14 @@ from clearinghouse import ocd, validation as v
 from clearinghouse.errors import BadInput, Conflict
 from clearinghouse.events import CATALOG
 from clearinghouse.issue_areas import check_issue_areas
+from clearinghouse.statuses import LEGAL_THEORIES
 
 CHANNELS = ("webhook", "email", "bus")
 MODES = ("realtime", "daily_digest")
 STATUSES = ("pending", "retrying", "succeeded", "parked")
 QUEUED = ("pending", "retrying")  # a delivery still to be attempted
-SUBSCRIPTION_FIELDS = ("channel", "url", "email", "event_types", "issue_areas", "states", "mode", "forward")
+SUBSCRIPTION_FIELDS = ("channel", "url", "email", "event_types", "issue_areas", "states", "mode",
+                       "legal_theories", "sponsored", "forward")
 
 # Seconds to wait after the n-th failed attempt: about 3.2 days in all before parking.
 SCHEDULE = (5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600) + (10 * 3600,) * 7
@@ -77,8 +79,13 @@ def check_subscription(data) -> dict:
         "channel": channel, "mode": mode, "event_types": sorted(set(event_types)),
         "issue_areas": check_issue_areas(data.get("issue_areas"), "issue_areas"),
         "states": sorted({ocd.check_state(s, "states[]") for s in v.list_of(data.get("states"), "states")}),
+        "legal_theories": sorted({v.choice(t, "legal_theories[]", LEGAL_THEORIES)
+                                  for t in v.list_of(data.get("legal_theories"), "legal_theories")}),
+        "sponsored": data.get("sponsored") or False,
         "url": None, "email": None,
     }
+    if not isinstance(fields["sponsored"], bool):
+        raise BadInput(f"sponsored must be true or false, got {data.get('sponsored')!r}")
     if data.get("forward") is not None and channel != "bus":
         raise BadInput("forward is for bus subscriptions (channel bus): it shovels their queue to your broker")
     if channel == "webhook":
@@ -132,6 +139,8 @@ def rotate_password(doc: dict, hashed: str) -> dict:
 
 
 def new_subscription(owner_id: str | None, fields: dict, secret: str, now: float) -> dict:
+    if fields.get("sponsored") and not (owner_id or "").startswith("mem_"):
+        raise BadInput("sponsored (only events about ordinances you sponsor) is for a member's own subscription")
     return {
         "id": new_id("sub"), "owner_id": owner_id, **fields, "active": True,
         "disabled_reason": None, "failing_since": None, "created_at": iso(now), "created_ts": now,
@@ -142,6 +151,8 @@ def new_subscription(owner_id: str | None, fields: dict, secret: str, now: float
 def subscription_view(doc: dict) -> dict:
     out = {k: doc.get(k) for k in ("owner_id", "channel", "url", "email", "event_types", "issue_areas",
                                    "states", "mode", "active", "disabled_reason", "created_at")}
+    out["legal_theories"] = doc.get("legal_theories") or []
+    out["sponsored"] = bool(doc.get("sponsored"))
     out["id"] = doc["id"]
     out["active"] = bool(doc.get("active"))
     if doc.get("channel") == "bus":
@@ -188,6 +199,8 @@ def event_issue_areas(event: dict) -> set:
 def event_states(event: dict) -> set:
     data = event.get("data") or {}
     states = {data["state"]} if isinstance(data.get("state"), str) else set()
+    if isinstance(data.get("states"), list):  # a case over laws in several states
+        states |= {s for s in data["states"] if isinstance(s, str)}
     jurisdictions = [data.get("jurisdiction")] + [o.get("jurisdiction") for o in data.get("offices") or []
                                                   if isinstance(o, dict) and not o.get("end_date")]
     for j in jurisdictions:
@@ -205,6 +218,13 @@ def matches(sub: dict, event: dict) -> bool:
     if sub["issue_areas"] and not event_issue_areas(event) & set(sub["issue_areas"]):
         return False
     if sub["states"] and not event_states(event) & set(sub["states"]):
+        return False
+    data = event.get("data") or {}
+    if sub.get("legal_theories") and not set(data.get("legal_theories") or []) & set(sub["legal_theories"]):
+        return False
+    # sponsored: only events naming the subscriber among the sponsors (of an ordinance, or of
+    # those a ruling or a bill affects)
+    if sub.get("sponsored") and sub["owner_id"] not in (data.get("sponsor_ids") or []):
         return False
     return True
 

@@ -17,7 +17,7 @@ from clearinghouse.errors import BadInput, Conflict, NotFound
 from clearinghouse.events import cloudevent, now_iso
 from clearinghouse.issue_areas import ISSUE_AREAS, check_issue_area
 
-from . import actions, provisions
+from . import actions, amendments, provisions
 
 TOOLKIT_STATUSES = ("draft", "published", "archived")
 SCOPES = ("full", "partial", "none")
@@ -29,8 +29,9 @@ TOOLKIT_FIELDS = ("slug", "title", "issue_area", "summary", "model_ordinance", "
 CONTENT = ("title", "issue_area", "summary", "model_ordinance", "legal_notes", "talking_points",
            "resources", "expert_ids")
 ORDINANCE_FIELDS = ("title", "jurisdiction", "issue_area", "toolkit_slug", "sponsor_ids", "provisions",
-                    "source_url", "notes", "actions")
-ACTION_FIELDS = ("type", "date", "note", "source_url")
+                    "source_url", "notes", "actions", "text", "toolkit", "derived_from", "provision_history")
+ACTION_FIELDS = ("type", "date", "note", "source_url", "changes")
+MAX_DERIVED_FROM = 20
 PREEMPTION_FIELDS = ("state", "issue_area", "scope", "statute", "year", "voids_existing_laws", "notes",
                      "source_url")
 PREEMPTION_CONTENT = PREEMPTION_FIELDS[2:]
@@ -95,12 +96,35 @@ def check_toolkit_fields(data, *, partial: bool) -> dict:
 def check_action(data, field="action") -> dict:
     v.mapping(data, field)
     v.only_keys(data, field, ACTION_FIELDS)
-    return {
+    checked = {
         "type": v.choice(data.get("type"), f"{field}.type", actions.ACTIONS),
         "date": v.date(data.get("date"), f"{field}.date"),
         "note": v.text(data.get("note"), f"{field}.note", required=False, max_len=2000),
         "source_url": v.url(data.get("source_url"), f"{field}.source_url"),
+        "changes": amendments.check_changes(data.get("changes"), f"{field}.changes"),
     }
+    if checked["changes"] and checked["type"] != "amended":
+        raise BadInput(f"{field}.changes is for an amended action only; leave it out of a {checked['type']} action")
+    return checked
+
+
+def check_measure_ref(data, field) -> dict:
+    """Another ordinance named by its place and issue (as lineage names the ordinances one
+    was modelled on)."""
+    v.mapping(data, field)
+    v.only_keys(data, field, ("jurisdiction", "issue_area"))
+    return {"jurisdiction": ocd.check_division(data.get("jurisdiction"), f"{field}.jurisdiction"),
+            "issue_area": check_issue_area(data.get("issue_area"), f"{field}.issue_area")}
+
+
+def _check_toolkit_ref(data, field="toolkit") -> dict | None:
+    if data is None:
+        return None
+    v.mapping(data, field)
+    v.only_keys(data, field, ("slug", "version"))
+    if data.get("version") is None:
+        raise BadInput(f"{field}.version is required: the published version of the toolkit the ordinance drew on")
+    return {"slug": check_slug(data.get("slug"), f"{field}.slug"), "version": check_version(data.get("version"))}
 
 
 def check_ordinance_fields(data) -> dict:
@@ -108,9 +132,22 @@ def check_ordinance_fields(data) -> dict:
     v.only_keys(data, "ordinance", ORDINANCE_FIELDS)
     issue_area = check_issue_area(data.get("issue_area"), "issue_area")
     toolkit_slug = data.get("toolkit_slug")
+    toolkit = _check_toolkit_ref(data.get("toolkit"))
+    if toolkit and toolkit_slug not in (None, toolkit["slug"]):
+        raise BadInput(f"toolkit_slug {toolkit_slug!r} and toolkit.slug {toolkit['slug']!r} differ; give one")
+    toolkit_slug = toolkit["slug"] if toolkit else toolkit_slug
+    jurisdiction = ocd.check_division(data.get("jurisdiction"), "jurisdiction")
+    derived = [check_measure_ref(d, f"derived_from[{i}]")
+               for i, d in enumerate(v.list_of(data.get("derived_from"), "derived_from", max_items=MAX_DERIVED_FROM))]
+    if any(d == {"jurisdiction": jurisdiction, "issue_area": issue_area} for d in derived):
+        raise BadInput("derived_from names the ordinance itself; name the ordinances it was modelled on")
     return {
+        "text": amendments.check_text(data.get("text")),
+        "toolkit_version": toolkit["version"] if toolkit else None,
+        "derived_from": list({(d["jurisdiction"], d["issue_area"]): d for d in derived}.values()),
+        "provision_history": amendments.check_history(issue_area, data.get("provision_history")),
         "title": v.line(data.get("title"), "title", 300),
-        "jurisdiction": ocd.check_division(data.get("jurisdiction"), "jurisdiction"),
+        "jurisdiction": jurisdiction,
         "issue_area": issue_area,
         "toolkit_slug": None if toolkit_slug is None else check_slug(toolkit_slug, "toolkit_slug"),
         "sponsor_ids": list(dict.fromkeys(v.identifier(i, "sponsor_ids[]", "mem")
@@ -118,9 +155,16 @@ def check_ordinance_fields(data) -> dict:
         "provisions": provisions.check(issue_area, data.get("provisions")),
         "source_url": v.url(data.get("source_url"), "source_url"),
         "notes": v.text(data.get("notes"), "notes", required=False, max_len=5000),
-        "actions": [check_action(a, f"actions[{i}]")
+        "actions": [_checked_amendment(issue_area, check_action(a, f"actions[{i}]"), f"actions[{i}]")
                     for i, a in enumerate(v.list_of(data.get("actions"), "actions", max_items=200))],
     }
+
+
+def _checked_amendment(issue_area: str, action: dict, field: str) -> dict:
+    if action.get("changes") and action["changes"]["provisions"]:
+        action["changes"]["provisions"] = provisions.check(issue_area, action["changes"]["provisions"],
+                                                           f"{field}.changes.provisions")
+    return action
 
 
 def check_preemption_fields(data) -> dict:
@@ -328,10 +372,14 @@ def new_ordinance(fields: dict) -> tuple[dict, list[dict]]:
         status = actions.replay(history)
     except Conflict as exc:  # nothing stored yet: the history given is itself wrong
         raise BadInput(f"actions: {exc}") from None
-    doc = {**fields, "id": new_ordinance_id(), "version": 1, "state": ocd.state_of(fields["jurisdiction"]),
-           "actions": history, "status": status,
+    content = {k: val for k, val in fields.items() if k != "text"}
+    doc = {**content, "id": new_ordinance_id(), "version": 1, "state": ocd.state_of(fields["jurisdiction"]),
+           "actions": history, "status": status, "texts": amendments.first_text(fields.get("text"), now),
            "created_at": now, "updated_at": now}
     _with_dates(doc)
+    for action in history:  # the texts of the amendments in the history given, in date order
+        if action["type"] == "amended":  # (its provisions and their history are given as they are now)
+            doc = amendments.with_text(doc, action, now)
     event = _ordinance_event("ordinance.recorded", doc)
     event["data"].update(title=doc["title"], status=status)
     return doc, [event]
@@ -351,16 +399,39 @@ def record_action(doc: dict, action: dict) -> tuple[dict, list[dict]]:
     status = actions.replay(history)
     new = _with_dates({**doc, "actions": history, "status": status, "version": doc["version"] + 1,
                        "updated_at": now_iso()})
+    if action["type"] == "amended":
+        return _amended(new, action)
     if status == doc["status"]:
         return new, []
     data = {"from": doc["status"], "to": status, "action": action["type"]}
     return new, [_ordinance_event("ordinance.status_changed", new, **data)]
 
 
+def _amended(doc: dict, action: dict) -> tuple[dict, list[dict]]:
+    """An amendment applied (amendments.apply) and told as ordinance.amended."""
+    new = amendments.apply(doc, action, doc["updated_at"])
+    changes = action.get("changes") or {}
+    text = amendments.text_version(new)
+    data = {"title": new["title"], "date": action["date"],
+            "effective_date": changes.get("effective_date") or action["date"],
+            "summary": changes.get("summary") or action.get("note"),
+            "changed_provisions": sorted((changes.get("provisions") or {})),
+            "provisions": new.get("provisions") or {}, "text_version": text["version"] if text else None,
+            "sponsor_ids": new.get("sponsor_ids") or [], "source_url": action.get("source_url")}
+    return new, [_ordinance_event("ordinance.amended", new, **data)]
+
+
 def ordinance_view(doc: dict) -> dict:
     out = {k: doc.get(k) for k in ("title", "jurisdiction", "state", "issue_area", "toolkit_slug", "sponsor_ids",
-                                   "status", "provisions", "source_url", "notes", "version")}
+                                   "status", "provisions", "source_url", "notes", "version", "toolkit_version")}
     out["id"] = doc["id"]
+    text = amendments.text_version(doc)
+    out["text"] = text["text"] if text else None
+    out["text_version"] = text["version"] if text else None
+    out["texts"] = [{k: t[k] for k in ("version", "effective_date", "summary", "recorded_at")}
+                    for t in doc.get("texts") or []]
+    out["derived_from"] = doc.get("derived_from") or []
+    out["provision_history"] = doc.get("provision_history") or []
     out["actions"] = [{k: a.get(k) for k in ACTION_FIELDS + ("recorded_at",)} for a in doc["actions"]]
     out["next_actions"] = list(actions.next_actions(doc["status"]))
     return out
@@ -435,6 +506,17 @@ def verdict(jurisdiction: str, issue_area: str, preemptions: list[dict]) -> tupl
     return "preempted", f"{state} preempts local {issue} laws ({cited}).{voided}{notes}"
 
 
+def verdict_source(jurisdiction: str, preemptions: list[dict]) -> dict | None:
+    """Where the verdict comes from: the state's preemption record (statute, year, scope
+    and the source it was checked against), or None for a state itself or no record."""
+    if len(jurisdiction.split("/")) == 3 or not preemptions:
+        return None
+    record = preemptions[0]
+    return {"preemption_id": record["id"], "state": record["state"], "issue_area": record["issue_area"],
+            "scope": record["scope"], "statute": record.get("statute"), "year": record.get("year"),
+            "source_url": record.get("source_url"), "voids_existing_laws": record.get("voids_existing_laws")}
+
+
 def peers_order(jurisdiction: str, docs: list[dict]) -> list[dict]:
     """Ordinances in effect elsewhere, nearest first: the same state, then the rest; the
     earliest adopters first within each."""
@@ -460,14 +542,91 @@ def chosen(issue_area: str, ids: list[str], found: dict) -> list[dict]:
     return [found[i] for i in ids]
 
 
-def provisions_table(issue_area: str, docs: list[dict]) -> dict:
-    """The issue area's provision fields, defined, and one row per ordinance in the order given."""
+def provisions_table(issue_area: str, docs: list[dict], as_of: str | None = None) -> dict:
+    """The issue area's provision fields, defined, and one row per ordinance in the order
+    given: the current provisions, or with ``as_of`` those in force on that date."""
     definitions = provisions.definitions(issue_area)
+    def shown(d):
+        return amendments.provisions_as_of(d, as_of) if as_of else (d.get("provisions") or {})
     return {"issue_area": issue_area, "fields": [d["name"] for d in definitions], "definitions": definitions,
+            "as_of": as_of,
             "rows": [{"ordinance_id": d["id"], "jurisdiction": d["jurisdiction"], "title": d["title"],
-                      "status": d["status"], "provisions": d.get("provisions") or {}} for d in docs]}
+                      "status": d["status"], "provisions": shown(d)} for d in docs]}
 
 
 def latest_published(toolkits) -> dict | None:
     """The toolkit whose latest version was published last."""
     return max(toolkits, key=lambda d: d["published"][-1]["published_at"], default=None)
+
+
+def check_toolkit_followed(toolkit: dict | None, fields: dict):
+    """The toolkit an ordinance says it followed exists (and the version it drew on was published)."""
+    slug, version = fields["toolkit_slug"], fields.get("toolkit_version")
+    if toolkit is None:
+        raise BadInput(f"toolkit_slug {slug!r} names no toolkit; create it first or leave it out")
+    published = [p["version"] for p in toolkit["published"]]
+    if version is not None and version not in published:
+        raise BadInput(f"toolkit {slug!r} has no published version {version}; published versions: "
+                       f"{published or 'none yet'}")
+
+
+# -- texts compared ------------------------------------------------------------------------------
+
+TEXT_SIDE_KEYS = ("ordinance_id", "text_version", "toolkit_slug", "toolkit_version", "model_of", "text", "title")
+_TEXT_SOURCES = ("ordinance_id", "toolkit_slug", "model_of", "text")
+
+
+def check_text_side(data, field) -> dict:
+    """One side of a text comparison: an ordinance (optionally one of its text versions),
+    a toolkit's model ordinance (optionally a published version), the model an ordinance
+    followed (``model_of``), or a text given as it is."""
+    v.mapping(data, field)
+    v.only_keys(data, field, TEXT_SIDE_KEYS)
+    given = [k for k in _TEXT_SOURCES if data.get(k) is not None]
+    if len(given) != 1:
+        raise BadInput(f"{field} needs exactly one of {', '.join(_TEXT_SOURCES)}; got {given or 'none'}")
+    out = {"source": given[0], "title": v.line(data.get("title"), f"{field}.title", 300, required=False)}
+    if given[0] in ("ordinance_id", "model_of"):
+        out["ordinance_id"] = v.identifier(data[given[0]], f"{field}.{given[0]}", "ord")
+    if given[0] == "ordinance_id":
+        out["text_version"] = check_version(data.get("text_version"))
+    if given[0] == "toolkit_slug":
+        out["toolkit_slug"] = check_slug(data["toolkit_slug"], f"{field}.toolkit_slug")
+        out["toolkit_version"] = check_version(data.get("toolkit_version"))
+    if given[0] == "text":
+        out["text"] = v.text(data["text"], f"{field}.text", max_len=amendments.MAX_TEXT)
+    wrong = [k for k in ("text_version", "toolkit_version") if data.get(k) is not None and k not in out]
+    if wrong:
+        raise BadInput(f"{field}.{wrong[0]} does not go with {given[0]}")
+    return out
+
+
+def ordinance_text_side(doc: dict, version: int | None) -> dict:
+    shown = amendments.text_version(doc, version)
+    if version is not None and shown is None:
+        raise NotFound(f"ordinance {doc['id']!r} has no text version {version}; "
+                       f"text versions: {[t['version'] for t in doc.get('texts') or []] or 'none'}")
+    return {"kind": "ordinance", "ordinance_id": doc["id"], "toolkit_slug": None, "title": doc["title"],
+            "version": shown["version"] if shown else None, "text": shown["text"] if shown else None,
+            "issue_area": doc["issue_area"], "provisions": doc.get("provisions") or {}}
+
+
+def toolkit_text_side(view: dict) -> dict:
+    return {"kind": "toolkit", "ordinance_id": None, "toolkit_slug": view["slug"], "title": view["title"],
+            "version": view["version"], "text": view.get("model_ordinance"), "issue_area": view["issue_area"],
+            "provisions": None}
+
+
+def text_comparison(left: dict, right: dict, compared: dict) -> dict:
+    """The comparison with both sides named (their texts left out) and their coded
+    provisions side by side, field by field, where either side has them."""
+    issue_area = left["issue_area"] or right["issue_area"]
+    rows = []
+    if issue_area and (left["provisions"] is not None or right["provisions"] is not None):
+        for f in provisions.definitions(issue_area):
+            a, b = (left["provisions"] or {}).get(f["name"]), (right["provisions"] or {}).get(f["name"])
+            if a is not None or b is not None:
+                rows.append({"name": f["name"], "meaning": f["meaning"], "left": a, "right": b, "same": a == b})
+    def named(side):
+        return {k: side[k] for k in ("kind", "ordinance_id", "toolkit_slug", "title", "version")}
+    return {"left": named(left), "right": named(right), **compared, "provisions": rows}

@@ -17,8 +17,14 @@ from . import domain
 
 # spread, compare and peers read a whole issue area at once; more than this is a data error
 ISSUE_AREA_LIMIT = 2000
-_NAMES = {"toolkits": "toolkit", "ordinances": "ordinance", "preemptions": "preemption record"}
-_KEYS = {"toolkits": "slug", "ordinances": "id", "preemptions": "id"}
+_NAMES = {"toolkits": "toolkit", "ordinances": "ordinance", "preemptions": "preemption record", "cases": "case",
+          "bills": "preemption bill"}
+_KEYS = {"toolkits": "slug", "ordinances": "id", "preemptions": "id", "cases": "slug", "bills": "id"}
+# case and bill filters by name -> the stored (list) field they match one value of
+CASE_FILTER_FIELDS = {"legal_theory": "legal_theories", "state": "states", "issue_area": "issue_areas",
+                      "ordinance_id": "ordinance_ids"}
+BILL_FILTER_FIELDS = {"state": "state", "session": "session", "status": "status", "issue_area": "issue_areas",
+                      "ordinance_id": "ordinance_ids"}
 _STORAGE = ("measure_key",)
 # ordinance filters by name -> the stored field; sponsor_id matches one of the sponsor_ids
 _FILTER_FIELDS = {"state": "state", "jurisdiction": "jurisdiction", "issue_area": "issue_area",
@@ -62,9 +68,19 @@ class Records(Entities):
         query = {_FILTER_FIELDS[name]: value for name, value in filters.items()}
         return self.page_entities("ordinances", query, first, after, "jurisdiction")
 
+    def page_cases(self, filters: dict, first: int, after) -> dict:
+        """Cases by slug matching every filter (cases.check_case_filter), plain equality."""
+        query = {CASE_FILTER_FIELDS[name]: value for name, value in filters.items()}
+        return self.page_entities("cases", query, first, after, "_id")
+
+    def page_bills(self, filters: dict, first: int, after) -> dict:
+        """Preemption bills by id (state, session, bill) matching every filter."""
+        query = {BILL_FILTER_FIELDS[name]: value for name, value in filters.items()}
+        return self.page_entities("bills", query, first, after, "_id")
+
 
 class ToolkitsRepository(Records, Repository):
-    outbox_collections = ("toolkits", "ordinances", "preemptions")
+    outbox_collections = ("toolkits", "ordinances", "preemptions", "cases", "bills")
 
     def ensure_indexes(self):
         super().ensure_indexes()
@@ -75,6 +91,7 @@ class ToolkitsRepository(Records, Repository):
         self.db.ordinances.create_index([("issue_area", ASCENDING)])
         self.db.ordinances.create_index([("measure_key", ASCENDING)], unique=True)
         self.db.preemptions.create_index([("state", ASCENDING), ("issue_area", ASCENDING)])
+        self.db.bills.create_index([("state", ASCENDING)])  # cases are found by list fields: not indexed
 
     # -- toolkits -------------------------------------------------------------------------------
     def page_toolkits(self, status: str | None, issue_area: str | None, published_only: bool, first: int, after):
@@ -103,6 +120,11 @@ class ToolkitsRepository(Records, Repository):
 
     def ordinances_on(self, issue_area: str) -> list[dict]:
         docs = self.db.ordinances.find({"issue_area": issue_area}).limit(ISSUE_AREA_LIMIT)
+        return [entity("ordinances", d) for d in docs]
+
+    def ordinances_in(self, jurisdiction: str, issue_area: str) -> list[dict]:
+        """The ordinances of one jurisdiction on one issue (what a case or bill names)."""
+        docs = self.db.ordinances.find({"jurisdiction": jurisdiction, "issue_area": issue_area}).limit(100)
         return [entity("ordinances", d) for d in docs]
 
     def ordinances_with(self, field: str, values: list[str]):

@@ -116,27 +116,96 @@ class ToolkitsService:
         """Preemption records by state and issue area (public), optionally of one state or issue."""
         return usecases.list_preemptions(self.store, Caller.of(caller), state, issue_area)
 
+    # -- litigation ----------------------------------------------------------------------------------
+    @rpc
+    def record_case(self, data, caller=None):
+        """Put a court case on the docket: slug, title, court, docket_number, parties
+        [{name, side}], challenged {ordinances: [{jurisdiction, issue_area} | {ordinance_id}],
+        preemptions: [{state, issue_area}]}, legal_theories, filings and past rulings (the
+        ordinances keep their own history). Conflict if the slug is taken. STAFF only."""
+        return usecases.record_case(self.store, Caller.of(caller), data)
+
+    @rpc
+    def record_ruling(self, slug, ruling, caller=None):
+        """A ruling (date, court, outcome, summary, source_url, ordinance_action): on the case
+        and, with ordinance_action, as that action on every challenged ordinance (all or
+        none: Conflict naming the one it cannot follow). Emits case.ruled (and
+        ordinance.status_changed per ordinance moved). Returns {case, ordinances}. STAFF only."""
+        return usecases.record_ruling(self.store, Caller.of(caller), slug, ruling)
+
+    @rpc
+    def get_case(self, slug, caller=None):
+        """A case (public). NotFound for an unknown slug."""
+        return usecases.get_case(self.store, Caller.of(caller), slug)
+
+    @rpc
+    def get_cases(self, slugs, caller=None):
+        """Cases by slug, in the order asked, None where there is none (for batching)."""
+        return usecases.get_cases(self.store, Caller.of(caller), slugs)
+
+    @rpc
+    def list_cases(self, filter=None, first=20, after=None, caller=None):
+        """A page of cases by slug; filter keys legal_theory, state, issue_area, ordinance_id."""
+        return usecases.list_cases(self.store, Caller.of(caller), filter, first, after)
+
+    # -- preemption bills ------------------------------------------------------------------------------
+    @rpc
+    def set_bill(self, data, caller=None):
+        """Record or update a state preemption bill (state, bill_id, session, title, status
+        or the actions it follows from, issue_areas, actions [{date, description,
+        classification[], source_url}], would_void [{jurisdiction, issue_area}], source_url,
+        openstates_id). The same bill again changes nothing; a status further along
+        (introduced, passed_chamber, passed, signed) emits preemption_bill.advanced, naming
+        the ordinances it would void and their sponsors. STAFF only."""
+        return usecases.set_bill(self.store, Caller.of(caller), data)
+
+    @rpc
+    def get_bill(self, bill_id, caller=None):
+        """A preemption bill by id (``<state>/<session>/<bill>``, public). NotFound if none."""
+        return usecases.get_bill(self.store, Caller.of(caller), bill_id)
+
+    @rpc
+    def list_bills(self, filter=None, first=20, after=None, caller=None):
+        """A page of preemption bills by id; filter keys state, session, status, issue_area, ordinance_id."""
+        return usecases.list_bills(self.store, Caller.of(caller), filter, first, after)
+
     # -- questions -------------------------------------------------------------------------------------
     @rpc
     def can_pass(self, jurisdiction, issue_area, caller=None):
         """Can ``jurisdiction`` pass a law on ``issue_area``? verdict allowed, preempted,
         partially_preempted or unknown (no record for the state), with the records behind
-        it, the latest published toolkit, and peers: ordinances in effect elsewhere, the
-        same state first."""
+        it, ``source`` (the preemption record the verdict rests on: statute, year, scope,
+        source_url; None for a state itself or no record), the latest published toolkit,
+        peers (ordinances in effect elsewhere, the same state first) and pending_bills
+        (state bills on the issue not yet law or dead)."""
         return usecases.can_pass(self.store, Caller.of(caller), jurisdiction, issue_area)
 
     @rpc
-    def spread(self, issue_area, caller=None):
+    def spread(self, issue_area, shape="list", caller=None):
         """Ordinances on the issue, oldest first by first action, each with first_action
-        and latest_action; those with no actions come last."""
-        return usecases.spread(self.store, Caller.of(caller), issue_area)
+        and latest_action; those with no actions come last. With shape="tree", the
+        lineage (who copied whom, from derived_from) in pre-order: [{ordinance, parent_id,
+        depth, child_ids, also_derived_from_ids}], each under the earliest model it names."""
+        return usecases.spread(self.store, Caller.of(caller), issue_area, shape)
 
     @rpc
-    def compare_provisions(self, issue_area, ordinance_ids=None, caller=None):
+    def compare_provisions(self, issue_area, ordinance_ids=None, as_of=None, caller=None):
         """Coded provisions side by side: ``fields`` (the issue area's field names, defined
         in ``definitions``) and one row per ordinance (the given ids in order, or all on
-        the issue by state and jurisdiction)."""
-        return usecases.compare_provisions(self.store, Caller.of(caller), issue_area, ordinance_ids)
+        the issue by state and jurisdiction); with ``as_of`` (a date) the values in force
+        on that day, from each ordinance's provision history."""
+        return usecases.compare_provisions(self.store, Caller.of(caller), issue_area, ordinance_ids, as_of)
+
+    @rpc
+    def compare_texts(self, left, right, caller=None):
+        """Two texts compared section by section (sections split on Markdown headings):
+        each side is {ordinance_id[, text_version]}, {toolkit_slug[, toolkit_version]} (a
+        model ordinance), {model_of: ordinance_id} (the toolkit version it followed) or
+        {text[, title]}. Returns left, right, sections[{change added|removed|changed|
+        unchanged, left_heading, right_heading, similarity, diff[]}], counts, identical and
+        the coded provisions side by side. BadInput past 200,000 characters a side;
+        NotFound for an unknown ordinance, toolkit or version."""
+        return usecases.compare_texts(self.store, Caller.of(caller), left, right)
 
     @rpc
     def status_definitions(self, caller=None):

@@ -13,7 +13,7 @@ from clearinghouse.errors import BadInput, Conflict
 from clearinghouse.issue_areas import check_issue_area
 from clearinghouse.paging import check_first
 
-from . import access, actions, domain
+from . import access, actions, bills, cases, domain, lineage, texts
 
 PEERS = 100
 
@@ -78,8 +78,8 @@ def list_toolkits(repo, caller: Caller, issue_area=None, status=None, first=20, 
 def record_ordinance(repo, caller: Caller, data) -> dict:
     caller.require(access.EDITORS, "recording an ordinance")
     fields = domain.check_ordinance_fields(data)
-    if fields["toolkit_slug"] and repo.lookup("toolkits", fields["toolkit_slug"]) is None:
-        raise BadInput(f"toolkit_slug {fields['toolkit_slug']!r} names no toolkit; create it first or leave it out")
+    if fields["toolkit_slug"]:
+        domain.check_toolkit_followed(repo.lookup("toolkits", fields["toolkit_slug"]), fields)
     ordinance, events = domain.new_ordinance(fields)
     existing = repo.same_measure(ordinance)
     if existing is not None:
@@ -139,6 +139,82 @@ def list_preemptions(repo, caller: Caller, state=None, issue_area=None) -> list[
     return [domain.preemption_view(r) for r in repo.preemptions(state, issue_area)]
 
 
+# -- litigation --------------------------------------------------------------------------------
+def _affected(repo, challenged: dict) -> list[dict]:
+    ids = [r["ordinance_id"] for r in challenged["ordinances"] if "ordinance_id" in r]
+    return cases.affected(challenged, repo.lookup_many("ordinances", ids), repo.ordinances_in)
+
+
+def record_case(repo, caller: Caller, data) -> dict:
+    """A case on the docket, its filings and past rulings as given (the ordinances keep the
+    history they have; record_ruling records a new ruling on them)."""
+    caller.require(access.EDITORS, "recording a court case")
+    fields = cases.check_case(data)
+    if repo.lookup("cases", fields["slug"]) is not None:
+        raise Conflict(f"case {fields['slug']!r} is already on the docket; record rulings on it instead")
+    return cases.case_view(repo.add("cases", cases.new_case(fields, _affected(repo, fields["challenged"]))))
+
+
+def record_ruling(repo, caller: Caller, slug, ruling) -> dict:
+    """A ruling on a case: recorded on the case (case.ruled) and, with an ordinance_action,
+    as that action on every ordinance the case challenges. Refused as a whole (Conflict)
+    if the action cannot follow any one of them; the same ruling again changes nothing."""
+    caller.require(access.EDITORS, "recording a ruling")
+    domain.check_slug(slug)
+    checked = cases.check_ruling(ruling)
+    case = repo.get("cases", slug)
+    ordinances = _affected(repo, case["challenged"])
+    action = cases.ruling_action(case, checked)
+    for ordinance in ordinances if action else []:
+        cases.check_action_follows(ordinance, action)
+    case, _ = repo.change("cases", slug, lambda c: cases.add_ruling(c, checked, ordinances))
+    updated = [repo.change("ordinances", o["id"], lambda d: domain.record_action(d, action))[0]
+               for o in ordinances] if action else ordinances
+    return {"case": cases.case_view(case), "ordinances": [domain.ordinance_view(o) for o in updated]}
+
+
+def get_case(repo, caller: Caller, slug) -> dict:
+    return cases.case_view(repo.get("cases", domain.check_slug(slug)))
+
+
+def get_cases(repo, caller: Caller, slugs) -> list[dict | None]:
+    slugs = [domain.check_slug(s, "slugs[]") for s in v.list_of(slugs, "slugs", max_items=500)]
+    found = repo.lookup_many("cases", slugs)
+    return [cases.case_view(found[s]) if s in found else None for s in slugs]
+
+
+def list_cases(repo, caller: Caller, filter=None, first=20, after=None) -> dict:
+    page = repo.page_cases(cases.check_case_filter(filter), check_first(first), after)
+    return _viewed(page, cases.case_view)
+
+
+# -- preemption bills ----------------------------------------------------------------------------
+def set_bill(repo, caller: Caller, data) -> dict:
+    """Record or update a pending state bill (staff, or the Open States import);
+    preemption_bill.advanced when its status moves up."""
+    caller.require(access.EDITORS, "recording a preemption bill")
+    fields = bills.check_bill(data)
+    voided = [o for ref in fields["would_void"] for o in repo.ordinances_in(ref["jurisdiction"], ref["issue_area"])]
+    key = bills.bill_key(fields["state"], fields["session"], fields["bill_id"])
+    if repo.lookup("bills", key) is None:
+        bill, events = bills.set_bill(None, fields, voided)
+        try:
+            return bills.bill_view(repo.add("bills", bill, events))
+        except Conflict:
+            pass  # recorded by someone else meanwhile: change that record instead
+    bill, _ = repo.change("bills", key, lambda b: bills.set_bill(b, fields, voided))
+    return bills.bill_view(bill)
+
+
+def get_bill(repo, caller: Caller, bill_id) -> dict:
+    return bills.bill_view(repo.get("bills", bills.check_key(bill_id, "id")))
+
+
+def list_bills(repo, caller: Caller, filter=None, first=20, after=None) -> dict:
+    page = repo.page_bills(bills.check_bill_filter(filter), check_first(first), after)
+    return _viewed(page, bills.bill_view)
+
+
 # -- questions -------------------------------------------------------------------------------
 def can_pass(repo, caller: Caller, jurisdiction, issue_area) -> dict:
     jurisdiction = ocd.check_division(jurisdiction)
@@ -148,28 +224,63 @@ def can_pass(repo, caller: Caller, jurisdiction, issue_area) -> dict:
     verdict, explanation = domain.verdict(jurisdiction, issue_area, records)
     toolkit = domain.latest_published(repo.published_toolkits(issue_area))
     peers = domain.peers_order(jurisdiction, repo.ordinances_on(issue_area))[:PEERS]
+    pending = repo.page_bills({"state": state, "issue_area": issue_area}, PEERS, None)["edges"]
     return {"jurisdiction": jurisdiction, "state": state, "issue_area": issue_area,
             "verdict": verdict, "explanation": explanation,
+            "source": domain.verdict_source(jurisdiction, records),
+            "pending_bills": [bills.bill_view(e["node"]) for e in pending if e["node"]["status"] in bills.PENDING],
             "preemptions": [domain.preemption_view(r) for r in records],
             "toolkit_slug": toolkit["slug"] if toolkit else None,
             "peers": [domain.ordinance_view(o) for o in peers]}
 
 
-def spread(repo, caller: Caller, issue_area) -> list[dict]:
+def spread(repo, caller: Caller, issue_area, shape="list") -> list[dict]:
+    """The issue's ordinances oldest first, or with shape "tree" as a lineage forest in
+    pre-order (lineage.tree: who copied whom, each node's parent, depth and children)."""
     # bounded by the repository's ISSUE_AREA_LIMIT, as compare and peers are
     issue_area = check_issue_area(issue_area, "issue_area")
-    return [domain.spread_view(o) for o in domain.spread_order(repo.ordinances_on(issue_area))]
+    shape = v.choice(shape, "shape", ("list", "tree"))
+    docs = repo.ordinances_on(issue_area)
+    if shape == "list":
+        return [domain.spread_view(o) for o in domain.spread_order(docs)]
+    return [{**node, "ordinance": domain.spread_view(node["ordinance"])} for node in lineage.tree(docs)]
 
 
-def compare_provisions(repo, caller: Caller, issue_area, ordinance_ids=None) -> dict:
+def compare_provisions(repo, caller: Caller, issue_area, ordinance_ids=None, as_of=None) -> dict:
     issue_area = check_issue_area(issue_area, "issue_area")
+    as_of = v.date(as_of, "as_of", required=False)
     if ordinance_ids is None:
         ordinances = domain.by_place(repo.ordinances_on(issue_area))
     else:
         ids = [v.identifier(i, "ordinance_ids[]", "ord")
                for i in v.list_of(ordinance_ids, "ordinance_ids", max_items=100)]
         ordinances = domain.chosen(issue_area, ids, repo.lookup_many("ordinances", ids))
-    return domain.provisions_table(issue_area, ordinances)
+    return domain.provisions_table(issue_area, ordinances, as_of)
+
+
+def compare_texts(repo, caller: Caller, left, right) -> dict:
+    """Two texts section by section (texts.compare) with their coded provisions side by side."""
+    sides = [domain.check_text_side(left, "left"), domain.check_text_side(right, "right")]
+    shown = [_text_side(repo, caller, side) for side in sides]
+    return domain.text_comparison(shown[0], shown[1], texts.compare(shown[0]["text"], shown[1]["text"]))
+
+
+def _text_side(repo, caller: Caller, side: dict) -> dict:
+    if side["source"] == "text":
+        return {"kind": "text", "ordinance_id": None, "toolkit_slug": None, "title": side["title"],
+                "version": None, "text": side["text"], "issue_area": None, "provisions": None}
+    if side["source"] == "ordinance_id":
+        return domain.ordinance_text_side(repo.get("ordinances", side["ordinance_id"]), side["text_version"])
+    if side["source"] == "model_of":
+        ordinance = repo.get("ordinances", side["ordinance_id"])
+        if not ordinance.get("toolkit_slug"):
+            raise BadInput(f"ordinance {ordinance['id']!r} records no toolkit it followed; compare it with a "
+                           "toolkit by toolkit_slug instead")
+        slug, version = ordinance["toolkit_slug"], ordinance.get("toolkit_version")
+    else:
+        slug, version = side["toolkit_slug"], side["toolkit_version"]
+    toolkit = access.toolkit(caller, repo.lookup("toolkits", slug), slug)
+    return domain.toolkit_text_side(domain.toolkit_view(toolkit, version))
 
 
 def status_definitions(repo, caller: Caller) -> list[dict]:

@@ -194,6 +194,7 @@ TOOLKIT = """mutation($input: ToolkitInput!) { createToolkit(input: $input) { sl
 RECORD = """mutation($input: OrdinanceInput!) { recordOrdinance(input: $input) { id } }"""
 MEMBER_FIELDS = "id name status email phone"
 LINKED = "toolkit { slug legalNotes }"
+MATRIX_CASE, MATRIX_BILL = "matrix-v-pittsburgh", "pa/2025-2026/hb-9"
 
 ROWS = [
     # -- members ---------------------------------------------------------------------------
@@ -245,6 +246,23 @@ ROWS = [
         EVERYONE,
         check=lambda value, r, w: no_hidden_toolkits_in([row["ordinance"] for row in value["rows"] if row["ordinance"]],
                                                         r, w)),
+    Row("compareTexts", "published-model",
+        f'{{ compareTexts(left: {{toolkitSlug: "{PUBLISHED}"}}, right: {{text: "## Section 1."}}) '
+        '{ identical left { version } sections { change } } }', EVERYONE),
+    Row("compareTexts", "model-never-published",  # the draft's text is the toolkit's unpublished work
+        "query($o: ID!) { compareTexts(left: {modelOf: $o}, right: {ordinanceId: $o}) { identical } }",
+        roles(NOT_FOUND, lapsed=AS_PUBLIC, staff=OK), variables=lambda w, r: {"o": w["draft_ordinance"]}),
+    Row("spreadTree", "linked-toolkits",
+        f'{{ spreadTree(issueArea: "plastic-bag-fee") {{ depth ordinance {{ id {LINKED} }} }} }}', EVERYONE,
+        check=lambda value, r, w: no_hidden_toolkits_in([n["ordinance"] for n in value], r, w)),
+    Row("case", "seeded", f'{{ case(slug: "{MATRIX_CASE}") {{ slug rulings {{ outcome }} ordinances {{ id {LINKED} }} }} }}',
+        EVERYONE, check=lambda value, r, w: no_hidden_toolkits_in(value["ordinances"], r, w)),
+    Row("cases", "by-theory", '{ cases(first: 10, filter: {legalTheory: "home-rule-limits"}) { edges { node { slug } } } }',
+        EVERYONE, check=lambda page, r, w: [e["node"]["slug"] for e in page["edges"]] == [MATRIX_CASE] or
+        pytest.fail(page)),
+    Row("preemptionBill", "seeded", f'{{ preemptionBill(id: "{MATRIX_BILL}") {{ id status }} }}', EVERYONE),
+    Row("preemptionBills", "by-state", '{ preemptionBills(first: 10, filter: {state: "pa"}) { edges { node { id } } } }',
+        EVERYONE),
     # -- search ----------------------------------------------------------------------------
     Row("search", "members-toolkits-ordinances",
         '{ search(query: "matrix", first: 20) { totalCount edges { node { __typename '
@@ -293,6 +311,17 @@ ROWS = [
     Row("setPreemption", "new",
         'mutation { setPreemption(input: {state: "az", issueArea: "minimum-wage", scope: "full"}) { scope } }',
         STAFF_ONLY, mutation=True),
+    Row("recordCase", "new",
+        'mutation($s: String!) { recordCase(input: {slug: $s, title: "Matrix v. City", court: "Court", '
+        'challenged: {preemptions: [{state: "pa", issueArea: "minimum-wage"}]}}) { slug } }', STAFF_ONLY,
+        variables=lambda w, r: {"s": f"matrix-{r.replace('_', '-')}-v-city"}, mutation=True),
+    Row("recordRuling", "no-ordinance-action",
+        f'mutation {{ recordRuling(slug: "{MATRIX_CASE}", ruling: {{date: "2021-01-01", outcome: "dismissed"}}) '
+        '{ case { slug } ordinances { id } } }', STAFF_ONLY, mutation=True),
+    Row("setPreemptionBill", "new",
+        'mutation($b: String!) { setPreemptionBill(input: {state: "pa", billId: $b, session: "2025-2026", '
+        'title: "Matrix bill", issueAreas: ["minimum-wage"]}) { id } }', STAFF_ONLY,
+        variables=lambda w, r: {"b": f"HB {len(r)}{r[:2]}"}, mutation=True),
     # -- mutations: notifications ----------------------------------------------------------
     Row("createEventSubscription", "email",
         'mutation($e: String!) { createEventSubscription(input: {channel: "email", email: $e}) '
@@ -390,10 +419,16 @@ def world(platform):
                                                     {"type": "enacted", "date": "2020-03-01"}]}})[
             "recordOrdinance"]["id"]
 
+    secret_ordinance = ordinance("Matrix bag fee", "plastic-bag-fee", SECRET)
+    staff('mutation($o: ID!) { recordCase(input: {slug: "%s", title: "Matrix v. Pittsburgh", court: "Court", '
+          'legalTheories: ["home-rule-limits"], challenged: {ordinances: [{ordinanceId: $o}]}}) { slug } }'
+          % MATRIX_CASE, {"o": secret_ordinance})
+    staff('mutation { setPreemptionBill(input: {state: "pa", billId: "HB 9", session: "2025-2026", title: "Matrix", '
+          'issueAreas: ["minimum-wage"]}) { id } }')
     world = {"member_id": member_id, "peer_id": peer_id, "lapsed_id": lapsed_id, "org_id": org_id,
              "other_org_id": other_org_id, "peer_email": "pat@example.org", "peer_phone": "555-0199",
              "draft_ordinance": ordinance("Matrix fair chance", "fair-chance-credit-checks", DRAFT),
-             "secret_ordinance": ordinance("Matrix bag fee", "plastic-bag-fee", SECRET),
+             "secret_ordinance": secret_ordinance,
              "keys": keys, "key_ids": key_ids, "staff": staff, "serial": itertools.count(1)}
     # Subscriptions and the ask are made over RPC as their owners, so that a gateway resolver
     # under change cannot stop the whole matrix from running.

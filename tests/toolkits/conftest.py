@@ -6,7 +6,7 @@ from services.toolkits.service import ToolkitsService
 from tests.fuzz import snapshot_of
 from tests.support import STAFF, As
 
-COLLECTIONS = ("toolkits", "ordinances", "preemptions")
+COLLECTIONS = ("toolkits", "ordinances", "preemptions", "cases", "bills")
 
 
 @pytest.fixture

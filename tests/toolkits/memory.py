@@ -34,6 +34,10 @@ class InMemoryToolkitsRepository(Records, InMemoryRepository):
         return [entity("ordinances", d) for d in self.documents("ordinances", {"issue_area": issue_area})][
             :ISSUE_AREA_LIMIT]
 
+    def ordinances_in(self, jurisdiction, issue_area):
+        return [entity("ordinances", d)
+                for d in self.documents("ordinances", {"jurisdiction": jurisdiction, "issue_area": issue_area})][:100]
+
     def ordinances_with(self, field, values):
         docs = self.documents("ordinances", lambda d: any(matches(d, {field: x}) for x in values))
         return (entity("ordinances", d) for d in sorted(docs, key=lambda d: (d["jurisdiction"], d["_id"])))

@@ -101,7 +101,9 @@ def test_every_transition_is_allowed_or_refused_as_the_table_says(status, action
         new, events = act(doc, action, date)
         assert new["status"] == (status if action == "amended" else action)
         assert new["version"] == doc["version"] + 1
-        if action == "amended" or action == status:
+        if action == "amended":
+            assert [e["type"] for e in events] == ["ordinance.amended"]
+        elif action == status:
             assert events == []
         else:
             assert [e["data"]["to"] for e in events] == [action]

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.toolkits import domain
+from services.toolkits import bills, cases, domain
 from services.toolkits.service import ToolkitsService
 from tests.fuzz import FUZZ, JSON, PGH, refused_changes_nothing, rpc_methods
 from tests.fuzz import TEXT as ANY_TEXT
@@ -52,6 +52,9 @@ def calls(seed):
     jurisdiction = st.sampled_from([PGH, "ocd-division/country:us/state:pa"]) | VALUE
     after = st.sampled_from([None, seed["toolkit_cursor"], seed["ordinance_cursor"]]) | CURSORS | VALUE
     first = st.integers(-5, 200) | VALUE
+    side = fields(domain.TEXT_SIDE_KEYS) | st.fixed_dictionaries({}, optional={
+        "ordinance_id": ordinance, "model_of": ordinance, "toolkit_slug": slug, "text": TEXT,
+        "toolkit_version": VALUE}) | VALUE
     action = fields(domain.ACTION_FIELDS) | st.fixed_dictionaries(
         {"type": st.sampled_from(["passed", "vetoed", "repealed"]) | VALUE,
          "date": st.sampled_from(["2016-01-01", "2016-02-30"]) | VALUE}) | VALUE
@@ -82,9 +85,31 @@ def calls(seed):
                       "statute": TEXT}) | VALUE, with_caller()),
         "list_preemptions": st.tuples(with_caller(state=st.just("pa") | VALUE, issue_area=issue_area)),
         "can_pass": st.tuples(jurisdiction, issue_area, with_caller()),
-        "spread": st.tuples(issue_area, with_caller()),
+        "spread": st.tuples(issue_area, with_caller(shape=st.sampled_from(["list", "tree"]) | VALUE)),
         "compare_provisions": st.tuples(issue_area, with_caller(
-            ordinance_ids=st.lists(ordinance, max_size=3) | VALUE)),
+            ordinance_ids=st.lists(ordinance, max_size=3) | VALUE,
+            as_of=st.sampled_from(["2020-01-01", "2020-02-30"]) | VALUE)),
+        "compare_texts": st.tuples(side, side, with_caller()),
+        "record_case": st.tuples(fields(cases.CASE_FIELDS) | st.fixed_dictionaries(
+            {"slug": slug, "title": TEXT, "court": TEXT},
+            optional={"challenged": st.fixed_dictionaries({}, optional={
+                "ordinances": st.lists(st.fixed_dictionaries({"ordinance_id": ordinance}), max_size=2) | VALUE,
+                "preemptions": VALUE}) | VALUE, "legal_theories": VALUE, "parties": VALUE, "filings": VALUE,
+                "rulings": VALUE}) | VALUE, with_caller()),
+        "record_ruling": st.tuples(st.just("fuzz-case") | slug, fields(cases.RULING_FIELDS) | st.fixed_dictionaries(
+            {"date": st.sampled_from(["2016-01-01", "2016-02-30"]) | VALUE,
+             "outcome": st.sampled_from(["reversed", "won"]) | VALUE},
+            optional={"ordinance_action": st.sampled_from(["struck_down", "repealed"]) | VALUE}) | VALUE,
+            with_caller()),
+        "get_case": st.tuples(st.just("fuzz-case") | slug, with_caller()),
+        "get_cases": st.tuples(st.lists(slug, max_size=3) | VALUE, with_caller()),
+        "list_cases": st.tuples(with_caller(filter=fields(cases.CASE_FILTERS) | VALUE, first=first, after=after)),
+        "set_bill": st.tuples(fields(bills.BILL_FIELDS) | st.fixed_dictionaries(
+            {"state": st.just("pa") | VALUE, "bill_id": TEXT, "session": TEXT, "title": TEXT,
+             "issue_areas": st.lists(issue_area, max_size=2) | VALUE},
+            optional={"actions": VALUE, "would_void": VALUE, "status": VALUE}) | VALUE, with_caller()),
+        "get_bill": st.tuples(st.just("pa/2025/hb-1") | TEXT | VALUE, with_caller()),
+        "list_bills": st.tuples(with_caller(filter=fields(bills.BILL_FILTERS) | VALUE, first=first, after=after)),
         "status_definitions": st.tuples(with_caller()),
     }
 
@@ -105,6 +130,8 @@ def seed(toolkits, staff, rpc):
                                         "issue_area": "paid-sick-leave", "toolkit_slug": "paid-sick-days",
                                         "actions": [{"type": "introduced", "date": "2015-05-05"}]})
     staff.set_preemption({"state": "pa", "issue_area": "minimum-wage", "scope": "full"})
+    staff.record_case({"slug": "fuzz-case", "title": "Fuzz v. City", "court": "Court",
+                       "challenged": {"ordinances": [{"ordinance_id": ordinance["id"]}]}})
     return {"slug": "paid-sick-days", "draft_slug": "draft-kit", "ordinance_id": ordinance["id"],
             "toolkit_cursor": rpc.toolkits.list_toolkits(first=1)["edges"][0]["cursor"],
             "ordinance_cursor": rpc.toolkits.list_ordinances(first=1)["edges"][0]["cursor"]}

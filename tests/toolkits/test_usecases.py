@@ -173,10 +173,11 @@ def test_ordinance_events_follow_the_status_and_the_same_action_twice_is_one(rep
     o = staff.record_ordinance(ordinance_data(actions=[action("introduced", "2015-05-05")]))
     staff.record_action(o["id"], action("passed", "2015-08-03", "https://example.org/vote"))
     again = staff.record_action(o["id"], action("passed", "2015-08-03", "https://example.org/vote"))
-    staff.record_action(o["id"], action("amended", "2015-08-04"))  # the status stays: no event
+    staff.record_action(o["id"], action("amended", "2015-08-04"))  # the status stays: amended, not changed
     subject = f"ordinance/{o['id']}"
     assert again["version"] == 2
-    assert kinds(repo.relay()) == [("ordinance.recorded", subject, 1), ("ordinance.status_changed", subject, 2)]
+    assert kinds(repo.relay()) == [("ordinance.recorded", subject, 1), ("ordinance.status_changed", subject, 2),
+                                   ("ordinance.amended", subject, 3)]
 
 
 # -- preemption -------------------------------------------------------------------------------
