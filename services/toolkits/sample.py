@@ -1,28 +1,77 @@
-"""Sample ordinances, preemption laws and one toolkit for `make run`.
+"""Sample ordinances, preemption laws and one toolkit for `make run`: a sample of public record.
 
-The ordinances and laws are real and each action cites where it was checked. Where only
-the month of an event could be checked, the action says so in its note and is dated at a
-known point instead of a guessed day. The toolkit is a fictional sample. Everything is
-marked as sample data in its notes.
+The ordinances and laws are real and every record and action cites the public page it was
+checked against (see "Sample data" in the README for the count and the kinds of sources).
+Where only the month or the year of an event could be checked, the action says so in its note
+and is dated at the end of that month or year (a known bound) instead of a guessed day. What
+could not be checked is left out. The toolkit is a summary written by this project, not copied
+text. Everything is marked as sample data in its notes.
+
+Only the keys today's RPCs accept live here (record_ordinance and set_preemption refuse unknown
+keys); texts, provision histories, amendment details, court cases and bills are in
+sample_policy.py, keyed by (jurisdiction, issue area).
 """
 PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
 SEATTLE = "ocd-division/country:us/state:wa/place:seattle"
+SEATAC = "ocd-division/country:us/state:wa/place:seatac"
 SF = "ocd-division/country:us/state:ca/place:san_francisco"
 BIRMINGHAM = "ocd-division/country:us/state:al/place:birmingham"
+ST_LOUIS = "ocd-division/country:us/state:mo/place:st_louis"
+JOHNSON_COUNTY_IA = "ocd-division/country:us/state:ia/county:johnson"
+LOUISVILLE = "ocd-division/country:us/state:ky/place:louisville"
+LEXINGTON = "ocd-division/country:us/state:ky/place:lexington"
+MIAMI_BEACH = "ocd-division/country:us/state:fl/place:miami_beach"
+AUSTIN = "ocd-division/country:us/state:tx/place:austin"
+PORTLAND_OR = "ocd-division/country:us/state:or/place:portland"
+EUGENE = "ocd-division/country:us/state:or/place:eugene"
+JERSEY_CITY = "ocd-division/country:us/state:nj/place:jersey_city"
+NEWARK = "ocd-division/country:us/state:nj/place:newark"
+IRVINGTON = "ocd-division/country:us/state:nj/place:irvington"
+MONTGOMERY_COUNTY_MD = "ocd-division/country:us/state:md/county:montgomery"
+MILWAUKEE = "ocd-division/country:us/state:wi/place:milwaukee"
 
-SAMPLE = "Sample data for local development, checked against the cited sources; verify before relying on it."
+SAMPLE = "Sample of public record for local development, checked against the cited sources; verify before relying on it."
+
+# Sources used by several records (each was read in a stored public copy).
+NPWF_2014 = "https://doczz.net/doc/6560135/paid-sick-days-statutes----updated-october-2014"
+NPWF_2016 = "https://paperzz.com/doc/7390265/paid-sick-days-statutes"
+PSL_NJ_OR = "https://pslatwork.com/2018/10/29/a-dozen-paid-sick-leave-laws-disappear/"
+EPI_PAID_LEAVE = ("https://www.epi.org/chart/map-paid-leave-preemption-23-states-have-passed-paid-leave-preemption-"
+                  "laws-prohibiting-cities-and-counties-from-requiring-local-employers-to-offer-paid-sick-leave/")
+EPI_MAP = "https://www.epi.org/preemption-map/"
+EPI_2016_2017 = ("https://www.epi.org/chart/preemption-von-wilpert-appendix-table-1-18-states-blocked-local-"
+                 "governments-from-boosting-local-labor-standards-in-2016-and-2017-state-preemption-laws-by-type-of-"
+                 "local-law-and-year-law-passed-by/")
+IOWA_HF295 = "http://news.wolterskluwerlb.com/news/iowa-law-bars-local-laws-exceeding-state-or-federal-minimum-wage/"
+TEXAS_HB2127 = ("https://www.workforcebulletin.com/legislative-update-texas-limits-local-governments-authority-to-"
+                "regulate-and-passes-the-crown-act")
+LEWIS_2018 = "http://fl.findacase.com/research/wfrmDocViewer.aspx/xq/fac.20180725_0001080.C11.htm/qx"
+PGH_2025 = "https://natlawreview.com/article/pittsburgh-city-council-amends-paid-sick-days-act"
+ST_LOUIS_SRC = "https://www.littler.com/publication-press/publication/missouri-supreme-court-upholds-st-louis-minimum-wage-ordinance"
+KY_SC = "http://law.justia.com/cases/kentucky/supreme-court/2016/2015-sc-000371-tg.html"
+AUSTIN_SRC = "https://www.lockelord.com/newsandevents/publications/2020/07/the-inevitable-end"
 
 
 def _act(type_, date, source_url, note=None):
     return {"type": type_, "date": date, "source_url": source_url, "note": note}
 
 
+def _month(label):
+    return f"Only the month ({label}) was checked; dated at its end."
+
+
+def _year(label):
+    return f"Only the year ({label}) was checked; dated at its end."
+
+
 TOOLKITS = [{
     "slug": "paid-sick-days",
     "title": "Paid Sick Days (sample toolkit)",
     "issue_area": "paid-sick-leave",
-    "summary": "A fictional sample toolkit for local development: earned paid sick time for workers in the city.",
-    "model_ordinance": "# Sample model ordinance\n\nThis text is a placeholder for development, not model language.",
+    "summary": "A sample toolkit for local development, a summary written by this project (not copied text): "
+               "earned paid sick time for workers in the city.",
+    "model_ordinance": "# Sample model ordinance\n\nWritten by this project as a placeholder for development; it is not model "
+                       "language and copies no enacted text.",
     "legal_notes": "Sample: check whether your state preempts local paid sick leave (see can_pass) and whether "
                    "your city's charter lets it set duties for private employers.",
     "talking_points": ["Sample: no one should have to choose between a paycheck and their health."],
@@ -31,11 +80,13 @@ TOOLKITS = [{
 }]
 
 ORDINANCES = [
+    # -- paid sick leave ----------------------------------------------------------------------
     {
         "title": "Paid Sick Days Act",
         "jurisdiction": PGH, "issue_area": "paid-sick-leave",
         "source_url": "https://www.wesa.fm/economy-business/2017-12-06/pittsburgh-to-defend-paid-sick-time-law-at-states-highest-court",
-        "provisions": {"accrual_hours_worked": 35, "annual_cap_hours": 40, "small_employer_cap_hours": 24,
+        # the values in force since the 2025 amendment took effect on 2026-01-01 (history in sample_policy.py)
+        "provisions": {"accrual_hours_worked": 30, "annual_cap_hours": 72, "small_employer_cap_hours": 48,
                        "employer_size_threshold": 1, "effective_date": "2020-03-15"},
         "actions": [
             _act("passed", "2015-08-03", "https://zklaw.com/pennsylvania-case-updates/allegheny-county-judge-strikes-down-city-of-pittsburgh-ordinances-requiring-paid-sick-days-for-pittsburgh-employers-and-training-requirements-for-large-building-owners/",
@@ -60,8 +111,122 @@ ORDINANCES = [
                  "lower courts (4-3), holding the city had authority to legislate for disease control."),
             _act("effective", "2020-03-15", "https://pittsburgh.cbslocal.com/2019/12/16/workers-in-pittsburgh-sick-days-law-2020/",
                  "The ordinance took effect."),
+            _act("amended", "2025-06-10", PGH_2025,
+                 "City Council voted unanimously to amend the act, effective 2026-01-01: accrual of 1 hour per 30 "
+                 "hours worked (was 35), an annual cap of 72 hours for employers of 15 or more (was 40) and 48 "
+                 "for smaller employers (was 24)."),
         ],
     },
+    {
+        "title": "Paid sick leave (S.F. Administrative Code Chapter 12W)",
+        "jurisdiction": SF, "issue_area": "paid-sick-leave", "source_url": NPWF_2014,
+        "provisions": {"accrual_hours_worked": 30, "annual_cap_hours": 72, "small_employer_cap_hours": 40},
+        "actions": [_act("effective", "2007-02-28", NPWF_2014,
+                         "Adopted in 2006 per the National Partnership chart. " + _month("February 2007"))],
+    },
+    {
+        "title": "Paid sick and safe time (Ordinance 123698)",
+        "jurisdiction": SEATTLE, "issue_area": "paid-sick-leave", "source_url": NPWF_2014,
+        "provisions": {},
+        "actions": [_act("effective", "2012-09-30", NPWF_2014,
+                         "Adopted in 2011 per the National Partnership chart. " + _month("September 2012"))],
+    },
+    {
+        "title": "Sick leave (Ordinance 185926)",
+        "jurisdiction": PORTLAND_OR, "issue_area": "paid-sick-leave", "source_url": NPWF_2014,
+        "provisions": {},
+        "actions": [
+            _act("effective", "2014-01-31", NPWF_2014, "Adopted in 2013. " + _month("January 2014")),
+            _act("preempted", "2016-01-31", PSL_NJ_OR,
+                 "Oregon's statewide sick time law preempted local sick leave laws; the state law took effect in "
+                 "January 2016 (National Partnership chart, " + NPWF_2016 + "). " + _month("January 2016")),
+        ],
+    },
+    {
+        "title": "Sick leave ordinance (2014)",
+        "jurisdiction": EUGENE, "issue_area": "paid-sick-leave", "source_url": NPWF_2014,
+        "provisions": {},
+        "actions": [
+            _act("effective", "2015-07-31", NPWF_2014,
+                 "The chart lists it as Ordinance 2057 (2014), partly effective August 2014 and fully in July "
+                 "2015. " + _month("July 2015")),
+            _act("preempted", "2016-01-31", PSL_NJ_OR,
+                 "Oregon's statewide sick time law preempted local sick leave laws (effective January 2016). "
+                 + _month("January 2016")),
+        ],
+    },
+    {
+        "title": "Paid sick time (Ordinance 13.097)",
+        "jurisdiction": JERSEY_CITY, "issue_area": "paid-sick-leave", "source_url": NPWF_2014,
+        "provisions": {},
+        "actions": [
+            _act("effective", "2014-01-31", NPWF_2014, "Adopted in 2013. " + _month("January 2014")),
+            _act("preempted", "2018-10-29", PSL_NJ_OR,
+                 "The New Jersey Earned Sick Leave Law took effect and nullified the state's municipal paid sick "
+                 "leave laws."),
+        ],
+    },
+    {
+        "title": "Paid sick time (Ordinance 13-2010)",
+        "jurisdiction": NEWARK, "issue_area": "paid-sick-leave", "source_url": NPWF_2014,
+        "provisions": {},
+        "actions": [
+            _act("effective", "2014-05-31", NPWF_2014, "Adopted in 2014. " + _month("May 2014")),
+            _act("preempted", "2018-10-29", PSL_NJ_OR,
+                 "The New Jersey Earned Sick Leave Law took effect and nullified the state's municipal paid sick "
+                 "leave laws."),
+        ],
+    },
+    {
+        "title": "Paid sick time (Ordinance MC 3513)",
+        "jurisdiction": IRVINGTON, "issue_area": "paid-sick-leave", "source_url": NPWF_2014,
+        "provisions": {},
+        "actions": [
+            _act("effective", "2015-01-31", NPWF_2014, "Adopted in 2014. " + _month("January 2015")),
+            _act("preempted", "2018-10-29", PSL_NJ_OR,
+                 "The New Jersey Earned Sick Leave Law took effect and nullified the state's municipal paid sick "
+                 "leave laws."),
+        ],
+    },
+    {
+        "title": "Earned sick and safe leave",
+        "jurisdiction": MONTGOMERY_COUNTY_MD, "issue_area": "paid-sick-leave", "source_url": NPWF_2016,
+        "provisions": {},
+        "actions": [_act("effective", "2016-10-31", NPWF_2016,
+                         "Adopted in 2015. Maryland's later state law kept it in force (grandfathered, per "
+                         + PSL_NJ_OR + "). " + _month("October 2016"))],
+    },
+    {
+        "title": "Paid sick leave ordinance",
+        "jurisdiction": AUSTIN, "issue_area": "paid-sick-leave", "source_url": AUSTIN_SRC,
+        "provisions": {"accrual_hours_worked": 30, "annual_cap_hours": 64, "small_employer_cap_hours": 48,
+                       "employer_size_threshold": 1},
+        "actions": [
+            _act("enacted", "2018-02-15", AUSTIN_SRC, "Enacted by the City Council; set to take effect 2018-10-01."),
+            _act("challenged", "2018-04-30", "https://texasmonitor.org/appellate-court-finds-sick-leave-law-violates-texas-constitution-sends-case-back-to-trial-court/",
+                 "Five companies and six business associations sued in April 2018; the State of Texas intervened. "
+                 + _month("April 2018")),
+            _act("enjoined", "2018-08-31", "https://texasmonitor.org/appellate-court-finds-sick-leave-law-violates-texas-constitution-sends-case-back-to-trial-court/",
+                 "The Third Court of Appeals enjoined the ordinance pending appeal, before its 2018-10-01 start. "
+                 + _month("August 2018")),
+            _act("struck_down", "2018-11-16", AUSTIN_SRC,
+                 "The Third Court of Appeals held the ordinance preempted by the Texas Minimum Wage Act and so "
+                 "unconstitutional, and ordered a temporary injunction."),
+        ],
+    },
+    {
+        "title": "Paid sick leave (2008 ballot measure)",
+        "jurisdiction": MILWAUKEE, "issue_area": "paid-sick-leave",
+        "source_url": "https://www.commondreams.org/newswire/2017/11/14/new-interactive-map-tracks-labor-law-preemption-nationwide",
+        "provisions": {},
+        "actions": [
+            _act("enacted", "2008-12-31", "https://www.commondreams.org/newswire/2017/11/14/new-interactive-map-tracks-labor-law-preemption-nationwide",
+                 "Approved by Milwaukee voters in a 2008 ballot initiative with 69 percent support. " + _year("2008")),
+            _act("preempted", "2011-12-31", "https://www.commondreams.org/newswire/2017/11/14/new-interactive-map-tracks-labor-law-preemption-nationwide",
+                 "Nullified by a Wisconsin preemption law passed in 2011. " + _year("2011")),
+        ],
+    },
+    # -- minimum wage ----------------------------------------------------------------------------
     {
         "title": "Minimum wage ordinance (Ordinance 124490)",
         "jurisdiction": SEATTLE, "issue_area": "minimum-wage",
@@ -77,6 +242,128 @@ ORDINANCES = [
                  "First phase in effect; the wage rises to $15 over several years, more slowly for small employers."),
         ],
     },
+    {
+        "title": "Minimum wage ordinance",
+        "jurisdiction": BIRMINGHAM, "issue_area": "minimum-wage",
+        "source_url": "https://www.lanierford.com/news/business-corporate/employment-law/legislature-stops-birmingham-minimum-wage-law",
+        "provisions": {"wage_usd": 10.10},
+        "actions": [
+            _act("passed", "2015-08-18", "https://www.lanierford.com/news/business-corporate/employment-law/legislature-stops-birmingham-minimum-wage-law",
+                 "$8.50 from July 2016 and $10.10 from July 2017."),
+            _act("amended", "2016-02-23", "https://www.lexology.com/library/detail.aspx?g=8f475baf-e6e7-42bb-ba3c-640dfb365235",
+                 "Council raised the wage to $10.10 at once (Ordinance 16-28, signed by Mayor William Bell the day "
+                 "before the state act, per Lewis v. Governor of Alabama, " + LEWIS_2018 + ")."),
+            _act("preempted", "2016-02-25", "https://www.lexology.com/library/detail.aspx?g=8f475baf-e6e7-42bb-ba3c-640dfb365235",
+                 "Voided by Act 2016-18, signed by Governor Bentley the same day, before it took effect."),
+        ],
+    },
+    {
+        "title": "Minimum wage ordinance (Ordinance 70078)",
+        "jurisdiction": ST_LOUIS, "issue_area": "minimum-wage", "source_url": ST_LOUIS_SRC,
+        "provisions": {"wage_usd": 11, "phase_in_year": 2018, "indexed_to_inflation": True,
+                       "effective_date": "2015-10-15"},
+        "actions": [
+            _act("enacted", "2015-08-28", "https://www.polsinelliatwork.com/blog/2017/3/3/saint-louis-is-raising-the-minimum-wage",
+                 "Enacted by the Board of Aldermen: $8.25 from 2015-10-15 rising to $11 on 2018-01-01, indexed "
+                 "to inflation from 2021."),
+            _act("challenged", "2015-09-30", "https://missourilawreview.blogspot.com/2017/03/cooperative-home-care-inc-v-city-of-st.html",
+                 "Business groups petitioned for a declaratory judgment and an injunction. " + _month("September 2015")),
+            _act("struck_down", "2015-10-31", "http://www.lewisrice.com/labor-employment/publications/missouri-supreme-court-revives-city-of-st-louis-minimum-wage-increase/",
+                 "The circuit court invalidated the ordinance; both sides appealed. " + _month("October 2015")),
+            _act("appealed", "2016-10-06", "https://restaurantlawcenter.org/case/cooperative-home-care-inc-et-al-v-city-of-st-louis-missouri-et-al-2",
+                 "The Missouri Supreme Court heard argument on this date (the filing date was not checked)."),
+            _act("reinstated", "2017-02-28", ST_LOUIS_SRC,
+                 "Cooperative Home Care, Inc. v. City of St. Louis: the Missouri Supreme Court reversed and upheld "
+                 "the ordinance."),
+            _act("preempted", "2017-08-28", "https://www.productlawperspective.com/2017/05/missouri-minimum-wage-update/",
+                 "A state law passed 2017-05-12 and in force on this date barred local minimum wages and preempted "
+                 "the St. Louis and Kansas City ordinances."),
+        ],
+    },
+    {
+        "title": "Minimum wage ordinance",
+        "jurisdiction": JOHNSON_COUNTY_IA, "issue_area": "minimum-wage",
+        "source_url": "http://www.thegazette.com/subject/news/government/local/johnson-county-supervisors-approve-1010-minimum-wage-20150910",
+        "provisions": {"wage_usd": 10.10, "phase_in_year": 2017, "indexed_to_inflation": True,
+                       "effective_date": "2015-11-01"},
+        "actions": [
+            _act("passed", "2015-09-10", "https://www.press-citizen.com/story/opinion/contributors/guest-editorials/2016/03/08/questions-wage-ordinance-answered/81488754/",
+                 "The Board of Supervisors passed it unanimously (third reading)."),
+            _act("effective", "2015-11-01", "https://www.press-citizen.com/story/opinion/contributors/guest-editorials/2016/03/08/questions-wage-ordinance-answered/81488754/",
+                 "$8.20 an hour; $9.15 from 2016-05-01 and $10.10 from 2017-01-01. Four cities in the county opted out."),
+            _act("preempted", "2017-03-30", "https://www.icgov.org/news/iowa-city-minimum-wage-update",
+                 "Governor Branstad signed House File 295, in force at once, making the county wage null and void."),
+        ],
+    },
+    {
+        "title": "Minimum wage ordinance (Ordinance No. 216, Series 2014)",
+        "jurisdiction": LOUISVILLE, "issue_area": "minimum-wage",
+        "source_url": "http://www.lexology.com/library/detail.aspx?g=54d6272a-a340-4726-bf11-01682a773d84",
+        "provisions": {"wage_usd": 9, "phase_in_year": 2017, "indexed_to_inflation": True},
+        "actions": [
+            _act("enacted", "2014-12-31", "http://www.lexology.com/library/detail.aspx?g=54d6272a-a340-4726-bf11-01682a773d84",
+                 "The Louisville Metro Council voted in late 2014 to raise the wage to $9 by steps. " + _year("2014")),
+            _act("challenged", "2015-02-28", "https://wyattfirm.com/kentucky-supreme-court-invalidates-louisvilles-minimum-wage-ordinance-decision-impacts-lexingtons-ordinance-as-well/",
+                 "The Kentucky Restaurant Association, Kentucky Retail Federation and Packaging Unlimited sued in "
+                 "Jefferson Circuit Court, which upheld the ordinance; it was in force meanwhile ($7.75 from "
+                 "2015-07-01, $8.25 from 2016-07-01). " + _month("February 2015")),
+            _act("struck_down", "2016-10-20", KY_SC,
+                 "Kentucky Restaurant Ass'n v. Louisville/Jefferson County Metro Government: the Kentucky Supreme "
+                 "Court (6-1) held it invalid for conflict with KRS Chapter 337."),
+        ],
+    },
+    {
+        "title": "Minimum wage ordinance (Ordinance 130-2015)",
+        "jurisdiction": LEXINGTON, "issue_area": "minimum-wage",
+        "source_url": "https://complianceposter.com/2016/11/08/kentucky-cities-not-authority-enact-minimum-wage-ordinances",
+        "provisions": {"wage_usd": 10.10},
+        "actions": [
+            _act("passed", "2015-11-30", "https://wyattfirm.com/kentucky-supreme-court-invalidates-louisvilles-minimum-wage-ordinance-decision-impacts-lexingtons-ordinance-as-well/",
+                 "Raises the wage by steps to $10.10 over three years. " + _month("November 2015")),
+            _act("effective", "2016-07-01", "https://complianceposter.com/2016/11/08/kentucky-cities-not-authority-enact-minimum-wage-ordinances",
+                 "$8.20 an hour."),
+            _act("preempted", "2016-10-20", "https://www.wtvq.com/2016/10/20/kentucky-supreme-court-strikes-minimum-wage-ordinance/",
+                 "Invalidated by the Kentucky Supreme Court's ruling in the Louisville case (conflict with state "
+                 "wage law); the mayor's office said Lexington's ordinance was invalidated."),
+        ],
+    },
+    {
+        "title": "Citywide minimum wage ordinance",
+        "jurisdiction": MIAMI_BEACH, "issue_area": "minimum-wage",
+        "source_url": "https://creedhall.com/news/2018/3/23/florida-appellate-court-finds-that-local-florida-governments-cannot-set-minimum-wage-higher-than-amount-set-by-state",
+        "provisions": {"wage_usd": 13.31, "phase_in_year": 2021},
+        "actions": [
+            _act("passed", "2016-06-30", "https://creedhall.com/news/2018/3/23/florida-appellate-court-finds-that-local-florida-governments-cannot-set-minimum-wage-higher-than-amount-set-by-state",
+                 "$10.31 from 2018-01-01 rising to $13.31 in 2021. " + _month("June 2016")),
+            _act("challenged", "2016-12-14", "https://dldlawyers.com/floridas-minimum-wage-increases-a-little-bit-for-2017/",
+                 "The Florida Retail Federation, Florida Restaurant & Lodging Association, Florida Chamber of "
+                 "Commerce and others sued under Fla. Stat. 218.077."),
+            _act("struck_down", "2019-02-05", "http://theemployerlawyers.com/state-law-barring-local-minimum-wage-ordinances-stands-after-florida-supreme-court-declines-to-hear-appeal/",
+                 "The circuit court held it preempted and the Third District Court of Appeal affirmed (dates not "
+                 "checked); the Florida Supreme Court declined review on this date."),
+        ],
+    },
+    {
+        "title": "Proposition 1 (hospitality and transportation minimum wage)",
+        "jurisdiction": SEATAC, "issue_area": "minimum-wage",
+        "source_url": "http://law.justia.com/cases/washington/supreme-court/2015/89723-9.html",
+        "provisions": {"wage_usd": 15},
+        "actions": [
+            _act("enacted", "2013-12-31", "http://law.justia.com/cases/washington/supreme-court/2015/89723-9.html",
+                 "Approved by SeaTac voters in 2013 (SeaTac Municipal Code ch. 7.45), covering hospitality and "
+                 "transportation workers. " + _year("2013")),
+        ],
+    },
+    {
+        "title": "Minimum wage ordinance (2003)",
+        "jurisdiction": SF, "issue_area": "minimum-wage",
+        "source_url": "https://docslib.org/doc/12812684/comparison-revised-may-29-2015",
+        "provisions": {},
+        "actions": [_act("enacted", "2003-11-30", "https://docslib.org/doc/12812684/comparison-revised-may-29-2015",
+                         "Listed as 'San Francisco, California - November 2003' in a city attorney's comparison of "
+                         "minimum wage ordinances. " + _month("November 2003"))],
+    },
+    # -- fair scheduling ------------------------------------------------------------------------
     {
         "title": "Secure Scheduling Ordinance (Ordinance 125135)",
         "jurisdiction": SEATTLE, "issue_area": "fair-scheduling",
@@ -111,40 +398,132 @@ ORDINANCES = [
                  "Coverage raised from 20 to 40 establishments worldwide."),
         ],
     },
-    {
-        "title": "Minimum wage ordinance",
-        "jurisdiction": BIRMINGHAM, "issue_area": "minimum-wage",
-        "source_url": "https://www.lanierford.com/news/business-corporate/employment-law/legislature-stops-birmingham-minimum-wage-law",
-        "provisions": {"wage_usd": 10.10},
-        "actions": [
-            _act("passed", "2015-08-18", "https://www.lanierford.com/news/business-corporate/employment-law/legislature-stops-birmingham-minimum-wage-law",
-                 "$8.50 from July 2016 and $10.10 from July 2017."),
-            _act("amended", "2016-02-23", "https://www.lexology.com/library/detail.aspx?g=8f475baf-e6e7-42bb-ba3c-640dfb365235",
-                 "Council raised the wage to $10.10 at once."),
-            _act("preempted", "2016-02-25", "https://www.lexology.com/library/detail.aspx?g=8f475baf-e6e7-42bb-ba3c-640dfb365235",
-                 "Voided by Act 2016-18, signed by Governor Bentley the same day, before it took effect."),
-        ],
-    },
 ]
 
-_ALABAMA = {"state": "al", "scope": "full",
-            "statute": "Act 2016-18 (Alabama Uniform Minimum Wage and Right-to-Work Act)", "year": 2016,
-            "voids_existing_laws": True,
-            "source_url": "http://www.lexology.com/library/detail.aspx?g=9afbc5ba-a7f3-4a10-907a-c66560df401e"}
+
+def _pre(state, issue_area, scope, statute, year, voids, notes, source_url):
+    return {"state": state, "issue_area": issue_area, "scope": scope, "statute": statute, "year": year,
+            "voids_existing_laws": voids, "notes": f"{notes} {SAMPLE}", "source_url": source_url}
+
+
+_EPI_PL_NONE = ("EPI's paid leave preemption map (2024 snapshot) lists no state law preempting local paid sick "
+                "leave here.")
+_ALABAMA = "Act 2016-18 (Alabama Uniform Minimum Wage and Right-to-Work Act), Ala. Code § 25-7-41"
 
 PREEMPTIONS = [
-    {**_ALABAMA, "issue_area": "minimum-wage",
-     "notes": f"Local mandates for wages are void; passed in response to Birmingham's ordinance. {SAMPLE}"},
-    {**_ALABAMA, "issue_area": "paid-sick-leave",
-     "notes": f"The act also bars local mandates for paid or unpaid leave. {SAMPLE}"},
-    {**_ALABAMA, "issue_area": "fair-scheduling",
-     "notes": f"The act also bars local mandates on work schedules. {SAMPLE}"},
-    {"state": "pa", "issue_area": "minimum-wage", "scope": "full",
-     "statute": "43 P.S. § 333.114a (Minimum Wage Act of 1968, section 14.1)", "year": 2006,
-     "voids_existing_laws": None,
-     "notes": "Added when the state minimum wage was raised on July 9, 2006. Pennsylvania's home rule law "
-              f"separately limits what cities may require of private employers. {SAMPLE}",
-     "source_url": "https://grassrootschange.net/2019/07/preemption-explained-how-pennsylvanias-biggest-city-and-the-legislature-grapple-over-power/"},
+    # Alabama
+    _pre("al", "minimum-wage", "full", _ALABAMA, 2016, True,
+         "Local minimum wages are void; passed in response to Birmingham's ordinance, which it nullified.",
+         "http://www.lexology.com/library/detail.aspx?g=9afbc5ba-a7f3-4a10-907a-c66560df401e"),
+    _pre("al", "paid-sick-leave", "full", "Ala. Code § 11-80-16", 2014, None,
+         "Cities and counties may not require employers to provide paid sick days or paid family leave.",
+         EPI_MAP),
+    _pre("al", "fair-scheduling", "full", "Ala. Code § 25-7-41", 2016, None,
+         "Cities and counties may not set laws governing work schedules (advance notice, on-call pay).", EPI_MAP),
+    # Arkansas
+    _pre("ar", "paid-sick-leave", "full", "S.B. 668 (Ark. 91st Gen. Assem. Reg. Sess. 2017)", 2017, None,
+         "Cities and counties may not require employers to provide paid sick days or paid family leave.",
+         EPI_PAID_LEAVE),
+    _pre("ar", "fair-scheduling", "full", None, 2017, None,
+         "In force 2017-03-24: local governments may not set employer requirements beyond state or federal law "
+         "(the statute's citation was not checked).",
+         "https://www.hrdive.com/news/predictive-scheduling-law-tracker/540835/"),
+    # Arizona
+    _pre("az", "inclusionary-zoning", "partial", "S.B. 1072 (Laws 2015, ch. 140)", 2015, None,
+         "Signed 2015-04-01: cities may not require low-income housing as part of new development (a mandatory "
+         "set-aside); A.R.S. § 9-461.16 still allows incentives, density bonuses and other voluntary measures.",
+         "http://azleague.org/index.aspx?NID=262"),
+    _pre("az", "fair-scheduling", "full", "A.R.S. § 23-205", None, None,
+         "Employee scheduling is declared a matter of statewide concern; cities, towns and counties may not "
+         "require employers to alter schedules (the year enacted was not checked).",
+         "https://lawserver.com/law/state/arizona/az-laws/arizona_laws_23-205"),
+    _pre("az", "paid-sick-leave", "none", None, None, None, _EPI_PL_NONE, EPI_PAID_LEAVE),
+    # California
+    _pre("ca", "minimum-wage", "none", "Cal. Labor Code § 1197", None, None,
+         "The state minimum wage section 'does not change the applicability of local minimum wage laws'; dozens "
+         "of cities set their own.", "https://self-law.org/code/ca/labor-code/1197"),
+    _pre("ca", "paid-sick-leave", "none", None, None, None,
+         "California's statewide sick leave law did not preempt local laws (pslatwork, " + PSL_NJ_OR + "). "
+         + _EPI_PL_NONE, EPI_PAID_LEAVE),
+    # no paid leave preemption per EPI's map
+    *[_pre(state, "paid-sick-leave", "none", None, None, None, _EPI_PL_NONE, EPI_PAID_LEAVE)
+      for state in ("ak", "co", "de", "hi", "id", "il")],
+    # Florida
+    _pre("fl", "minimum-wage", "full", "Fla. Stat. § 218.077 (SB 54)", 2003, None,
+         "Local governments may set wages only for their own employees and contractors; upheld against Miami "
+         "Beach's ordinance.", "https://www.floridatimeline.org/timeline/2003-local-governments-blocked-from-setting-minimum-wages/"),
+    _pre("fl", "paid-sick-leave", "full", "Fla. Stat. § 218.077", 2013, None,
+         "Cities and counties may not require employers to provide paid sick days or paid family leave.",
+         EPI_PAID_LEAVE),
+    # Georgia
+    _pre("ga", "paid-sick-leave", "full", "Ga. Code Ann. § 34-4-3.1", 2004, None,
+         "Cities and counties may not require employers to provide paid sick days or paid family leave.",
+         EPI_PAID_LEAVE),
+    # Indiana
+    _pre("in", "paid-sick-leave", "full", "IC 22-2-16-3 (P.L.88-2013)", 2013, None,
+         "In force 2013-07-01: a unit may not require an employer to provide a benefit, term of employment, "
+         "working condition, or attendance or leave policy beyond federal or state law.",
+         "https://casetext.com/statute/indiana-code/title-22-labor-and-safety/article-2-wages-hours-and-benefits/chapter-16-employee-benefits/section-22-2-16-3-prohibition-against-unit-establishing-mandating-or-requiring-employee-benefits?"),
+    _pre("in", "fair-scheduling", "full", "IC 22-2-16-3 as amended by P.L.120-2016", 2016, None,
+         "The 2016 amendment (in force 2016-07-01) added scheduling policies to what a unit may not require.",
+         "https://casetext.com/statute/indiana-code/title-22-labor-and-safety/article-2-wages-hours-and-benefits/chapter-16-employee-benefits/section-22-2-16-3-prohibition-against-unit-establishing-mandating-or-requiring-employee-benefits?"),
+    # Iowa
+    *[_pre("ia", issue, "full", "H.F. 295 (Laws 2017)", 2017, True,
+           f"Approved and in force 2017-03-30: counties and cities may not set {what} beyond federal or state "
+           "law; earlier local ordinances became void.", IOWA_HF295)
+      for issue, what in (("minimum-wage", "a minimum or living wage"), ("paid-sick-leave", "any form of employment leave"),
+                          ("fair-scheduling", "scheduling practices"))],
+    # Kansas
+    _pre("ks", "paid-sick-leave", "full", "Kan. Stat. Ann. § 12-16,130", 2013, None,
+         "Cities and counties may not require employers to provide paid sick days or paid family leave.",
+         EPI_PAID_LEAVE),
+    # Kentucky
+    _pre("ky", "minimum-wage", "full", None, 2017, None,
+         "The Kentucky Supreme Court struck down Louisville's ordinance (and so Lexington's) in October 2016; the "
+         "legislature passed a minimum wage preemption law on 2017-01-09 (its citation was not checked).",
+         EPI_2016_2017),
+    # Maryland
+    _pre("md", "paid-sick-leave", "full", None, None, False,
+         "Maryland's statewide sick leave law preempted local laws but kept Montgomery County's in force "
+         "(statute and year not checked).", PSL_NJ_OR),
+    # Missouri
+    _pre("mo", "minimum-wage", "full", None, 2017, True,
+         "A 2015 law exempted ordinances already passed; the 2017 amendment (passed 2017-05-12, in force "
+         "2017-08-28) made the preemption cover St. Louis's ordinance (bill number not checked).", EPI_2016_2017),
+    # New Jersey
+    _pre("nj", "paid-sick-leave", "full", "New Jersey Earned Sick Leave Law", 2018, True,
+         "In force 2018-10-29, it nullified the thirteen municipal paid sick leave laws.", PSL_NJ_OR),
+    # Oregon
+    _pre("or", "paid-sick-leave", "full", "Oregon statewide sick time law", 2015, True,
+         "Like New Jersey's, Oregon's statewide law preempted local sick leave laws (Portland, Eugene); in force "
+         "January 2016.", PSL_NJ_OR),
+    # Pennsylvania
+    _pre("pa", "minimum-wage", "full", "43 P.S. § 333.114a (Minimum Wage Act of 1968, section 14.1)", 2006, None,
+         "Added when the state minimum wage was raised on July 9, 2006. Pennsylvania's home rule law separately "
+         "limits what cities may require of private employers.",
+         "https://grassrootschange.net/2019/07/preemption-explained-how-pennsylvanias-biggest-city-and-the-legislature-grapple-over-power/"),
+    _pre("pa", "paid-sick-leave", "none", None, None, None,
+         "No state statute preempts it: the Pennsylvania Supreme Court held (2019-07-17, 4-3) that Pittsburgh had "
+         "authority to require paid sick days as disease control.",
+         "https://www.inquirer.com/news/paid-sick-leave-pittsburgh-20190717.html"),
+    # Texas
+    _pre("tx", "paid-sick-leave", "full", "H.B. 2127 (Texas Regulatory Consistency Act)", 2023, True,
+         "Signed 2023-06-13, in force 2023-09-01: cities and counties may not regulate employment leave beyond "
+         "state law. Earlier, Austin's ordinance was held preempted by the Texas Minimum Wage Act (2018).",
+         TEXAS_HB2127),
+    _pre("tx", "fair-scheduling", "full", "H.B. 2127 (Texas Regulatory Consistency Act)", 2023, True,
+         "Signed 2023-06-13, in force 2023-09-01: cities and counties may not regulate scheduling practices "
+         "beyond state law.", TEXAS_HB2127),
+    # Washington
+    _pre("wa", "minimum-wage", "none", None, None, None,
+         "Filo Foods v. City of SeaTac (Wash. 2015) upheld SeaTac's $15 minimum wage in its entirety, including "
+         "under the state Minimum Wage Act.", "http://law.justia.com/cases/washington/supreme-court/2015/89723-9.html"),
+    _pre("wa", "paid-sick-leave", "none", None, None, None,
+         "Washington's statewide sick leave law did not preempt local laws.", PSL_NJ_OR),
+    # Wisconsin
+    _pre("wi", "paid-sick-leave", "full", None, 2011, True,
+         "Passed in 2011 to nullify Milwaukee's 2008 voter-approved paid sick leave ordinance (citation not "
+         "checked).", "https://www.commondreams.org/newswire/2017/11/14/new-interactive-map-tracks-labor-law-preemption-nationwide"),
 ]
 
 STAFF = {"role": "staff"}
