@@ -29,6 +29,10 @@ NEWARK = "ocd-division/country:us/state:nj/place:newark"
 IRVINGTON = "ocd-division/country:us/state:nj/place:irvington"
 MONTGOMERY_COUNTY_MD = "ocd-division/country:us/state:md/county:montgomery"
 MILWAUKEE = "ocd-division/country:us/state:wi/place:milwaukee"
+PHILADELPHIA = "ocd-division/country:us/state:pa/place:philadelphia"
+TACOMA = "ocd-division/country:us/state:wa/place:tacoma"
+SPOKANE = "ocd-division/country:us/state:wa/place:spokane"
+KANSAS_CITY = "ocd-division/country:us/state:mo/place:kansas_city"
 
 SAMPLE = "Sample of public record for local development, checked against the cited sources; verify before relying on it."
 
@@ -118,6 +122,45 @@ ORDINANCES = [
         ],
     },
     {
+        "title": "Promoting Healthy Families and Workplaces Ordinance",
+        "jurisdiction": PHILADELPHIA, "issue_area": "paid-sick-leave",
+        "source_url": "https://www.winston.com/en/thought-leadership/philadelphia-enacts-paid-sick-leave-ordinance.html",
+        "provisions": {"accrual_hours_worked": 40, "annual_cap_hours": 40, "employer_size_threshold": 10,
+                       "effective_date": "2015-05-13"},
+        "actions": [
+            _act("passed", "2015-02-12", "http://www.phillyvoice.com/paid-sick-leave-its-way-being-law-philly/",
+                 "City Council, 14-2, after two earlier bills were vetoed (2011, 2013)."),
+            _act("signed", "2015-02-12", "http://www.phillyvoice.com/paid-sick-leave-its-way-being-law-philly/",
+                 "Signed by Mayor Michael Nutter the same day."),
+            _act("effective", "2015-05-13", "https://www.winston.com/en/thought-leadership/philadelphia-enacts-paid-sick-leave-ordinance.html",
+                 "In force 90 days after signing; employers of fewer than 10 owe unpaid sick time."),
+        ],
+    },
+    {
+        "title": "Paid sick leave ordinance",
+        "jurisdiction": TACOMA, "issue_area": "paid-sick-leave",
+        "source_url": "https://www.disabilityleavelaw.com/2015/02/articles/uncategorized/tacoma-wa-enacts-paid-sick-leave-law/",
+        "provisions": {"accrual_hours_worked": 40, "annual_cap_hours": 24, "employer_size_threshold": 1,
+                       "effective_date": "2016-02-01"},
+        "actions": [_act("effective", "2016-02-01", "https://www.lexology.com/library/detail.aspx?g=d3e4100c-45b6-41ad-9208-9d26e2c15d7d",
+                         "One hour per 40 hours worked in Tacoma, up to 24 hours a year, for every employer.")],
+    },
+    {
+        "title": "Earned sick and safe leave (Ordinance No. C-35300)",
+        "jurisdiction": SPOKANE, "issue_area": "paid-sick-leave", "source_url": "https://www.nfp.com/about-nfp/insights/insights-detail/301",
+        "provisions": {"accrual_hours_worked": 30, "annual_cap_hours": 40, "small_employer_cap_hours": 24,
+                       "employer_size_threshold": 1, "effective_date": "2017-01-01"},
+        "actions": [
+            _act("enacted", "2016-01-31", "http://mondaq.com/unitedstates/x/571974/Employee+Benefits+Compensation/Showing+It+Can+Embrace+Progressive+Causes+The+City+of+Spokane+Washington+Enacts+Its+Own+Paid+Leave+Law",
+                 "Passed by the City Council over the mayor's veto in January 2016 (per "
+                 "http://www.xperthr.com/editors-choice/spokane-washington-passes-paid-sick-leave-law-various-documents-updated-added/22362/?t=154). "
+                 + _month("January 2016")),
+            _act("effective", "2017-01-01", "http://mondaq.com/unitedstates/x/571974/Employee+Benefits+Compensation/Showing+It+Can+Embrace+Progressive+Causes+The+City+of+Spokane+Washington+Enacts+Its+Own+Paid+Leave+Law",
+                 "40 hours a year at employers of 10 or more, 24 below. XpertHR reports it sunsets when the "
+                 "statewide law applies (2018-01-01)."),
+        ],
+    },
+    {
         "title": "Paid sick leave (S.F. Administrative Code Chapter 12W)",
         "jurisdiction": SF, "issue_area": "paid-sick-leave", "source_url": NPWF_2014,
         "provisions": {"accrual_hours_worked": 30, "annual_cap_hours": 72, "small_employer_cap_hours": 40},
@@ -192,9 +235,9 @@ ORDINANCES = [
         "title": "Earned sick and safe leave",
         "jurisdiction": MONTGOMERY_COUNTY_MD, "issue_area": "paid-sick-leave", "source_url": NPWF_2016,
         "provisions": {},
-        "actions": [_act("effective", "2016-10-31", NPWF_2016,
-                         "Adopted in 2015. Maryland's later state law kept it in force (grandfathered, per "
-                         + PSL_NJ_OR + "). " + _month("October 2016"))],
+        "actions": [_act("effective", "2016-10-01", "https://conduitstreet.mdcounties.org/2016/11/17/sick-leave-bill-meeting-prompts-preemption-debate/",
+                         "Passed in the summer of 2015. Maryland's 2018 state law does not preempt local laws "
+                         "enacted before 2017-01-01, so it stays in force.")],
     },
     {
         "title": "Paid sick leave ordinance",
@@ -278,6 +321,19 @@ ORDINANCES = [
             _act("preempted", "2017-08-28", "https://www.productlawperspective.com/2017/05/missouri-minimum-wage-update/",
                  "A state law passed 2017-05-12 and in force on this date barred local minimum wages and preempted "
                  "the St. Louis and Kansas City ordinances."),
+        ],
+    },
+    {
+        "title": "Minimum wage (2017 ballot Question 3)",
+        "jurisdiction": KANSAS_CITY, "issue_area": "minimum-wage",
+        "source_url": "https://www.kansascity.com/news/politics-government/article166302902.html",
+        "provisions": {"wage_usd": 15, "phase_in_year": 2022},
+        "actions": [
+            _act("passed", "2017-08-08", "https://www.kansascity.com/news/politics-government/article166302902.html",
+                 "Voters approved a petition initiative: $10 from 2017-08-24, then yearly raises to $15 in 2022. "
+                 "(The council's 2015 Ordinance 150217, $13 by 2020, had been held up by a referendum petition.)"),
+            _act("preempted", "2017-08-28", "https://www.nfib.com/content/news/labor/kansas-city-minimum-wage-fight-persists/",
+                 "Missouri's ban on local minimum wages took effect; the city said it would not enforce the wage."),
         ],
     },
     {
@@ -483,13 +539,16 @@ PREEMPTIONS = [
          "legislature passed a minimum wage preemption law on 2017-01-09 (its citation was not checked).",
          EPI_2016_2017),
     # Maryland
-    _pre("md", "paid-sick-leave", "full", None, None, False,
-         "Maryland's statewide sick leave law preempted local laws but kept Montgomery County's in force "
-         "(statute and year not checked).", PSL_NJ_OR),
+    _pre("md", "paid-sick-leave", "full", "Maryland Healthy Working Families Act (HB 1)", 2018, False,
+         "Law from 2018-02-11 after the General Assembly overrode Governor Hogan's veto (Senate vote "
+         "2018-01-12): no local sick leave law enacted on or after 2017-01-01; earlier ones (Montgomery "
+         "County's) may stand and be amended.",
+         "https://www.landecompass.com/veto-override-vote-makes-marylands-healthy-working-families-act-new-maryland-law/"),
     # Missouri
-    _pre("mo", "minimum-wage", "full", None, 2017, True,
-         "A 2015 law exempted ordinances already passed; the 2017 amendment (passed 2017-05-12, in force "
-         "2017-08-28) made the preemption cover St. Louis's ordinance (bill number not checked).", EPI_2016_2017),
+    _pre("mo", "minimum-wage", "full", "H.B. 1193 (2017)", 2017, True,
+         "A 2015 law (HB 722) barred local minimum wages enacted after 2015-08-28; the 2017 act (passed "
+         "2017-05-12, law without the governor's signature, in force 2017-08-28) voided existing ones, "
+         "St. Louis's included.", "https://www.nfib.com/content/news/labor/kansas-city-minimum-wage-fight-persists/"),
     # New Jersey
     _pre("nj", "paid-sick-leave", "full", "New Jersey Earned Sick Leave Law", 2018, True,
          "In force 2018-10-29, it nullified the thirteen municipal paid sick leave laws.", PSL_NJ_OR),

@@ -1,0 +1,339 @@
+"""The policy side of the sample of public record: what today's RPCs cannot take yet.
+
+Shape agreed with the policy model (see the helpers' sample-shape note): ``ORDINANCE_EXTRAS``
+holds, per (jurisdiction, issue area) of an ordinance in sample.py, the optional keys
+``text``, ``toolkit``, ``derived_from``, ``provision_history`` and the ``changes`` each
+``amended`` action carries (by the action's date); they are kept here because today's
+record_ordinance refuses keys it does not know. ``CASES`` are court cases and ``BILLS``
+state preemption bills. Every record cites the public page it was checked against; what
+could not be checked is left out (no text of an enacted ordinance was checked, so there is
+no ``text`` yet). Dates known only to the month are said to be so in the notes.
+"""
+from .sample import (AUSTIN, KANSAS_CITY, BIRMINGHAM, IOWA_HF295, JOHNSON_COUNTY_IA, KY_SC, LEWIS_2018, LOUISVILLE, PGH,
+                     PGH_2025, SAMPLE, SEATAC, ST_LOUIS, ST_LOUIS_SRC, TEXAS_HB2127, AUSTIN_SRC)
+
+CASE_SAMPLE = f"Sample of public record: court, docket, parties and rulings as reported by the cited sources. {SAMPLE}"
+
+ORDINANCE_EXTRAS = {
+    (PGH, "paid-sick-leave"): {
+        "provision_history": [
+            {"effective_date": "2020-03-15",
+             "provisions": {"accrual_hours_worked": 35, "annual_cap_hours": 40, "small_employer_cap_hours": 24},
+             "source_url": "https://production.jdsupra.com/legalnews/paid-sick-leave-gets-a-boost-in-4488833"},
+            {"effective_date": "2026-01-01",
+             "provisions": {"accrual_hours_worked": 30, "annual_cap_hours": 72, "small_employer_cap_hours": 48},
+             "source_url": PGH_2025},
+        ],
+        "amendments": {
+            "2025-06-10": {
+                "provisions": {"accrual_hours_worked": 30, "annual_cap_hours": 72, "small_employer_cap_hours": 48},
+                "effective_date": "2026-01-01",
+                "summary": "Accrual rises to one hour per 30 hours worked (from 35); the yearly cap to 72 hours "
+                           "for employers of 15 or more (from 40) and to 48 hours for smaller employers (from 24). "
+                           "Carry-over of accrued time is unchanged.",
+            },
+        },
+    },
+    (ST_LOUIS, "minimum-wage"): {
+        "provision_history": [
+            {"effective_date": "2015-10-15", "provisions": {"wage_usd": 8.25}, "source_url": ST_LOUIS_SRC},
+            {"effective_date": "2016-01-01", "provisions": {"wage_usd": 9}, "source_url": ST_LOUIS_SRC},
+            {"effective_date": "2017-01-01", "provisions": {"wage_usd": 10}, "source_url": ST_LOUIS_SRC},
+            {"effective_date": "2018-01-01", "provisions": {"wage_usd": 11}, "source_url": ST_LOUIS_SRC},
+        ],
+    },
+    (JOHNSON_COUNTY_IA, "minimum-wage"): {
+        "provision_history": [
+            {"effective_date": d, "provisions": {"wage_usd": w},
+             "source_url": "https://www.icgov.org/news/iowa-city-minimum-wage-update"}
+            for d, w in (("2015-11-01", 8.20), ("2016-05-01", 9.15), ("2017-01-01", 10.10))
+        ],
+    },
+    (LOUISVILLE, "minimum-wage"): {
+        "provision_history": [
+            {"effective_date": "2015-07-01", "provisions": {"wage_usd": 7.75},
+             "source_url": "https://complianceposter.com/2016/11/08/kentucky-cities-not-authority-enact-minimum-wage-ordinances"},
+            {"effective_date": "2016-07-01", "provisions": {"wage_usd": 8.25},
+             "source_url": "https://www.thinkhr.com/blog/kentucky-employment-law-update-october-2016/"},
+        ],
+    },
+    (BIRMINGHAM, "minimum-wage"): {
+        "amendments": {
+            "2016-02-23": {
+                "provisions": {"wage_usd": 10.10},
+                "summary": "Ordinance 16-28: the $10.10 wage, first due in July 2017, applies at once.",
+            },
+        },
+    },
+}
+
+CASES = [
+    {
+        "slug": "lewis-v-bentley",
+        "title": "Lewis v. Bentley (Lewis v. Governor of Alabama)",
+        "court": "U.S. District Court for the Northern District of Alabama; U.S. Court of Appeals for the "
+                 "Eleventh Circuit",
+        "docket_number": "2:16-cv-00690-RDP (N.D. Ala.); No. 17-11009 (11th Cir.)",
+        "parties": [
+            *[{"name": n, "side": "plaintiff"} for n in (
+                "Marnika Lewis", "Antoin Adams", "Alabama State Conference of the NAACP", "Greater Birmingham Ministries",
+                "Alabama Legislative Black Caucus")],
+            *[{"name": n, "side": "defendant"} for n in (
+                "Governor of Alabama", "Attorney General of Alabama", "State of Alabama", "City of Birmingham",
+                "Mayor of Birmingham")],
+        ],
+        "challenged": {"ordinances": [{"jurisdiction": BIRMINGHAM, "issue_area": "minimum-wage"}],
+                       "preemptions": [{"state": "al", "issue_area": "minimum-wage"}]},
+        "legal_theories": ["equal-protection", "voting-rights", "state-preemption"],
+        "filings": [],
+        "rulings": [
+            {"date": "2018-07-25", "court": "U.S. Court of Appeals for the Eleventh Circuit (panel)",
+             "outcome": "reversed",
+             "summary": "The panel (Wilson, Jordan, Conway) held the plaintiffs stated a plausible claim that the "
+                        "Minimum Wage Act had the purpose and effect of discriminating against Birmingham's black "
+                        "citizens (Equal Protection) and reversed its dismissal; the other claims' dismissal was "
+                        "affirmed. 896 F.3d 1282.",
+             "source_url": LEWIS_2018, "ordinance_action": None},
+            {"date": "2019-12-13", "court": "U.S. Court of Appeals for the Eleventh Circuit (en banc)",
+             "outcome": "for_defendant",
+             "summary": "After rehearing en banc (the panel opinion vacated), the court held 7-5 that the "
+                        "plaintiffs lacked standing to sue the Attorney General, so the challenge ended without a "
+                        "ruling on the merits, leaving the act in force.",
+             "source_url": "https://natlawreview.com/article/eleventh-circuit-denies-plaintiffs-right-to-challenge-alabama-law-discriminatory",
+             "ordinance_action": None},
+        ],
+        "source_url": "https://www.wageandhourlawupdate.com/2019/12/articles/states/alabama/full-eleventh-circuit-finds-that-plaintiffs-lack-standing-in-alabama-lawsuit-challenging-state-prohibition-of-local-minimum-wage-laws/",
+        "notes": "Filed in 2016 and dismissed by the district court in 2017 (dates not checked, so not listed "
+                 f"as filings or rulings). {CASE_SAMPLE}",
+    },
+    {
+        "slug": "pa-restaurant-lodging-v-pittsburgh",
+        "title": "Pennsylvania Restaurant & Lodging Association v. City of Pittsburgh",
+        "court": "Allegheny County Court of Common Pleas; Commonwealth Court of Pennsylvania; Supreme Court of "
+                 "Pennsylvania",
+        "docket_number": "GD-15-016442 (Allegheny County Court of Common Pleas)",
+        "parties": [{"name": "Pennsylvania Restaurant & Lodging Association", "side": "plaintiff"},
+                    {"name": "City of Pittsburgh", "side": "defendant"},
+                    {"name": "SEIU", "side": "intervenor"}],
+        "challenged": {"ordinances": [{"jurisdiction": PGH, "issue_area": "paid-sick-leave"}], "preemptions": []},
+        "legal_theories": ["home-rule-limits", "police-power"],
+        "filings": [
+            {"date": "2017-11-29", "kind": "appeal", "title": "The Supreme Court of Pennsylvania agrees to hear the "
+             "City's appeal",
+             "source_url": "https://pslatwork.wordpress.com/2017/11/30/pennsylvania-supreme-court-agrees-to-review-striking-of-pittsburgh-paid-sick-days-law/"},
+        ],
+        "rulings": [
+            {"date": "2015-12-21", "court": "Allegheny County Court of Common Pleas", "outcome": "for_plaintiff",
+             "summary": "Judge Joseph M. James held the ordinance invalid and unenforceable under the Home Rule "
+                        "Charter and Optional Plans Law.",
+             "source_url": "https://www.employmentlawwatch.com/2015/12/articles/employment-us/pa-judge-strikes-down-pittsburghs-paid-sick-leave-ordinance/",
+             "ordinance_action": "struck_down"},
+            {"date": "2017-05-17", "court": "Commonwealth Court of Pennsylvania", "outcome": "affirmed",
+             "summary": "Affirmed the trial court.", "source_url": "http://seyfarth.com/publications/MA052217-LE",
+             "ordinance_action": "struck_down"},
+            {"date": "2019-07-17", "court": "Supreme Court of Pennsylvania", "outcome": "reversed",
+             "summary": "Reversed 4-3: the city had authority to legislate for disease control.",
+             "source_url": "https://www.inquirer.com/news/paid-sick-leave-pittsburgh-20190717.html",
+             "ordinance_action": "reinstated"},
+        ],
+        "source_url": "https://restaurantlawcenter.org/case/pennsylvania-restaurant-lodging-association-et-al-v-city-of-pittsburgh-et-al/",
+        "notes": CASE_SAMPLE,
+    },
+    {
+        "slug": "cooperative-home-care-v-st-louis",
+        "title": "Cooperative Home Care, Inc. v. City of St. Louis",
+        "court": "Circuit Court of the City of St. Louis; Supreme Court of Missouri",
+        "docket_number": "SC95401 (Supreme Court of Missouri)",
+        "parties": [{"name": "Cooperative Home Care, Inc.", "side": "plaintiff"},
+                    {"name": "City of St. Louis", "side": "defendant"}],
+        "challenged": {"ordinances": [{"jurisdiction": ST_LOUIS, "issue_area": "minimum-wage"}], "preemptions": []},
+        "legal_theories": ["state-preemption", "home-rule-limits"],
+        "filings": [],
+        "rulings": [
+            {"date": "2017-02-28", "court": "Supreme Court of Missouri", "outcome": "reversed",
+             "summary": "Reversed the circuit court: the state minimum wage is a floor, the ordinance is not "
+                        "preempted, and Mo. Rev. Stat. § 67.1571 violated the single-subject rule. 514 S.W.3d 571.",
+             "source_url": ST_LOUIS_SRC, "ordinance_action": "reinstated"},
+        ],
+        "source_url": "https://www.polsinelliatwork.com/blog/2017/3/3/saint-louis-is-raising-the-minimum-wage",
+        "notes": "The circuit court's 2015 ruling is dated only to the month (October 2015) and so is on the "
+                 f"ordinance's actions, not listed here. {CASE_SAMPLE}",
+    },
+    {
+        "slug": "kentucky-restaurant-assn-v-louisville",
+        "title": "Kentucky Restaurant Association v. Louisville/Jefferson County Metro Government",
+        "court": "Jefferson Circuit Court; Supreme Court of Kentucky",
+        "docket_number": "2015-SC-000371-TG (Supreme Court of Kentucky); 15-CI-000754 (Jefferson Circuit Court)",
+        "parties": [{"name": "Kentucky Restaurant Association", "side": "plaintiff"},
+                    {"name": "Kentucky Retail Federation", "side": "plaintiff"},
+                    {"name": "Packaging Unlimited, LLC", "side": "plaintiff"},
+                    {"name": "Louisville/Jefferson County Metro Government", "side": "defendant"}],
+        "challenged": {"ordinances": [{"jurisdiction": LOUISVILLE, "issue_area": "minimum-wage"}], "preemptions": []},
+        "legal_theories": ["state-preemption", "home-rule-limits"],
+        "filings": [],
+        "rulings": [
+            {"date": "2016-10-20", "court": "Supreme Court of Kentucky", "outcome": "reversed",
+             "summary": "Reversed the circuit court (6-1): the ordinance conflicts with the comprehensive "
+                        "statutory scheme on wages in KRS Chapter 337 and is invalid.",
+             "source_url": KY_SC, "ordinance_action": "struck_down"},
+        ],
+        "source_url": KY_SC,
+        "notes": CASE_SAMPLE,
+    },
+    {
+        "slug": "texas-assn-of-business-v-austin",
+        "title": "Texas Association of Business v. City of Austin",
+        "court": "Travis County District Court (459th); Texas Court of Appeals, Third District; Supreme Court of "
+                 "Texas",
+        "docket_number": "03-18-00445-CV (Tex. App.—Austin); D-1-GN-18-001968 (Travis County); 19-0025 (Tex.)",
+        "parties": [{"name": "Texas Association of Business", "side": "plaintiff"},
+                    {"name": "National Federation of Independent Business", "side": "plaintiff"},
+                    {"name": "State of Texas", "side": "intervenor"},
+                    {"name": "City of Austin", "side": "defendant"}],
+        "challenged": {"ordinances": [{"jurisdiction": AUSTIN, "issue_area": "paid-sick-leave"}], "preemptions": []},
+        "legal_theories": ["state-preemption"],
+        "filings": [],
+        "rulings": [
+            {"date": "2018-11-16", "court": "Texas Court of Appeals, Third District", "outcome": "reversed",
+             "summary": "The trial court abused its discretion in denying a temporary injunction: the Texas "
+                        "Minimum Wage Act preempts the ordinance, which is unconstitutional. 565 S.W.3d 425.",
+             "source_url": AUSTIN_SRC, "ordinance_action": "struck_down"},
+            {"date": "2020-06-05", "court": "Supreme Court of Texas", "outcome": "for_plaintiff",
+             "summary": "Petition for review denied without explanation, leaving the appeals court's ruling in "
+                        "place.", "source_url": AUSTIN_SRC, "ordinance_action": None},
+        ],
+        "source_url": "http://casetext.com/case/v-50141998/case-summaries",
+        "notes": CASE_SAMPLE,
+    },
+    {
+        "slug": "filo-foods-v-seatac",
+        "title": "Filo Foods, LLC v. City of SeaTac",
+        "court": "King County Superior Court; Supreme Court of Washington",
+        "docket_number": "89723-9 (Supreme Court of Washington)",
+        "parties": [{"name": "Filo Foods, LLC", "side": "plaintiff"}, {"name": "BF Foods, LLC", "side": "plaintiff"},
+                    {"name": "Alaska Airlines, Inc.", "side": "plaintiff"},
+                    {"name": "Washington Restaurant Association", "side": "plaintiff"},
+                    {"name": "City of SeaTac", "side": "defendant"},
+                    {"name": "SeaTac Committee for Good Jobs", "side": "intervenor"},
+                    {"name": "Washington Attorney General", "side": "amicus"}],
+        "challenged": {"ordinances": [{"jurisdiction": SEATAC, "issue_area": "minimum-wage"}], "preemptions": []},
+        "legal_theories": ["state-preemption", "federal-labor-law"],
+        "filings": [],
+        "rulings": [
+            {"date": "2015-08-20", "court": "Supreme Court of Washington (en banc)", "outcome": "for_defendant",
+             "summary": "Upheld Proposition 1 in its entirety (5-4): it applies at Seattle-Tacoma International "
+                        "Airport and its anti-retaliation provision is not preempted by federal labor law. "
+                        "183 Wash.2d 770.",
+             "source_url": "http://law.justia.com/cases/washington/supreme-court/2015/89723-9.html",
+             "ordinance_action": None},
+        ],
+        "source_url": "https://case-law.vlex.com/vid/filo-foods-llc-v-890081498",
+        "notes": f"The date the suit was filed was not checked. {CASE_SAMPLE}",
+    },
+]
+
+BILL_SAMPLE = f"Sample of public record: bill history as reported by the cited source. {SAMPLE}"
+
+BILLS = [
+    {
+        "state": "al", "bill_id": "HB 174", "session": "2016 Regular Session",
+        "title": "Alabama Uniform Minimum Wage and Right-to-Work Act (Act 2016-18)",
+        "status": "signed", "issue_areas": ["minimum-wage", "paid-sick-leave", "fair-scheduling"],
+        "actions": [
+            {"date": "2016-02-25", "description": "Passed by the legislature and signed by Governor Robert Bentley",
+             "classification": ["passage", "executive-signature"],
+             "source_url": "https://multistate.us/blog/insider/2016/03/alabama-blocked-a-city-ordinance-it-disliked-that-practice-is-not-unusual-for-states"},
+        ],
+        "would_void": [{"jurisdiction": BIRMINGHAM, "issue_area": "minimum-wage"}],
+        "source_url": "https://multistate.us/blog/insider/2016/03/alabama-blocked-a-city-ordinance-it-disliked-that-practice-is-not-unusual-for-states",
+        "notes": BILL_SAMPLE,
+    },
+    {
+        "state": "az", "bill_id": "SB 1072", "session": "2015 First Regular Session",
+        "title": "Local planning; residential housing; prohibitions",
+        "status": "signed", "issue_areas": ["inclusionary-zoning"],
+        "actions": [
+            {"date": d, "description": desc, "classification": cls, "source_url": "http://azleague.org/index.aspx?NID=262"}
+            for d, desc, cls in (
+                ("2015-01-28", "Passed the Senate Government Committee, 4-2", ["committee-passage"]),
+                ("2015-02-09", "Passed the Senate, 26-3", ["passage"]),
+                ("2015-02-18", "Referred to House County and Municipal Affairs", ["referral-committee"]),
+                ("2015-03-23", "Passed the House, 37-20", ["passage"]),
+                ("2015-03-26", "Senate concurred in House amendments and passed on final reading, 24-4", ["passage"]),
+                ("2015-04-01", "Signed by the governor: Chapter 140, Laws 2015", ["executive-signature"]),
+            )
+        ],
+        "would_void": [],
+        "source_url": "http://azleague.org/index.aspx?NID=262",
+        "notes": BILL_SAMPLE,
+    },
+    {
+        "state": "ia", "bill_id": "HF 295", "session": "2017 Regular Session",
+        "title": "House File 295: local minimum wage, leave and scheduling preemption (a description; the official "
+                 "title was not checked)",
+        "status": "signed", "issue_areas": ["minimum-wage", "paid-sick-leave", "fair-scheduling"],
+        "actions": [
+            {"date": "2017-03-30", "description": "Signed by Governor Terry Branstad; effective on signing",
+             "classification": ["executive-signature"], "source_url": "https://www.icgov.org/news/iowa-city-minimum-wage-update"},
+        ],
+        "would_void": [{"jurisdiction": JOHNSON_COUNTY_IA, "issue_area": "minimum-wage"}],
+        "source_url": IOWA_HF295,
+        "notes": BILL_SAMPLE,
+    },
+    {
+        "state": "md", "bill_id": "HB 1", "session": "2017 Regular Session",
+        "title": "Labor and Employment - Maryland Healthy Working Families Act",
+        "status": "passed", "issue_areas": ["paid-sick-leave"],
+        "actions": [
+            {"date": "2017-04-05", "description": "Passed by the General Assembly", "classification": ["passage"],
+             "source_url": "http://www.topix.com/state/md/2017/04/maryland-on-track-to-join-growing-trend-of-paid-sick-leave?fromrss=1"},
+            {"date": "2017-05-25", "description": "Vetoed by Governor Larry Hogan", "classification": ["executive-veto"],
+             "source_url": "https://www.lawandtheworkplace.com/2017/05/maryland-governor-vetoes-paid-sick-leave-law/?utm_source=feedburner&utm_medium=feed&utm_campaign=Feed%3A+LawAndTheWorkplace+%28Law+and+the+Workplace%29"},
+            {"date": "2018-01-12", "description": "Senate vote (30-17) completing the override of the veto (House 88-52); "
+             "law from 2018-02-11", "classification": ["veto-override-passage"],
+             "source_url": "https://www.landecompass.com/veto-override-vote-makes-marylands-healthy-working-families-act-new-maryland-law/"},
+        ],
+        "would_void": [],
+        "source_url": "https://conduitstreet.mdcounties.org/2018/01/18/sick-leave-law-cheat-sheet/",
+        "notes": "A statewide paid sick leave law that also bars new local ones; it voids none already passed "
+                 f"(Montgomery County's stands). Status 'passed': it became law over the veto. {BILL_SAMPLE}",
+    },
+    {
+        "state": "mo", "bill_id": "HB 1193", "session": "2017 Regular Session",
+        "title": "Minimum wage preemption (a description; the official title was not checked)",
+        "status": "passed", "issue_areas": ["minimum-wage"],
+        "actions": [
+            {"date": "2017-05-12", "description": "Passed by the legislature", "classification": ["passage"],
+             "source_url": "https://www.productlawperspective.com/2017/05/missouri-minimum-wage-update/"},
+        ],
+        "would_void": [{"jurisdiction": ST_LOUIS, "issue_area": "minimum-wage"},
+                       {"jurisdiction": KANSAS_CITY, "issue_area": "minimum-wage"}],
+        "source_url": "https://www.nfib.com/content/news/labor/kansas-city-minimum-wage-fight-persists/",
+        "notes": "Governor Greitens let it become law without his signature in July 2017 (day not checked; "
+                 "https://www.missouribusinessalert.com/government/86486/2017/08/08/kansas-city-to-vote-on-minimum-wage-hike-despite-conflicting-state-law/); "
+                 f"in force 2017-08-28. Status 'passed': it became law unsigned. {BILL_SAMPLE}",
+    },
+    {
+        "state": "tx", "bill_id": "HB 2127", "session": "88th Legislature, Regular Session (2023)",
+        "title": "Texas Regulatory Consistency Act",
+        "status": "signed", "issue_areas": ["paid-sick-leave", "fair-scheduling"],
+        "actions": [
+            *[{"date": d, "description": desc, "classification": cls, "source_url": "https://app.legiplex.com/lpx/bill/985"}
+              for d, desc, cls in (
+                  ("2023-02-09", "Filed", ["filing"]),
+                  ("2023-04-14", "Reported out of House committee", ["committee-passage"]),
+                  ("2023-04-19", "Passed the House", ["passage"]),
+                  ("2023-05-05", "Reported out of Senate committee", ["committee-passage"]),
+                  ("2023-05-16", "Passed the Senate", ["passage"]),
+              )],
+            {"date": "2023-06-13", "description": "Signed by Governor Greg Abbott; takes effect 2023-09-01",
+             "classification": ["executive-signature"], "source_url": TEXAS_HB2127},
+        ],
+        "would_void": [{"jurisdiction": AUSTIN, "issue_area": "paid-sick-leave"}],
+        "source_url": TEXAS_HB2127,
+        "notes": "A bill tracker lists the governor's action on 2023-06-14; the signing date 2023-06-13 is from the "
+                 "cited law firm note. A Texas district court held the act unconstitutional in August 2023 and the "
+                 "Attorney General appealed (https://www.xperthr.com/news/texas-blocks-local-labor-laws/52549/?t=427). "
+                 f"{BILL_SAMPLE}",
+    },
+]
