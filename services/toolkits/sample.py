@@ -33,6 +33,10 @@ PHILADELPHIA = "ocd-division/country:us/state:pa/place:philadelphia"
 TACOMA = "ocd-division/country:us/state:wa/place:tacoma"
 SPOKANE = "ocd-division/country:us/state:wa/place:spokane"
 KANSAS_CITY = "ocd-division/country:us/state:mo/place:kansas_city"
+LOS_ANGELES = "ocd-division/country:us/state:ca/place:los_angeles"
+OAKLAND = "ocd-division/country:us/state:ca/place:oakland"
+SAN_JOSE = "ocd-division/country:us/state:ca/place:san_jose"
+MINNEAPOLIS = "ocd-division/country:us/state:mn/place:minneapolis"
 
 SAMPLE = "Sample of public record for local development, checked against the cited sources; verify before relying on it."
 
@@ -166,6 +170,19 @@ ORDINANCES = [
         "provisions": {"accrual_hours_worked": 30, "annual_cap_hours": 72, "small_employer_cap_hours": 40},
         "actions": [_act("effective", "2007-02-28", NPWF_2014,
                          "Adopted in 2006 per the National Partnership chart. " + _month("February 2007"))],
+    },
+    {
+        "title": "Measure FF (paid sick leave)",
+        "jurisdiction": OAKLAND, "issue_area": "paid-sick-leave",
+        "source_url": "https://www.thelelawblog.com/2014/11/articles/new-legislation-and-regulations/oakland-voters-pass-paid-sick-leave-and-minimum-wage-ordinance-proposition-ff/",
+        "provisions": {"accrual_hours_worked": 30, "annual_cap_hours": 72, "small_employer_cap_hours": 40,
+                       "effective_date": "2015-03-02"},
+        "actions": [
+            _act("passed", "2014-11-04", "http://www2.smartvoter.org/2014/11/04/ca/alm/meas/FF/",
+                 "Approved by Oakland voters with the minimum wage."),
+            _act("effective", "2015-03-02", "https://www.thelelawblog.com/2014/11/articles/new-legislation-and-regulations/oakland-voters-pass-paid-sick-leave-and-minimum-wage-ordinance-proposition-ff/",
+                 "One hour per 30 worked; caps of 40 hours below 10 employees and 72 hours otherwise."),
+        ],
     },
     {
         "title": "Paid sick and safe time (Ordinance 123698)",
@@ -414,10 +431,63 @@ ORDINANCES = [
         "title": "Minimum wage ordinance (2003)",
         "jurisdiction": SF, "issue_area": "minimum-wage",
         "source_url": "https://docslib.org/doc/12812684/comparison-revised-may-29-2015",
-        "provisions": {},
-        "actions": [_act("enacted", "2003-11-30", "https://docslib.org/doc/12812684/comparison-revised-may-29-2015",
-                         "Listed as 'San Francisco, California - November 2003' in a city attorney's comparison of "
-                         "minimum wage ordinances. " + _month("November 2003"))],
+        "provisions": {"wage_usd": 15, "phase_in_year": 2018},
+        "actions": [
+            _act("enacted", "2003-11-30", "https://docslib.org/doc/12812684/comparison-revised-may-29-2015",
+                 "Listed as 'San Francisco, California - November 2003' in a city attorney's comparison of "
+                 "minimum wage ordinances. " + _month("November 2003")),
+            _act("amended", "2014-11-30", "https://kqed.org/news/10446962/oakland-minimum-wage-increases-by-36-percent-monday",
+                 "Voters passed Proposition J: $11.05 from 2015-01-01, $12.25 from 2015-05-01, $15 in 2018. "
+                 + _month("November 2014")),
+        ],
+    },
+    {
+        "title": "Minimum wage ordinance ($15 by 2020)",
+        "jurisdiction": LOS_ANGELES, "issue_area": "minimum-wage",
+        "source_url": "https://www.dailynews.com/2015/06/13/los-angeles-minimum-wage-measure-to-be-signed-by-garcetti-today/",
+        "provisions": {"wage_usd": 15, "phase_in_year": 2021, "indexed_to_inflation": True},
+        "actions": [
+            _act("passed", "2015-06-03", "http://www.msnbc.com/msnbc/la-officially-passes-law-raising-minimum-wage-15-hour",
+                 "City Council final approval, 12-1."),
+            _act("signed", "2015-06-13", "https://www.latimes.com/local/california/la-me-0614-minimum-wage-signing-20150614-story.html",
+                 "Signed by Mayor Eric Garcetti: $10.50 from July 2016 for employers of 26 or more, $15 by July 2020 "
+                 "(a year later for smaller employers), then indexed to the cost of living from 2022."),
+        ],
+    },
+    {
+        "title": "Measure FF (minimum wage)",
+        "jurisdiction": OAKLAND, "issue_area": "minimum-wage",
+        "source_url": "http://www2.smartvoter.org/2014/11/04/ca/alm/meas/FF/",
+        "provisions": {"wage_usd": 12.25, "indexed_to_inflation": True, "effective_date": "2015-03-02"},
+        "actions": [
+            _act("passed", "2014-11-04", "http://www2.smartvoter.org/2014/11/04/ca/alm/meas/FF/",
+                 "Approved by Oakland voters, 81.77 percent yes."),
+            _act("effective", "2015-03-02", "https://ballotpedia.org/City_of_Oakland_Minimum_Wage_Increase_Initiative,_Measure_FF_%28November_2014%29",
+                 "$12.25 an hour, rising each January 1 with the cost of living."),
+        ],
+    },
+    {
+        "title": "Measure D (minimum wage)",
+        "jurisdiction": SAN_JOSE, "issue_area": "minimum-wage",
+        "source_url": "http://smartvoter.org/2012/11/06/ca/scl/meas/D/",
+        "provisions": {"wage_usd": 10, "indexed_to_inflation": True},
+        "actions": [
+            _act("passed", "2012-11-06", "http://smartvoter.org/2012/11/06/ca/scl/meas/D/",
+                 "Approved by San Jose voters, 59.65 percent yes: $10 an hour with yearly CPI increases from "
+                 "2014-01-01."),
+        ],
+    },
+    {
+        "title": "Minimum wage ordinance ($15 by 2022)",
+        "jurisdiction": MINNEAPOLIS, "issue_area": "minimum-wage",
+        "source_url": "http://www.nelp.org/news-releases/court-upholds-minneapolis-15-minimum-wage-ordinance/",
+        "provisions": {"wage_usd": 15, "phase_in_year": 2024, "indexed_to_inflation": True},
+        "actions": [
+            _act("passed", "2017-06-30", "http://www.topix.com/business/publishing/2017/06/minneapolis-council-approves-15-an-hour-minimum-wage?fromrss=1",
+                 "City Council approval (NELP dates it 2017-07-01): $15 by 2022-07-01 for employers of more than "
+                 "100, by 2024-07-01 for smaller ones (https://www.nka.com/news-articles/2017/june/minneapolis-city-council-gives-tentative-approva/). "
+                 "A Hennepin County court later upheld it (date not checked)."),
+        ],
     },
     # -- fair scheduling ------------------------------------------------------------------------
     {
@@ -549,9 +619,28 @@ PREEMPTIONS = [
          "A 2015 law (HB 722) barred local minimum wages enacted after 2015-08-28; the 2017 act (passed "
          "2017-05-12, law without the governor's signature, in force 2017-08-28) voided existing ones, "
          "St. Louis's included.", "https://www.nfib.com/content/news/labor/kansas-city-minimum-wage-fight-persists/"),
+    # Michigan
+    *[_pre("mi", issue, "full", "Local Government Labor Regulatory Limitation Act (2015 PA 105, H.B. 4052)", 2015, None,
+           f"Signed and in force 2015-06-30: local governments may not {what}; it applies to local laws adopted "
+           "after 2014-12-31 and leaves earlier ones' validity open.",
+           "https://www.xperthr.com/editors-choice/michigan-prohibits-local-ordinances-on-leave-minimum-wage-and-more-employment-law-manual-updated/20750/")
+      for issue, what in (("minimum-wage", "set a minimum wage above the state's"),
+                          ("paid-sick-leave", "require paid or unpaid leave"),
+                          ("fair-scheduling", "regulate the hours and scheduling employers must provide"))],
+    # Minnesota
+    _pre("mn", "minimum-wage", "none", None, None, None,
+         "A Hennepin County court held Minneapolis's $15 ordinance a valid exercise of city powers, not in conflict "
+         "with state law; a 2017 preemption bill did not become law.",
+         "http://www.nelp.org/news-releases/court-upholds-minneapolis-15-minimum-wage-ordinance/"),
     # New Jersey
     _pre("nj", "paid-sick-leave", "full", "New Jersey Earned Sick Leave Law", 2018, True,
          "In force 2018-10-29, it nullified the thirteen municipal paid sick leave laws.", PSL_NJ_OR),
+    # Ohio
+    _pre("oh", "minimum-wage", "full", "S.B. 331 (2016)", 2016, None,
+         "Signed 2016-12-19: political subdivisions may not set minimum wages different from the state's. A "
+         "Franklin County judge held it void under the single-subject rule on 2017-06-02 "
+         "(http://laborpress.org/ohio-judge-voids-state-ban-of-local-minimum-wage-hikes/); the appeal's outcome "
+         "was not checked.", "http://www.topix.com/state/oh/2016/12/ohio-adopts-preemption-legislation-blocking-local-minimum-wage-hikes?fromrss=1"),
     # Oregon
     _pre("or", "paid-sick-leave", "full", "Oregon statewide sick time law", 2015, True,
          "Like New Jersey's, Oregon's statewide law preempted local sick leave laws (Portland, Eugene); in force "
@@ -565,6 +654,11 @@ PREEMPTIONS = [
          "No state statute preempts it: the Pennsylvania Supreme Court held (2019-07-17, 4-3) that Pittsburgh had "
          "authority to require paid sick days as disease control.",
          "https://www.inquirer.com/news/paid-sick-leave-pittsburgh-20190717.html"),
+    # Tennessee
+    _pre("tn", "minimum-wage", "full", "Tenn. Code Ann. § 50-2-112", None, None,
+         "No local government may require a private employer to pay more than the federal or state minimum wage "
+         "(the year enacted was not checked).",
+         "https://getpocketlaw.com/law/state_tennessee/section-50-2-112-restrictions-on-local-government-authority-regarding-requiring-private-employers-to-pay-wages-in-excess-of-federal-and-state-minimum-hourly-wage-laws_6c3646d25c29"),
     # Texas
     _pre("tx", "paid-sick-leave", "full", "H.B. 2127 (Texas Regulatory Consistency Act)", 2023, True,
          "Signed 2023-06-13, in force 2023-09-01: cities and counties may not regulate employment leave beyond "

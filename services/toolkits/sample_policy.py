@@ -314,6 +314,36 @@ BILLS = [
                  f"in force 2017-08-28. Status 'passed': it became law unsigned. {BILL_SAMPLE}",
     },
     {
+        "state": "nc", "bill_id": "HB 2", "session": "2016 Second Extra Session",
+        "title": "Public Facilities Privacy & Security Act",
+        "status": "signed", "issue_areas": ["minimum-wage", "paid-sick-leave"],
+        "actions": [
+            {"date": "2016-03-23", "description": "Introduced and passed by the General Assembly the same day",
+             "classification": ["introduction", "passage"], "source_url": "https://www.bna.com/north-carolina-bars-n57982069041/"},
+            {"date": "2016-03-23", "description": "Signed by Governor Pat McCrory; effective at once",
+             "classification": ["executive-signature"], "source_url": "http://news.wolterskluwerlb.com/news/nc-bans-local-government-regulation-of-wages-and-hours/"},
+        ],
+        "would_void": [],
+        "source_url": "http://news.wolterskluwerlb.com/news/nc-bans-local-government-regulation-of-wages-and-hours/",
+        "notes": "Preempted local rules on wage levels, hours, benefits and leave. Its 2017 repeal (HB 142) kept a "
+                 "ban on local employment-practice ordinances until 2020-12-01 "
+                 "(https://www.parkerpoe.com/news/2017/04/hb2-repeal-shields-employers-from-local-labor-ordinances); "
+                 "North Carolina's position after that date was not checked, so no preemption record is kept for "
+                 f"it. The session name was not checked. {BILL_SAMPLE}",
+    },
+    {
+        "state": "oh", "bill_id": "SB 331", "session": "131st General Assembly (2015-2016)",
+        "title": "Local minimum wage preemption (added to a pet store bill; a description, not the official title)",
+        "status": "signed", "issue_areas": ["minimum-wage"],
+        "actions": [
+            {"date": "2016-12-19", "description": "Signed by Governor John Kasich", "classification": ["executive-signature"],
+             "source_url": "http://www.topix.com/state/oh/2016/12/ohio-adopts-preemption-legislation-blocking-local-minimum-wage-hikes?fromrss=1"},
+        ],
+        "would_void": [],
+        "source_url": "https://knowledgecenter.csg.org/kc/content/ohio-law-bars-cities-counties-setting-own-minimum-wages",
+        "notes": f"Passed in response to a Cleveland $15 ballot initiative. The session name was not checked. {BILL_SAMPLE}",
+    },
+    {
         "state": "tx", "bill_id": "HB 2127", "session": "88th Legislature, Regular Session (2023)",
         "title": "Texas Regulatory Consistency Act",
         "status": "signed", "issue_areas": ["paid-sick-leave", "fair-scheduling"],

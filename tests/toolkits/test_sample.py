@@ -11,6 +11,7 @@ from clearinghouse import ocd, validation as v
 from clearinghouse.issue_areas import ISSUE_AREAS
 from services.toolkits import actions, domain, provisions, sample, sample_policy
 from services.toolkits.service import ToolkitsService
+from services.toolkits.usecases import PEERS
 
 # Ordinances on a (state, issue area) for which no public source on state preemption (or its
 # absence) could be checked: can_pass answers "unknown" there, and says so.
@@ -209,8 +210,11 @@ def test_sample_loads_once_and_tells_the_pittsburgh_and_birmingham_stories(toolk
     assert pgh["provisions"]["annual_cap_hours"] == 72 and pgh["provisions"]["accrual_hours_worked"] == 30
     verdict = rpc.toolkits.can_pass(sample.BIRMINGHAM, "minimum-wage")
     assert verdict["verdict"] == "preempted" and "Act 2016-18" in verdict["explanation"]
-    # peers are the minimum wages in force elsewhere, earliest adopter first
-    assert [p["jurisdiction"] for p in verdict["peers"]] == [sample.SF, sample.SEATAC, sample.SEATTLE]
+    # peers are the minimum wages in force elsewhere (none in Alabama), earliest adopter first
+    in_force = sorted((o["actions"][0]["date"], o["jurisdiction"]) for o in sample.ORDINANCES
+                      if o["issue_area"] == "minimum-wage" and actions.replay(o["actions"]) in actions.IN_EFFECT)
+    assert [p["jurisdiction"] for p in verdict["peers"]] == [j for _, j in in_force][:PEERS]
+    assert verdict["peers"][0]["jurisdiction"] == sample.SF and sample.ST_LOUIS not in [j for _, j in in_force]
     assert rpc.toolkits.can_pass(sample.PGH, "paid-sick-leave")["toolkit_slug"] == "paid-sick-days"
     assert [o["jurisdiction"] for o in rpc.toolkits.spread("fair-scheduling")] == [sample.SF, sample.SEATTLE]
     assert all("Sample" in o["notes"] for o in rpc.toolkits.spread("minimum-wage"))
