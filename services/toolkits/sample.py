@@ -37,6 +37,9 @@ LOS_ANGELES = "ocd-division/country:us/state:ca/place:los_angeles"
 OAKLAND = "ocd-division/country:us/state:ca/place:oakland"
 SAN_JOSE = "ocd-division/country:us/state:ca/place:san_jose"
 MINNEAPOLIS = "ocd-division/country:us/state:mn/place:minneapolis"
+NEW_YORK = "ocd-division/country:us/state:ny/place:new_york"
+CHICAGO = "ocd-division/country:us/state:il/place:chicago"
+COOK_COUNTY = "ocd-division/country:us/state:il/county:cook"
 
 SAMPLE = "Sample of public record for local development, checked against the cited sources; verify before relying on it."
 
@@ -182,6 +185,43 @@ ORDINANCES = [
                  "Approved by Oakland voters with the minimum wage."),
             _act("effective", "2015-03-02", "https://www.thelelawblog.com/2014/11/articles/new-legislation-and-regulations/oakland-voters-pass-paid-sick-leave-and-minimum-wage-ordinance-proposition-ff/",
                  "One hour per 30 worked; caps of 40 hours below 10 employees and 72 hours otherwise."),
+        ],
+    },
+    {
+        "title": "Earned Sick Time Act",
+        "jurisdiction": NEW_YORK, "issue_area": "paid-sick-leave",
+        "source_url": "https://www.dnainfo.com/new-york/20130627/civic-center/city-council-overrides-bloombergs-veto-of-paid-sick-leave-bill/",
+        "provisions": {"annual_cap_hours": 40, "employer_size_threshold": 15, "effective_date": "2014-04-01"},
+        "actions": [
+            _act("enacted", "2013-06-27", "https://www.dnainfo.com/new-york/20130627/civic-center/city-council-overrides-bloombergs-veto-of-paid-sick-leave-bill/",
+                 "The City Council overrode Mayor Bloomberg's veto, 47-4 (it had passed the bill in May)."),
+            _act("effective", "2014-04-01", "https://www.lexology.com/library/detail.aspx?g=195793e1-77ec-4dda-9011-8c5b540e7f32",
+                 "Five paid sick days a year at employers of 20 or more, 15 or more from 2015-10-01; unpaid days below."),
+        ],
+    },
+    {
+        "title": "Paid Sick Leave Ordinance",
+        "jurisdiction": CHICAGO, "issue_area": "paid-sick-leave",
+        "source_url": "https://casetext.com/analysis/paid-sick-leave-for-chicago-cook-county-employees",
+        "provisions": {"accrual_hours_worked": 40, "annual_cap_hours": 40, "employer_size_threshold": 1,
+                       "effective_date": "2017-07-01"},
+        "actions": [
+            _act("passed", "2016-06-30", "https://www.nge.com/Insights/120529/Cook-County-Ordinance-Expands-Reach-of-Paid-Sick-Leave",
+                 "Passed by the City Council. " + _month("June 2016")),
+            _act("effective", "2017-07-01", "https://www.franczek.com/blog/its-go-time-chicago-and-cook-county-paid-sick-leave-ordinances-come-into-effect-this-weekend/",
+                 "One hour per 40 worked, up to 40 hours a year; half of unused hours (up to 20) carry over."),
+        ],
+    },
+    {
+        "title": "Earned Sick Leave Ordinance",
+        "jurisdiction": COOK_COUNTY, "issue_area": "paid-sick-leave",
+        "source_url": "https://www.nge.com/Insights/120529/Cook-County-Ordinance-Expands-Reach-of-Paid-Sick-Leave",
+        "provisions": {"accrual_hours_worked": 40, "annual_cap_hours": 40, "effective_date": "2017-07-01"},
+        "actions": [
+            _act("enacted", "2016-10-05", "https://www.nge.com/Insights/120529/Cook-County-Ordinance-Expands-Reach-of-Paid-Sick-Leave",
+                 "Enacted by the Board of Commissioners on the Chicago ordinance's terms."),
+            _act("effective", "2017-07-01", "https://www.holyandschultz.com/single-post/2017/06/15/employer-alert-new-cook-county-and-city-of-chicago-earned-sick-leave-ordinances-effecti",
+                 "Some municipalities in the county, such as Barrington, opted out."),
         ],
     },
     {
@@ -455,6 +495,16 @@ ORDINANCES = [
         ],
     },
     {
+        "title": "Chicago Minimum Wage Ordinance (O2014-9680)",
+        "jurisdiction": CHICAGO, "issue_area": "minimum-wage",
+        "source_url": "https://chicago.legistar.com/LegislationDetail.aspx?ID=2077010&GUID=587B8AC5-864F-4C12-BB9D-4A0B58D84BC0&Options=Advanced&Search=",
+        "provisions": {"wage_usd": 13, "phase_in_year": 2019, "indexed_to_inflation": True},
+        "actions": [
+            _act("passed", "2014-12-02", "https://www.chicago.gov/city/en/depts/mayor/press_room/press_releases/2014/dec/mayor-emanuel--city-council-approve-ordinance-to-increase-minimu.html",
+                 "City Council: $10 from 2015-07-01, $11 by 2017 and $13 by 2019, then indexed to inflation."),
+        ],
+    },
+    {
         "title": "Measure FF (minimum wage)",
         "jurisdiction": OAKLAND, "issue_area": "minimum-wage",
         "source_url": "http://www2.smartvoter.org/2014/11/04/ca/alm/meas/FF/",
@@ -574,6 +624,12 @@ PREEMPTIONS = [
     # no paid leave preemption per EPI's map
     *[_pre(state, "paid-sick-leave", "none", None, None, None, _EPI_PL_NONE, EPI_PAID_LEAVE)
       for state in ("ak", "co", "de", "hi", "id", "il")],
+    # Colorado
+    _pre("co", "minimum-wage", "partial", "H.B. 19-1210 (Local Government Minimum Wage)", 2019, None,
+         "Signed 2019-05-28, it repealed Colorado's 1999 ban: local minimum wages are allowed, but no more than 10 "
+         "percent of local governments may adopt one, raises are capped at $1.75 or 15 percent a year, and "
+         "they start with state increases.",
+         "https://www.wageandhourlawupdate.com/2019/05/articles/minimum-wage/colorado-lifts-ban-on-local-minimum-wage-ordinances-with-restrictions/"),
     # Florida
     _pre("fl", "minimum-wage", "full", "Fla. Stat. § 218.077 (SB 54)", 2003, None,
          "Local governments may set wages only for their own employees and contractors; upheld against Miami "
@@ -667,6 +723,26 @@ PREEMPTIONS = [
     _pre("tx", "fair-scheduling", "full", "H.B. 2127 (Texas Regulatory Consistency Act)", 2023, True,
          "Signed 2023-06-13, in force 2023-09-01: cities and counties may not regulate scheduling practices "
          "beyond state law.", TEXAS_HB2127),
+    # inclusionary zoning elsewhere
+    _pre("tx", "inclusionary-zoning", "partial", "Tex. Loc. Gov't Code § 214.905", 2005, None,
+         "Cities may not set a maximum sales price for a privately produced housing unit or lot; rentals, land "
+         "bank property and voluntary incentives (density bonuses) are outside the ban. Enacted by H.B. 2266 "
+         "(in force 2005-09-01; https://capitol.texas.gov/tlodocs/79R/billtext/html/HB02266F.HTM).",
+         "https://texashousers.org/2015/05/15/heather-way-the-myth-about-the-inclusionary-zoning-ban-in-texas/"),
+    _pre("tn", "inclusionary-zoning", "partial", "Tenn. Code Ann. § 66-35-102(b)", None, None,
+         "Local governments may not require below-market sale or rental units or condition zoning changes or "
+         "permits on them; purely voluntary incentive programs are allowed (year of this subsection not checked; "
+         "see the 2016 bill).",
+         "https://print.casetext.com/statute/tennessee-code/title-66-property/chapter-35-rent-control/section-66-35-102-rent-control-by-local-governments-prohibited-zoning-provisions-affordable-housing"),
+    _pre("or", "inclusionary-zoning", "partial", "S.B. 1533 (2016), ORS 197.309", 2016, None,
+         "Lifted Oregon's 1999 ban: cities and counties may require up to 20 percent affordable units (at 80 "
+         "percent of median family income) in multifamily buildings of 20 or more units, with an in-lieu fee and "
+         "incentives.", "https://oregonhousingalliance.org/summary-of-sb-1533"),
+    *[_pre(state, "inclusionary-zoning", "none", None, None, None,
+           "The National League of Cities' 2019 review found cities here face no legal barriers to inclusionary "
+           "housing (home rule, no state restriction).",
+           "https://www.nlc.org/article/2019/05/09/does-your-city-have-access-to-inclusionary-housing/")
+      for state in ("ak", "de", "hi", "me", "mt", "nj", "ny", "oh", "pa", "wv")],
     # Washington
     _pre("wa", "minimum-wage", "none", None, None, None,
          "Filo Foods v. City of SeaTac (Wash. 2015) upheld SeaTac's $15 minimum wage in its entirety, including "

@@ -268,6 +268,21 @@ BILLS = [
         "notes": BILL_SAMPLE,
     },
     {
+        "state": "co", "bill_id": "HB19-1210", "session": "2019 Regular Session",
+        "title": "Local Government Minimum Wage",
+        "status": "signed", "issue_areas": ["minimum-wage"],
+        "actions": [
+            {"date": "2019-05-02", "description": "Passed the Senate", "classification": ["passage"],
+             "source_url": "https://open.pluralpolicy.com/co/bills/2019A/HB19-1210"},
+            {"date": "2019-05-28", "description": "Signed by Governor Jared Polis", "classification": ["executive-signature"],
+             "source_url": "https://www.wageandhourlawupdate.com/2019/05/articles/minimum-wage/colorado-lifts-ban-on-local-minimum-wage-ordinances-with-restrictions/"},
+        ],
+        "would_void": [],
+        "source_url": "https://leg.colorado.gov./bills/hb19-1210",
+        "notes": "A bill that lifted a preemption (repealing the 1999 ban on local minimum wages) rather than "
+                 f"imposing one. {BILL_SAMPLE}",
+    },
+    {
         "state": "ia", "bill_id": "HF 295", "session": "2017 Regular Session",
         "title": "House File 295: local minimum wage, leave and scheduling preemption (a description; the official "
                  "title was not checked)",
@@ -342,6 +357,39 @@ BILLS = [
         "would_void": [],
         "source_url": "https://knowledgecenter.csg.org/kc/content/ohio-law-bars-cities-counties-setting-own-minimum-wages",
         "notes": f"Passed in response to a Cleveland $15 ballot initiative. The session name was not checked. {BILL_SAMPLE}",
+    },
+    {
+        "state": "or", "bill_id": "SB 1533", "session": "2016 Regular Session",
+        "title": "Affordable housing (inclusionary zoning and construction excise tax)",
+        "status": "signed", "issue_areas": ["inclusionary-zoning"],
+        "actions": [
+            {"date": d, "description": desc, "classification": cls, "source_url": "https://gov.oregonlive.com/bill/2016/SB1533/"}
+            for d, desc, cls in (
+                ("2016-02-01", "Introduction and first reading; referred to Human Services and Early Childhood",
+                 ["introduction", "referral-committee"]),
+                ("2016-02-26", "Passed the Senate, 20-8", ["passage"]),
+                ("2016-03-03", "Passed the House, 39-21", ["passage"]),
+            )
+        ],
+        "would_void": [],
+        "source_url": "https://www.oregonlive.com/politics/2016/03/affordable_housing_mandates_wi.html",
+        "notes": "Lifted Oregon's 1999 ban on inclusionary zoning within limits. Signed into law (per the bill "
+                 "tracker); the signing date was not checked. The vote counts are from The Oregonian. "
+                 f"The title is a description. {BILL_SAMPLE}",
+    },
+    {
+        "state": "tn", "bill_id": "HB 1632", "session": "109th General Assembly (2016)",
+        "title": "Prohibition of local affordable housing mandates (a description, not the official title)",
+        "status": "passed", "issue_areas": ["inclusionary-zoning"],
+        "actions": [
+            {"date": "2016-04-07", "description": "Passed the House, 72-23 (the Senate version passed in March); "
+             "sent to Governor Haslam", "classification": ["passage"],
+             "source_url": "https://www.tennessean.com/story/news/2016/04/07/bill-prohibit-affordable-housing-mandates-heads-haslam/82744770/"},
+        ],
+        "would_void": [],
+        "source_url": "http://knoxblogs.com/humphreyhill/tag/housing/",
+        "notes": "Whether and when the governor signed it was not checked; Tenn. Code Ann. § 66-35-102(b) now bars "
+                 f"mandatory inclusionary zoning. The session name was not checked. {BILL_SAMPLE}",
     },
     {
         "state": "tx", "bill_id": "HB 2127", "session": "88th Legislature, Regular Session (2023)",
