@@ -104,12 +104,12 @@ ORDINANCES = [
                  "Passed by Pittsburgh City Council."),
             _act("signed", "2015-08-13", "https://zklaw.com/pennsylvania-case-updates/allegheny-county-judge-strikes-down-city-of-pittsburgh-ordinances-requiring-paid-sick-days-for-pittsburgh-employers-and-training-requirements-for-large-building-owners/",
                  "Signed by Mayor Bill Peduto."),
-            _act("challenged", "2015-09-30", "https://www.employmentlawwatch.com/2015/12/articles/employment-us/pa-judge-strikes-down-pittsburghs-paid-sick-leave-ordinance/",
+            _act("challenged", "2015-09-30", "https://natlawreview.com/article/judge-strikes-down-pittsburgh-paid-sick-days-act",
                  "The Pennsylvania Restaurant & Lodging Association and five businesses sued in September 2015 "
                  "(Allegheny County Court of Common Pleas, GD-15-016442). Only the month was checked; dated at its end."),
-            _act("struck_down", "2015-12-21", "https://www.employmentlawwatch.com/2015/12/articles/employment-us/pa-judge-strikes-down-pittsburghs-paid-sick-leave-ordinance/",
+            _act("struck_down", "2015-12-21", "https://www.muslaw.com/judge-rules-city-of-pittsburgh-did-no/",
                  "Judge Joseph M. James declared the ordinance invalid and unenforceable under the Home Rule "
-                 "Charter and Optional Plans Law."),
+                 "Charter and Optional Plans Law (order dated December 21; some reports give December 22)."),
             _act("appealed", "2016-11-16", "https://restaurantlawcenter.org/case/pennsylvania-restaurant-lodging-association-et-al-v-city-of-pittsburgh-et-al/",
                  "The City and SEIU appealed to the Commonwealth Court, which heard argument on this date "
                  "(the filing date was not checked)."),
@@ -121,7 +121,8 @@ ORDINANCES = [
                  "Pennsylvania Restaurant & Lodging Ass'n v. City of Pittsburgh: the Supreme Court reversed both "
                  "lower courts (4-3), holding the city had authority to legislate for disease control."),
             _act("effective", "2020-03-15", "https://pittsburgh.cbslocal.com/2019/12/16/workers-in-pittsburgh-sick-days-law-2020/",
-                 "The ordinance took effect."),
+                 "The ordinance took effect; employers of fewer than 15 owed only unpaid time until 2021-03-15 "
+                 "(https://www.employmentlawwatch.com/2019/12/articles/employment-us/the-city-of-pittsburgh-publishes-new-information-regarding-the-paid-sick-days-act/)."),
             _act("amended", "2025-06-10", PGH_2025,
                  "City Council voted unanimously to amend the act, effective 2026-01-01: accrual of 1 hour per 30 "
                  "hours worked (was 35), an annual cap of 72 hours for employers of 15 or more (was 40) and 48 "
@@ -338,23 +339,24 @@ ORDINANCES = [
                  "Committee on Minimum Wage and Income Inequality: pass as amended, 7-0."),
             _act("passed", "2014-06-02", "http://clerk.seattle.gov/search/ordinances/124490", "City Council, 9-0."),
             _act("signed", "2014-06-03", "http://clerk.seattle.gov/search/ordinances/124490", "Signed by the mayor."),
-            _act("effective", "2015-04-01", "https://crooksandliars.com./2014/06/seattle-city-council-unanimously-passes",
+            _act("effective", "2015-04-01", "https://seattle.legistar.com/LegislationDetail.aspx?FullText=1&GUID=25B70E06-49BB-4AF6-90B4-FAB2BFBDA74F&ID=6806600",
                  "First phase in effect; the wage rises to $15 over several years, more slowly for small employers."),
         ],
     },
     {
         "title": "Minimum wage ordinance",
         "jurisdiction": BIRMINGHAM, "issue_area": "minimum-wage",
-        "source_url": "https://www.lanierford.com/news/business-corporate/employment-law/legislature-stops-birmingham-minimum-wage-law",
+        "source_url": "https://www.al.com/news/birmingham/2015/08/birmingham_minimum_wage_increa.html",
         "provisions": {"wage_usd": 10.10},
         "actions": [
-            _act("passed", "2015-08-18", "https://www.lanierford.com/news/business-corporate/employment-law/legislature-stops-birmingham-minimum-wage-law",
-                 "$8.50 from July 2016 and $10.10 from July 2017."),
-            _act("amended", "2016-02-23", "https://www.lexology.com/library/detail.aspx?g=8f475baf-e6e7-42bb-ba3c-640dfb365235",
-                 "Council raised the wage to $10.10 at once (Ordinance 16-28, signed by Mayor William Bell the day "
+            _act("passed", "2015-08-18", "https://www.laborpress.org/birmingham-raises-minimum-to-10-10/",
+                 "City Council, 7-0 with one abstention: $8.50 from July 2016 and $10.10 from July 2017."),
+            _act("amended", "2016-02-23", "http://www.birminghamalcitycouncil.org/2016/02/23/birmingham-city-council-stay-the-course-and-gain-support-of-both-residents-businesses/",
+                 "Council voted 6-2 to raise the wage to $10.10 from 2016-02-24 (Ordinance 16-28, signed by Mayor William Bell the day "
                  "before the state act, per Lewis v. Governor of Alabama, " + LEWIS_2018 + ")."),
-            _act("preempted", "2016-02-25", "https://www.lexology.com/library/detail.aspx?g=8f475baf-e6e7-42bb-ba3c-640dfb365235",
-                 "Voided by Act 2016-18, signed by Governor Bentley the same day, before it took effect."),
+            _act("preempted", "2016-02-25", "https://multistate.us/blog/insider/2016/03/alabama-blocked-a-city-ordinance-it-disliked-that-practice-is-not-unusual-for-states",
+                 "The legislature passed and Governor Bentley signed HB 174 (Act 2016-18) the same day, voiding the "
+                 "city's wage before its publication made it effective."),
         ],
     },
     {
@@ -566,11 +568,11 @@ ORDINANCES = [
         "actions": [
             _act("passed", "2014-11-25", "https://ogletree.com/shared-content/content/blog/2014/december/san-francisco-board-of-supervisors-approves-retail-workers-bill-of-rights",
                  "Board of Supervisors, final vote on Files 140880 and 141024."),
-            _act("enacted", "2014-12-05", "https://www.seyfarth.com/publications/MA121014-LE2",
+            _act("enacted", "2014-12-05", "http://littler.com/publication-press/publication/san-francisco-ordinance-imposes-new-burdens-formula-retail-employers",
                  "Became law when the mayor let the veto deadline pass."),
-            _act("effective", "2015-07-03", "https://www.paynefears.com/san-francisco-ordinances-impose-new-requirements-formula",
+            _act("effective", "2015-07-03", "http://bomasanfrancisco.blogspot.com/2015/05/san-francisco-formula-retail.html",
                  "Operative date."),
-            _act("amended", "2015-07-07", "https://www.paynefears.com/san-francisco-ordinances-impose-new-requirements-formula",
+            _act("amended", "2015-07-07", "http://deanroyerlaw.com/retail-chain-store-law-update-2.html",
                  "Coverage raised from 20 to 40 establishments worldwide."),
         ],
     },
@@ -590,7 +592,7 @@ PREEMPTIONS = [
     # Alabama
     _pre("al", "minimum-wage", "full", _ALABAMA, 2016, True,
          "Local minimum wages are void; passed in response to Birmingham's ordinance, which it nullified.",
-         "http://www.lexology.com/library/detail.aspx?g=9afbc5ba-a7f3-4a10-907a-c66560df401e"),
+         EPI_MAP),
     _pre("al", "paid-sick-leave", "full", "Ala. Code § 11-80-16", 2014, None,
          "Cities and counties may not require employers to provide paid sick days or paid family leave.",
          EPI_MAP),
@@ -702,10 +704,11 @@ PREEMPTIONS = [
          "Like New Jersey's, Oregon's statewide law preempted local sick leave laws (Portland, Eugene); in force "
          "January 2016.", PSL_NJ_OR),
     # Pennsylvania
-    _pre("pa", "minimum-wage", "full", "43 P.S. § 333.114a (Minimum Wage Act of 1968, section 14.1)", 2006, None,
-         "Added when the state minimum wage was raised on July 9, 2006. Pennsylvania's home rule law separately "
-         "limits what cities may require of private employers.",
-         "https://grassrootschange.net/2019/07/preemption-explained-how-pennsylvanias-biggest-city-and-the-legislature-grapple-over-power/"),
+    _pre("pa", "minimum-wage", "full", "Minimum Wage Act of 1968, preemption clause added in 2006", 2006, None,
+         "The clause was added with the state's last minimum wage increase and bars Philadelphia from raising its "
+         "own (the section number was not checked). Pennsylvania's home rule law separately limits what cities may "
+         "require of private employers (https://www.penncapital-star.com/government-politics/looking-to-boost-minimum-wage-pa-dems-want-to-end-preemption-thats-a-heavy-lift/).",
+         "https://www.inquirer.com/news/raise-the-wage-act-pa-philly-roc-united-20190712.html"),
     _pre("pa", "paid-sick-leave", "none", None, None, None,
          "No state statute preempts it: the Pennsylvania Supreme Court held (2019-07-17, 4-3) that Pittsburgh had "
          "authority to require paid sick days as disease control.",

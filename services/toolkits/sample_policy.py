@@ -111,10 +111,11 @@ CASES = [
         "title": "Pennsylvania Restaurant & Lodging Association v. City of Pittsburgh",
         "court": "Allegheny County Court of Common Pleas; Commonwealth Court of Pennsylvania; Supreme Court of "
                  "Pennsylvania",
-        "docket_number": "GD-15-016442 (Allegheny County Court of Common Pleas)",
+        "docket_number": "GD-15-016442 (Allegheny County Court of Common Pleas); 238 WAL 2017 and 239 WAL 2017 "
+                         "(Supreme Court of Pennsylvania)",
         "parties": [{"name": "Pennsylvania Restaurant & Lodging Association", "side": "plaintiff"},
                     {"name": "City of Pittsburgh", "side": "defendant"},
-                    {"name": "SEIU", "side": "intervenor"}],
+                    {"name": "SEIU 32BJ", "side": "intervenor"}],
         "challenged": {"ordinances": [{"jurisdiction": PGH, "issue_area": "paid-sick-leave"}], "preemptions": []},
         "legal_theories": ["home-rule-limits", "police-power"],
         "filings": [
@@ -126,7 +127,7 @@ CASES = [
             {"date": "2015-12-21", "court": "Allegheny County Court of Common Pleas", "outcome": "for_plaintiff",
              "summary": "Judge Joseph M. James held the ordinance invalid and unenforceable under the Home Rule "
                         "Charter and Optional Plans Law.",
-             "source_url": "https://www.employmentlawwatch.com/2015/12/articles/employment-us/pa-judge-strikes-down-pittsburghs-paid-sick-leave-ordinance/",
+             "source_url": "https://www.muslaw.com/judge-rules-city-of-pittsburgh-did-no/",
              "ordinance_action": "struck_down"},
             {"date": "2017-05-17", "court": "Commonwealth Court of Pennsylvania", "outcome": "affirmed",
              "summary": "Affirmed the trial court.", "source_url": "http://seyfarth.com/publications/MA052217-LE",
