@@ -40,6 +40,8 @@ MINNEAPOLIS = "ocd-division/country:us/state:mn/place:minneapolis"
 NEW_YORK = "ocd-division/country:us/state:ny/place:new_york"
 CHICAGO = "ocd-division/country:us/state:il/place:chicago"
 COOK_COUNTY = "ocd-division/country:us/state:il/county:cook"
+SAN_DIEGO = "ocd-division/country:us/state:ca/place:san_diego"
+LA_COUNTY = "ocd-division/country:us/state:ca/county:los_angeles"
 
 SAMPLE = "Sample of public record for local development, checked against the cited sources; verify before relying on it."
 
@@ -223,6 +225,43 @@ ORDINANCES = [
                  "Enacted by the Board of Commissioners on the Chicago ordinance's terms."),
             _act("effective", "2017-07-01", "https://www.holyandschultz.com/single-post/2017/06/15/employer-alert-new-cook-county-and-city-of-chicago-earned-sick-leave-ordinances-effecti",
                  "Some municipalities in the county, such as Barrington, opted out."),
+        ],
+    },
+    {
+        "title": "Earned Sick Leave and Minimum Wage Ordinance (O-20390): sick leave",
+        "jurisdiction": SAN_DIEGO, "issue_area": "paid-sick-leave", "source_url": "https://votersedge.org/ca/en/ballot/election/area/39/measures/measure/1906?election_authority_id=37",
+        "provisions": {"accrual_hours_worked": 30, "annual_cap_hours": 40, "effective_date": "2016-07-11"},
+        "actions": [
+            _act("passed", "2014-08-18", "https://vdocuments.us/o-2016-56-ordinance-number-o-2q604-new-docs-2016-02-10direct-the-city.html",
+                 "Final passage by the City Council; the mayor's veto was overridden (date not checked) and a referendum "
+                 "petition filed 2014-09-16 suspended it until the vote."),
+            _act("enacted", "2016-06-07", "https://votersedge.org/ca/en/ballot/election/area/39/measures/measure/1906?election_authority_id=37", "Voters approved Proposition I, 63.84 percent yes."),
+            _act("effective", "2016-07-11", "https://ballotpedia.org/City_of_San_Diego_Minimum_Wage_Increase_Veto_Referendum_(June_2016)",
+                 "One hour per 30 worked; employers may cap use at 40 hours a year, unused hours carry over "
+                 "(https://calemploymentlawupdate.proskauer.com/2016/06/san-diego-voters-approve-ordinance-to-raise-minimum-wage-and-provide-paid-sick-leave/)."),
+        ],
+    },
+    {
+        "title": "Minimum Wage Ordinance sick time benefits (Ordinance 184320)",
+        "jurisdiction": LOS_ANGELES, "issue_area": "paid-sick-leave",
+        "source_url": "https://iaml.com/blog/los-angeles-one-two-punch-minimum-wage-and-paid-sick-leave-changes-go-into-effect-in-july/",
+        "provisions": {"annual_cap_hours": 48, "effective_date": "2016-07-01"},
+        "actions": [
+            _act("passed", "2016-06-01", "https://iaml.com/blog/los-angeles-one-two-punch-minimum-wage-and-paid-sick-leave-changes-go-into-effect-in-july/",
+                 "City Council, with an urgency clause (one law firm note dates the vote June 2)."),
+            _act("effective", "2016-07-01", "https://www.dwt.com/15-Minimum-Wage-and-Increased-Sick-Pay-Benefits-Adopted-in-the-City-and-County-of-Los-Angeles-06-29-2016/",
+                 "48 hours of paid sick time a year, double the state minimum then (https://www.martindale.com/labor-employment-law/article_Payne-Fears-LLP_2233540.htm)."),
+        ],
+    },
+    {
+        "title": "Sick and Safe Time Ordinance",
+        "jurisdiction": MINNEAPOLIS, "issue_area": "paid-sick-leave",
+        "source_url": "https://case-law.vlex.com/vid/minn-chamber-commerce-v-893640242",
+        "provisions": {"accrual_hours_worked": 30, "annual_cap_hours": 48},
+        "actions": [
+            _act("passed", "2016-05-31", "https://case-law.vlex.com/vid/minn-chamber-commerce-v-893640242",
+                 "Passed by the City Council (Minneapolis Code of Ordinances ch. 40); upheld by the Minnesota Supreme "
+                 "Court in 2020; in full effect from 2019 per MPR News. " + _month("May 2016")),
         ],
     },
     {
@@ -507,6 +546,28 @@ ORDINANCES = [
         ],
     },
     {
+        "title": "Earned Sick Leave and Minimum Wage Ordinance (O-20390): minimum wage",
+        "jurisdiction": SAN_DIEGO, "issue_area": "minimum-wage", "source_url": "https://votersedge.org/ca/en/ballot/election/area/39/measures/measure/1906?election_authority_id=37",
+        "provisions": {"wage_usd": 11.50, "phase_in_year": 2017, "indexed_to_inflation": True, "effective_date": "2016-07-11"},
+        "actions": [
+            _act("passed", "2014-08-18", "https://vdocuments.us/o-2016-56-ordinance-number-o-2q604-new-docs-2016-02-10direct-the-city.html",
+                 "Final passage by the City Council; suspended by a referendum petition filed 2014-09-16."),
+            _act("enacted", "2016-06-07", "https://votersedge.org/ca/en/ballot/election/area/39/measures/measure/1906?election_authority_id=37", "Voters approved Proposition I, 63.84 percent yes."),
+            _act("effective", "2016-07-11", "https://ballotpedia.org/City_of_San_Diego_Minimum_Wage_Increase_Veto_Referendum_(June_2016)",
+                 "$10.50 an hour, $11.50 from 2017-01-01, then indexed to the cost of living from 2019."),
+        ],
+    },
+    {
+        "title": "Countywide minimum wage ordinance (unincorporated areas)",
+        "jurisdiction": LA_COUNTY, "issue_area": "minimum-wage",
+        "source_url": "https://www.dwt.com/15-Minimum-Wage-and-Increased-Sick-Pay-Benefits-Adopted-in-the-City-and-County-of-Los-Angeles-06-29-2016/",
+        "provisions": {"wage_usd": 15, "phase_in_year": 2021, "effective_date": "2016-07-01"},
+        "actions": [
+            _act("effective", "2016-07-01", "https://www.dwt.com/15-Minimum-Wage-and-Increased-Sick-Pay-Benefits-Adopted-in-the-City-and-County-of-Los-Angeles-06-29-2016/",
+                 "$10.50 for employers of 26 or more, rising to $15 by 2020-07-01; a year later for smaller employers."),
+        ],
+    },
+    {
         "title": "Measure FF (minimum wage)",
         "jurisdiction": OAKLAND, "issue_area": "minimum-wage",
         "source_url": "http://www2.smartvoter.org/2014/11/04/ca/alm/meas/FF/",
@@ -677,6 +738,10 @@ PREEMPTIONS = [
          "A 2015 law (HB 722) barred local minimum wages enacted after 2015-08-28; the 2017 act (passed "
          "2017-05-12, law without the governor's signature, in force 2017-08-28) voided existing ones, "
          "St. Louis's included.", "https://www.nfib.com/content/news/labor/kansas-city-minimum-wage-fight-persists/"),
+    _pre("mn", "paid-sick-leave", "none", None, None, None,
+         "Minnesota Chamber of Commerce v. City of Minneapolis (Minn. 2020): state law does not preempt the city's "
+         "sick and safe time ordinance, by conflict or by occupying the field.",
+         "https://case-law.vlex.com/vid/minn-chamber-commerce-v-893640242"),
     # Michigan
     *[_pre("mi", issue, "full", "Local Government Labor Regulatory Limitation Act (2015 PA 105, H.B. 4052)", 2015, None,
            f"Signed and in force 2015-06-30: local governments may not {what}; it applies to local laws adopted "

@@ -9,7 +9,7 @@ state preemption bills. Every record cites the public page it was checked agains
 could not be checked is left out (no text of an enacted ordinance was checked, so there is
 no ``text`` yet). Dates known only to the month are said to be so in the notes.
 """
-from .sample import (AUSTIN, KANSAS_CITY, BIRMINGHAM, IOWA_HF295, JOHNSON_COUNTY_IA, KY_SC, LEWIS_2018, LOUISVILLE, PGH,
+from .sample import (AUSTIN, KANSAS_CITY, MINNEAPOLIS, BIRMINGHAM, IOWA_HF295, JOHNSON_COUNTY_IA, KY_SC, LEWIS_2018, LOUISVILLE, PGH,
                      PGH_2025, SAMPLE, SEATAC, ST_LOUIS, ST_LOUIS_SRC, TEXAS_HB2127, AUSTIN_SRC)
 
 CASE_SAMPLE = f"Sample of public record: court, docket, parties and rulings as reported by the cited sources. {SAMPLE}"
@@ -205,6 +205,31 @@ CASES = [
         ],
         "source_url": "http://casetext.com/case/v-50141998/case-summaries",
         "notes": CASE_SAMPLE,
+    },
+    {
+        "slug": "minnesota-chamber-v-minneapolis",
+        "title": "Minnesota Chamber of Commerce v. City of Minneapolis",
+        "court": "Hennepin County District Court; Minnesota Court of Appeals; Minnesota Supreme Court",
+        "docket_number": "27-CV-16-15051 (Hennepin County); A17-0131 and A18-0771 (appeals)",
+        "parties": [{"name": "Minnesota Chamber of Commerce", "side": "plaintiff"},
+                    {"name": "City of Minneapolis", "side": "defendant"}],
+        "challenged": {"ordinances": [{"jurisdiction": MINNEAPOLIS, "issue_area": "paid-sick-leave"}], "preemptions": []},
+        "legal_theories": ["state-preemption", "other"],
+        "filings": [],
+        "rulings": [
+            {"date": "2017-09-18", "court": "Minnesota Court of Appeals", "outcome": "affirmed",
+             "summary": "Affirmed the district court's temporary-injunction ruling: no injunction for Minneapolis "
+                        "employers, an injunction for employers resident outside the city (unpublished, A17-0131).",
+             "source_url": "http://casetext.com/case/minn-chamber-commerce-v-city-of-minneapolis", "ordinance_action": None},
+            {"date": "2020-06-10", "court": "Minnesota Supreme Court", "outcome": "affirmed",
+             "summary": "Affirmed 5-2 (Hudson, J.): state law does not preempt the ordinance and it does not violate "
+                        "the extraterritoriality doctrine, so it binds employers based outside the city too. "
+                        "944 N.W.2d 441.",
+             "source_url": "https://case-law.vlex.com/vid/minn-chamber-commerce-v-893640242", "ordinance_action": None},
+        ],
+        "source_url": "https://www.mprnews.org/story/2020/06/10/supreme-court-upholds-minneapolis-sick-time-ordinance",
+        "notes": "The 'other' theory is the extraterritoriality doctrine. The 2019 Court of Appeals ruling that "
+                 f"lifted the injunction is not dated here (not checked). {CASE_SAMPLE}",
     },
     {
         "slug": "filo-foods-v-seatac",
