@@ -2,14 +2,15 @@
 
 Shape agreed with the policy model (see the helpers' sample-shape note): ``ORDINANCE_EXTRAS``
 holds, per (jurisdiction, issue area) of an ordinance in sample.py, the optional keys
-``text``, ``toolkit``, ``derived_from``, ``provision_history`` and the ``changes`` each
-``amended`` action carries (by the action's date); they are kept here because today's
-record_ordinance refuses keys it does not know. ``CASES`` are court cases and ``BILLS``
+``text`` (with ``text_source_url``, where it was checked), ``toolkit``, ``derived_from``,
+``provision_history`` and the ``changes`` each ``amended`` action carries (under
+``amendments``, by the action's date); they are kept here because today's record_ordinance
+refuses keys it does not know. ``CASES`` are court cases and ``BILLS``
 state preemption bills. Every record cites the public page it was checked against; what
-could not be checked is left out (no text of an enacted ordinance was checked, so there is
-no ``text`` yet). Dates known only to the month are said to be so in the notes.
+could not be checked is left out: ``text`` holds only checked excerpts (ordinance titles as
+the clerks record them), never a whole enacted text that was not read. Dates known only to the month are said to be so in the notes.
 """
-from .sample import (AUSTIN, KANSAS_CITY, MINNEAPOLIS, BIRMINGHAM, IOWA_HF295, JOHNSON_COUNTY_IA, KY_SC, LEWIS_2018, LOUISVILLE, PGH,
+from .sample import (AUSTIN, CHICAGO, COOK_COUNTY, KANSAS_CITY, MINNEAPOLIS, OAKLAND, SEATTLE, SF, BIRMINGHAM, IOWA_HF295, JOHNSON_COUNTY_IA, KY_SC, LEWIS_2018, LOUISVILLE, PGH,
                      PGH_2025, SAMPLE, SEATAC, ST_LOUIS, ST_LOUIS_SRC, TEXAS_HB2127, AUSTIN_SRC)
 
 CASE_SAMPLE = f"Sample of public record: court, docket, parties and rulings as reported by the cited sources. {SAMPLE}"
@@ -56,6 +57,39 @@ ORDINANCE_EXTRAS = {
             {"effective_date": "2016-07-01", "provisions": {"wage_usd": 8.25},
              "source_url": "https://www.thinkhr.com/blog/kentucky-employment-law-update-october-2016/"},
         ],
+    },
+    (OAKLAND, "paid-sick-leave"): {
+        # "All of these paid sick leave provisions mirror San Francisco's Paid Sick Leave Ordinance"
+        # (https://www.thelelawblog.com/2014/11/articles/new-legislation-and-regulations/oakland-voters-pass-paid-sick-leave-and-minimum-wage-ordinance-proposition-ff/)
+        "derived_from": [{"jurisdiction": SF, "issue_area": "paid-sick-leave"}],
+    },
+    (COOK_COUNTY, "paid-sick-leave"): {
+        # "adopts the same terms as set forth in the Chicago Paid Sick Leave Ordinance"
+        # (https://www.nge.com/Insights/120529/Cook-County-Ordinance-Expands-Reach-of-Paid-Sick-Leave)
+        "derived_from": [{"jurisdiction": CHICAGO, "issue_area": "paid-sick-leave"}],
+    },
+    # Titles as the city clerks record them: checked excerpts, not the full enacted text.
+    (SEATTLE, "minimum-wage"): {
+        "text": "## Title\n\nAN ORDINANCE relating to employment in Seattle; adding a new Chapter 14.19 to the Seattle "
+                "Municipal Code; establishing minimum wage and minimum compensation rates for employees performing "
+                "work in Seattle; and prescribing remedies and enforcement procedures.\n",
+        "text_source_url": "http://clerk.seattle.gov/search/ordinances/124490",
+    },
+    (SEATTLE, "fair-scheduling"): {
+        "text": "## Title\n\nAN ORDINANCE relating to employment in Seattle; adding a new Chapter 14.22 to the Seattle "
+                "Municipal Code; establishing secure scheduling requirements for covered retail and food services "
+                "establishments; prescribing remedies and enforcement procedures; amending Section 14.20.025 of the "
+                "Seattle Municipal Code to add good faith estimates of work schedules to notice of employment "
+                "information; amending Section 6.208.020 of the Seattle Municipal Code to condition business license "
+                "registration on compliance with secure scheduling requirements; and amending Section 3.14.945 of the "
+                "Seattle Municipal Code to add Chapter 14.22 to the list of ordinances administered and enforced by "
+                "the Office of Labor Standards.\n",
+        "text_source_url": "http://clerk.ci.seattle.wa.us/search/ordinances/125135",
+    },
+    (CHICAGO, "minimum-wage"): {
+        "text": "## Title\n\nAmendment of Municipal Code Titles 1, 2 and 4 by modifying Sections 2-25-050, 2-92-320, "
+                "2-92-610 and 4-4-320 and adding new Chapter 1-24 regarding Chicago minimum wage\n",
+        "text_source_url": "https://chicago.legistar.com/LegislationDetail.aspx?ID=2077010&GUID=587B8AC5-864F-4C12-BB9D-4A0B58D84BC0&Options=Advanced&Search=",
     },
     (BIRMINGHAM, "minimum-wage"): {
         "amendments": {

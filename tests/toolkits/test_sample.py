@@ -40,6 +40,8 @@ def sources():
         yield f"preemption {p['state']}/{p['issue_area']}", p["source_url"]
     for key, extra in sample_policy.ORDINANCE_EXTRAS.items():
         yield from ((f"{key} history {h['effective_date']}", h["source_url"]) for h in extra.get("provision_history", []))
+        if "text_source_url" in extra:
+            yield f"{key} text", extra["text_source_url"]
     for case in sample_policy.CASES:
         yield case["slug"], case["source_url"]
         yield from ((f"{case['slug']} {e['date']}", e["source_url"]) for e in case["filings"] + case["rulings"])
@@ -136,6 +138,12 @@ def test_ordinance_extras_name_ordinances_of_the_data_set_with_dated_sourced_his
         status = actions.replay(ordinance["actions"])
         if history and status in actions.IN_EFFECT:  # a law in force: its current values are the latest step's
             assert all(ordinance["provisions"].get(k) == val for k, val in history[-1]["provisions"].items())
+        assert set(extra) <= {"text", "text_source_url", "toolkit", "derived_from", "provision_history", "amendments"}
+        if "text" in extra:  # a checked excerpt, Markdown sections, with where it was read
+            assert extra["text"].startswith("## ") and urlsplit(extra["text_source_url"]).scheme in ("http", "https")
+        for parent in extra.get("derived_from", []):  # modelled on an earlier ordinance of the data set
+            model = BY_KEY[(parent["jurisdiction"], parent["issue_area"])]
+            assert model is not ordinance and model["actions"][0]["date"] <= ordinance["actions"][0]["date"]
         amended = {a["date"] for a in ordinance["actions"] if a["type"] == "amended"}
         for date, changes in extra.get("amendments", {}).items():
             assert date in amended, f"{key}: no amended action on {date}"
