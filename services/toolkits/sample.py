@@ -667,6 +667,9 @@ PREEMPTIONS = [
          "In force 2017-03-24: local governments may not set employer requirements beyond state or federal law "
          "(the statute's citation was not checked).",
          "https://www.hrdive.com/news/predictive-scheduling-law-tracker/540835/"),
+    _pre("ar", "minimum-wage", "full", None, 2017, None,
+         "Passed 2017-03-24 with the leave ban: local jurisdictions may not set their own minimum wage or employee "
+         "benefits (the statute's citation was not checked).", "http://adpcomprehensiveservicesnewsletter.com/news/ArtMID/530/ArticleID/1930/Georgia-Updates-Ban-on-Local-Minimum-Wage-and-Employee-Benefits-Law-and-Enacts-Law-Setting-Paid-Sick-Time-Standards"),
     # Arizona
     _pre("az", "inclusionary-zoning", "partial", "S.B. 1072 (Laws 2015, ch. 140)", 2015, None,
          "Signed 2015-04-01: cities may not require low-income housing as part of new development (a mandatory "
@@ -701,6 +704,13 @@ PREEMPTIONS = [
          "Cities and counties may not require employers to provide paid sick days or paid family leave.",
          EPI_PAID_LEAVE),
     # Georgia
+    _pre("ga", "minimum-wage", "full", "O.C.G.A. § 34-4-3.1 (Ga. L. 2004, p. 377)", 2004, None,
+         "Any local wage or employment benefit mandate on private employers is preempted; local governments may "
+         "set their own employees' benefits.", "http://law.justia.com/codes/georgia/2010/title-34/chapter-4/34-4-3-1"),
+    _pre("ga", "fair-scheduling", "partial", "O.C.G.A. § 34-4-3.1 as amended by H.B. 243 (2017)", 2017, None,
+         "Signed 2017-05-08, in force 2017-07-01: 'additional pay based on schedule changes' (predictability pay) "
+         "became a preempted employment benefit; other scheduling rules are not named.",
+         "http://webiis05.mondaq.com/unitedstates/x/597088/Employee+Benefits+Compensation/Georgia+Governor+Signs+Law+Preempting+Predictive+Scheduling+Ordinances"),
     _pre("ga", "paid-sick-leave", "full", "Ga. Code Ann. § 34-4-3.1", 2004, None,
          "Cities and counties may not require employers to provide paid sick days or paid family leave.",
          EPI_PAID_LEAVE),
@@ -727,6 +737,14 @@ PREEMPTIONS = [
          "The Kentucky Supreme Court struck down Louisville's ordinance (and so Lexington's) in October 2016; the "
          "legislature passed a minimum wage preemption law on 2017-01-09 (its citation was not checked).",
          EPI_2016_2017),
+    # Louisiana
+    _pre("la", "minimum-wage", "full", "Act 317 of 1997", 1997, None,
+         "No local governmental subdivision may set a minimum wage a private employer must pay; a 2019 bill to "
+         "repeal it was shelved in committee (https://www.thetowntalk.com/story/news/local/louisiana/2019/05/16/lawmakers-refuse-let-louisiana-cities-raise-minimum-wage/3698071002/).",
+         "https://bayoubrief.com/2019/03/27/waging-war-on-local-governance-and-appropriate-pay"),
+    _pre("la", "paid-sick-leave", "full", None, 2012, None,
+         "In 2012 the legislature added a ban on local earned leave policies (citation not checked).",
+         "https://www.unleashlocal.org/legislative-history"),
     # Maryland
     _pre("md", "paid-sick-leave", "full", "Maryland Healthy Working Families Act (HB 1)", 2018, False,
          "Law from 2018-02-11 after the General Assembly overrode Governor Hogan's veto (Senate vote "
@@ -764,6 +782,11 @@ PREEMPTIONS = [
          "Franklin County judge held it void under the single-subject rule on 2017-06-02 "
          "(http://laborpress.org/ohio-judge-voids-state-ban-of-local-minimum-wage-hikes/); the appeal's outcome "
          "was not checked.", "http://www.topix.com/state/oh/2016/12/ohio-adopts-preemption-legislation-blocking-local-minimum-wage-hikes?fromrss=1"),
+    # Oklahoma
+    *[_pre("ok", issue, "full", "S.B. 1023 (2014)", 2014, None,
+           f"Signed 2014-04-14, in force 2014-07-01: the state occupies the field; no municipality may set {what}.",
+           "http://shrm.org/legalissues/stateandlocalresources/pages/okla-bars-cities-minimum-wage-sick-day.aspx")
+      for issue, what in (("minimum-wage", "a minimum wage"), ("paid-sick-leave", "a mandatory number of sick or vacation days"))],
     # Oregon
     _pre("or", "paid-sick-leave", "full", "Oregon statewide sick time law", 2015, True,
          "Like New Jersey's, Oregon's statewide law preempted local sick leave laws (Portland, Eugene); in force "
@@ -778,6 +801,11 @@ PREEMPTIONS = [
          "No state statute preempts it: the Pennsylvania Supreme Court held (2019-07-17, 4-3) that Pittsburgh had "
          "authority to require paid sick days as disease control.",
          "https://www.inquirer.com/news/paid-sick-leave-pittsburgh-20190717.html"),
+    # South Carolina
+    *[_pre("sc", issue, "full", None, 2017, None,
+           "Passed 2017-04-05: local jurisdictions may not set their own minimum wage or employee benefits such as "
+           "paid sick leave (the statute's citation was not checked).", "http://adpcomprehensiveservicesnewsletter.com/news/ArtMID/530/ArticleID/1930/Georgia-Updates-Ban-on-Local-Minimum-Wage-and-Employee-Benefits-Law-and-Enacts-Law-Setting-Paid-Sick-Time-Standards")
+      for issue in ("minimum-wage", "paid-sick-leave")],
     # Tennessee
     _pre("tn", "minimum-wage", "full", "Tenn. Code Ann. § 50-2-112", None, None,
          "No local government may require a private employer to pay more than the federal or state minimum wage "
@@ -818,6 +846,10 @@ PREEMPTIONS = [
     _pre("wa", "paid-sick-leave", "none", None, None, None,
          "Washington's statewide sick leave law did not preempt local laws.", PSL_NJ_OR),
     # Wisconsin
+    _pre("wi", "minimum-wage", "full", "Wis. Stat. § 104.001 (2005 Wis. Act 12)", 2005, True,
+         "Local living wage ordinances for private employers are barred; those in effect on 2005-06-16 became void "
+         "(Madison, Milwaukee, Eau Claire and La Crosse, per http://dclrcblawg.blogspot.com/2005/06/new-minimum-wage-law.html).",
+         "https://docs.legis.wisconsin.gov/document/statutes/2013/104.01(7)"),
     _pre("wi", "paid-sick-leave", "full", None, 2011, True,
          "Passed in 2011 to nullify Milwaukee's 2008 voter-approved paid sick leave ordinance (citation not "
          "checked).", "https://www.commondreams.org/newswire/2017/11/14/new-interactive-map-tracks-labor-law-preemption-nationwide"),

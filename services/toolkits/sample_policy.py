@@ -343,6 +343,19 @@ BILLS = [
                  f"imposing one. {BILL_SAMPLE}",
     },
     {
+        "state": "ga", "bill_id": "HB 243", "session": "2017 Regular Session",
+        "title": "Minimum wage law: preemption of local pay for schedule changes (a description)",
+        "status": "signed", "issue_areas": ["fair-scheduling"],
+        "actions": [
+            {"date": "2017-05-08", "description": "Signed by Governor Nathan Deal; in force 2017-07-01",
+             "classification": ["executive-signature"],
+             "source_url": "http://webiis05.mondaq.com/unitedstates/x/597088/Employee+Benefits+Compensation/Georgia+Governor+Signs+Law+Preempting+Predictive+Scheduling+Ordinances"},
+        ],
+        "would_void": [],
+        "source_url": "https://instalawyer.io/laws/georgia-code/34-4-31-wages-employment-benefits",
+        "notes": f"Amended O.C.G.A. § 34-4-3.1. {BILL_SAMPLE}",
+    },
+    {
         "state": "ia", "bill_id": "HF 295", "session": "2017 Regular Session",
         "title": "House File 295: local minimum wage, leave and scheduling preemption (a description; the official "
                  "title was not checked)",
@@ -417,6 +430,23 @@ BILLS = [
         "would_void": [],
         "source_url": "https://knowledgecenter.csg.org/kc/content/ohio-law-bars-cities-counties-setting-own-minimum-wages",
         "notes": f"Passed in response to a Cleveland $15 ballot initiative. The session name was not checked. {BILL_SAMPLE}",
+    },
+    {
+        "state": "ok", "bill_id": "SB 1023", "session": "2014 Regular Session",
+        "title": "Local minimum wage and leave preemption (a description, not the official title)",
+        "status": "signed", "issue_areas": ["minimum-wage", "paid-sick-leave"],
+        "actions": [
+            {"date": d, "description": desc, "classification": cls,
+             "source_url": "http://shrm.org/legalissues/stateandlocalresources/pages/okla-bars-cities-minimum-wage-sick-day.aspx"}
+            for d, desc, cls in (
+                ("2014-03-10", "Passed the Senate, 34-9", ["passage"]),
+                ("2014-04-07", "Passed the House, 68-23", ["passage"]),
+                ("2014-04-14", "Signed by Governor Mary Fallin; in force 2014-07-01", ["executive-signature"]),
+            )
+        ],
+        "would_void": [],
+        "source_url": "https://www.govdocs.com/oklahoma-cities-minimum-wage-state-says-way/",
+        "notes": f"Passed as an Oklahoma City petition for a $10.10 wage gathered signatures. {BILL_SAMPLE}",
     },
     {
         "state": "or", "bill_id": "SB 1533", "session": "2016 Regular Session",

@@ -210,7 +210,7 @@ def toolkits(start_service):
     return start_service(ToolkitsService)
 
 
-def test_sample_loads_once_and_tells_the_pittsburgh_and_birmingham_stories(toolkits, rpc):
+def test_sample_loads_once_tells_its_stories_and_can_pass_answers_from_it_with_sources(toolkits, rpc):
     sample.load(rpc)
     sample.load(rpc)  # a second start loads nothing more
     assert rpc.toolkits.list_ordinances()["total_count"] == len(sample.ORDINANCES)
@@ -232,9 +232,7 @@ def test_sample_loads_once_and_tells_the_pittsburgh_and_birmingham_stories(toolk
     statuses = {o["jurisdiction"]: o["status"] for o in rpc.toolkits.spread("paid-sick-leave")}
     assert statuses[sample.NEWARK] == "preempted" and statuses[sample.AUSTIN] == "struck_down"
 
-
-def test_can_pass_gives_a_sourced_verdict_for_every_state_and_issue_area_in_the_data_set(toolkits, rpc):
-    sample.load(rpc)
+    # can_pass gives a sourced verdict for every state and issue area in the data set
     places = {(ocd.state_of(j), issue): j for j, issue in ORDINANCE_KEYS}
     for p in sample.PREEMPTIONS:
         where = places.get((p["state"], p["issue_area"]), f"ocd-division/country:us/state:{p['state']}/place:any_town")
