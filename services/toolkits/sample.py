@@ -714,7 +714,16 @@ PREEMPTIONS = [
     _pre("ga", "paid-sick-leave", "full", "Ga. Code Ann. § 34-4-3.1", 2004, None,
          "Cities and counties may not require employers to provide paid sick days or paid family leave.",
          EPI_PAID_LEAVE),
+    # Idaho
+    _pre("id", "minimum-wage", "full", "Idaho Code § 44-1502 as amended by H.B. 463 (2016)", 2016, None,
+         "Law without the governor's signature on 2016-03-22: no political subdivision may set minimum wages "
+         "higher than the state's, by ordinance or ballot initiative.",
+         "http://news.wolterskluwerlb.com/news/idaho-bars-localities-from-surpassing-state-minimum-wage/"),
     # Indiana
+    _pre("in", "minimum-wage", "full", "IC 22-2-2-10.5 (P.L.211-2011)", 2011, None,
+         "A unit may not establish, mandate or otherwise require a minimum wage above the state or federal one; "
+         "its own contracts' wage rates are outside the ban (amended by P.L.144-2016).",
+         "https://courtgpt.ai/laws/indiana/title-22/article-2/chapter-2/section-22-2-2-10-5"),
     _pre("in", "paid-sick-leave", "full", "IC 22-2-16-3 (P.L.88-2013)", 2013, None,
          "In force 2013-07-01: a unit may not require an employer to provide a benefit, term of employment, "
          "working condition, or attendance or leave policy beyond federal or state law.",
@@ -732,6 +741,12 @@ PREEMPTIONS = [
     _pre("ks", "paid-sick-leave", "full", "Kan. Stat. Ann. § 12-16,130", 2013, None,
          "Cities and counties may not require employers to provide paid sick days or paid family leave.",
          EPI_PAID_LEAVE),
+    _pre("ks", "minimum-wage", "full", "K.S.A. 12-16,130 (L. 2013, ch. 86)", 2013, None,
+         "No city, county or local government unit may require wages above the minimum wage, leave, or other "
+         "benefits beyond state or federal law.", "http://www.ksrevisor.org/statutes/chapters/ch12/012_016_0130.html"),
+    _pre("ks", "fair-scheduling", "full", "K.S.A. 12-16,130 as amended (L. 2016, ch. 104)", None, None,
+         "Local governments may not require an employer to alter or adjust employee scheduling (the year this "
+         "clause was added was not checked; the section was amended in 2016).", "http://www.ksrevisor.org/statutes/chapters/ch12/012_016_0130.html"),
     # Kentucky
     _pre("ky", "minimum-wage", "full", None, 2017, None,
          "The Kentucky Supreme Court struck down Louisville's ordinance (and so Lexington's) in October 2016; the "
@@ -751,6 +766,12 @@ PREEMPTIONS = [
          "2018-01-12): no local sick leave law enacted on or after 2017-01-01; earlier ones (Montgomery "
          "County's) may stand and be amended.",
          "https://www.landecompass.com/veto-override-vote-makes-marylands-healthy-working-families-act-new-maryland-law/"),
+    # Mississippi
+    *[_pre("ms", issue, "full", "Miss. Code Ann. § 17-1-51 (H.B. 141, 2013)", 2013, None,
+           f"Approved by the governor 2013-03-25: no county or municipality may set {what} for private employers.",
+           "http://legiscan.com/MS/text/HB141/2013")
+      for issue, what in (("minimum-wage", "a mandatory minimum or living wage"),
+                          ("paid-sick-leave", "a minimum number of vacation or sick days, paid or unpaid"))],
     # Missouri
     _pre("mo", "minimum-wage", "full", "H.B. 1193 (2017)", 2017, True,
          "A 2015 law (HB 722) barred local minimum wages enacted after 2015-08-28; the 2017 act (passed "

@@ -356,6 +356,21 @@ BILLS = [
         "notes": f"Amended O.C.G.A. § 34-4-3.1. {BILL_SAMPLE}",
     },
     {
+        "state": "id", "bill_id": "HB 463", "session": "2016 Regular Session",
+        "title": "Minimum wage: no local minimum wages above the state's (a description)",
+        "status": "passed", "issue_areas": ["minimum-wage"],
+        "actions": [
+            {"date": "2016-02-19", "description": "Passed the House, 55-14", "classification": ["passage"],
+             "source_url": "http://spokesman.com/blogs/boise/2016/feb/19/minimum-wage-pre-emption-bill-passes-house-party-line-vote"},
+            {"date": "2016-03-22", "description": "Became law without Governor Butch Otter's signature",
+             "classification": ["became-law"],
+             "source_url": "http://news.wolterskluwerlb.com/news/idaho-bars-localities-from-surpassing-state-minimum-wage/"},
+        ],
+        "would_void": [],
+        "source_url": "https://www.spokesman.com/blogs/boise/2016/mar/23/otter-allows-minimum-wage-pre-emption-bill-become-law-without-his-signature/",
+        "notes": f"Status 'passed': it became law unsigned. {BILL_SAMPLE}",
+    },
+    {
         "state": "ia", "bill_id": "HF 295", "session": "2017 Regular Session",
         "title": "House File 295: local minimum wage, leave and scheduling preemption (a description; the official "
                  "title was not checked)",
@@ -385,6 +400,18 @@ BILLS = [
         "source_url": "https://conduitstreet.mdcounties.org/2018/01/18/sick-leave-law-cheat-sheet/",
         "notes": "A statewide paid sick leave law that also bars new local ones; it voids none already passed "
                  f"(Montgomery County's stands). Status 'passed': it became law over the veto. {BILL_SAMPLE}",
+    },
+    {
+        "state": "ms", "bill_id": "HB 141", "session": "2013 Regular Session",
+        "title": "Counties and municipalities; prohibit from establishing mandatory minimum wage",
+        "status": "signed", "issue_areas": ["minimum-wage", "paid-sick-leave"],
+        "actions": [
+            {"date": "2013-03-25", "description": "Approved by Governor", "classification": ["executive-signature"],
+             "source_url": "http://legiscan.com/MS/text/HB141/2013"},
+        ],
+        "would_void": [],
+        "source_url": "http://legiscan.com/MS/text/HB141/2013",
+        "notes": f"Codified as Miss. Code Ann. § 17-1-51. {BILL_SAMPLE}",
     },
     {
         "state": "mo", "bill_id": "HB 1193", "session": "2017 Regular Session",
