@@ -679,7 +679,9 @@ PREEMPTIONS = [
          "Employee scheduling is declared a matter of statewide concern; cities, towns and counties may not "
          "require employers to alter schedules (the year enacted was not checked).",
          "https://lawserver.com/law/state/arizona/az-laws/arizona_laws_23-205"),
-    _pre("az", "paid-sick-leave", "none", None, None, None, _EPI_PL_NONE, EPI_PAID_LEAVE),
+    _pre("az", "paid-sick-leave", "none", None, None, None,
+         _EPI_PL_NONE + " An earlier ban was effectively overruled when voters enacted statewide paid sick leave in "
+         "November 2016 (https://pslatwork.wordpress.com/contact-information-2/).", EPI_PAID_LEAVE),
     # California
     _pre("ca", "minimum-wage", "none", "Cal. Labor Code § 1197", None, None,
          "The state minimum wage section 'does not change the applicability of local minimum wage laws'; dozens "
