@@ -888,8 +888,21 @@ def load(rpc):
         return
     for preemption in PREEMPTIONS:
         rpc.toolkits.set_preemption(preemption, caller=STAFF)
-    for ordinance in ORDINANCES:
-        rpc.toolkits.record_ordinance({**ordinance, "notes": SAMPLE}, caller=STAFF)
-    for toolkit in TOOLKITS:
+    for toolkit in TOOLKITS:  # before the ordinances, which may name the toolkit they followed
         rpc.toolkits.create_toolkit(toolkit, caller=STAFF)
         rpc.toolkits.publish_toolkit(toolkit["slug"], change_note="Sample version", caller=STAFF)
+    for ordinance in ORDINANCES:
+        rpc.toolkits.record_ordinance({**with_extras(ordinance), "notes": SAMPLE}, caller=STAFF)
+
+
+def with_extras(ordinance: dict) -> dict:
+    """The ordinance with what sample_policy.ORDINANCE_EXTRAS keeps for it: its text, the
+    toolkit it followed, its models, its provision history and each amendment's changes."""
+    from .sample_policy import ORDINANCE_EXTRAS
+    extra = ORDINANCE_EXTRAS.get((ordinance["jurisdiction"], ordinance["issue_area"]), {})
+    out = {**ordinance, **{k: extra[k] for k in ("text", "toolkit", "derived_from", "provision_history")
+                           if k in extra}}
+    changes = extra.get("amendments", {})
+    out["actions"] = [{**a, "changes": changes[a["date"]]} if a["type"] == "amended" and a["date"] in changes else a
+                      for a in ordinance.get("actions", [])]
+    return out
