@@ -70,8 +70,9 @@ FUZZ_TESTS := $(wildcard tests/*/test_*fuzz.py)
 broker:
 	@bash deploy/rabbitmq/ensure-local.sh
 
+# REPLICAS=N: N processes of each service and of the gateway (README: "Replicas").
 run: setup broker
-	$(BIN)/clearinghouse run
+	$(BIN)/clearinghouse run $(if $(REPLICAS),--replicas $(REPLICAS))
 
 test: setup test-tools broker
 	$(BIN)/nameko test $(PYTEST_ARGS)
