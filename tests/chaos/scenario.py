@@ -29,6 +29,7 @@ import itertools
 import json
 import os
 import random
+import shutil
 import signal
 import string
 import sys
@@ -107,6 +108,7 @@ class Load:
         self.ordinances: dict[str, int] = {}  # id -> actions so far
         self.counter = itertools.count()
         self.stop = threading.Event()
+        self.started = time.time()
         self.http = requests.Session()
         self.thread = threading.Thread(target=self.run, daemon=True, name="chaos-load")
 
@@ -210,7 +212,8 @@ class Faults:
     """Each fault waits for the platform to be back (by a condition, with a deadline)."""
 
     def __init__(self, platform: Platform, proxy: TcpProxy, load: Load, say):
-        self.platform, self.proxy, self.load, self.say = platform, proxy, load, say
+        self.platform, self.proxy, self.load = platform, proxy, load
+        self.say = lambda line: say(f"{time.time() - load.started:6.1f}s {line}")
         self.done: list[str] = []
 
     def progress(self, writes: int, timeout: float = 90.0):
@@ -327,14 +330,28 @@ class Checker:
         received = self.received()
         for path, events in received.items():
             seen = Counter((e.get("subject"), (e.get("data") or {}).get("version"), e.get("type")) for e in events)
-            duplicated += [f"{path}: {subject} v{version} {kind} received {n} times"
-                           for (subject, version, kind), n in seen.items() if n > 1]
-            last = {}
-            for e in events:
+            requests_ = self.receiver.received(path)
+            for (subject, version, kind), n in seen.items():
+                if n > 1:
+                    copies = [(json.loads(r["body"]).get("id"), r["headers"].get("webhook-id"),
+                               f"{r['at'] - self.load.started:.1f}s")
+                              for r in requests_ if json.loads(r["body"]).get("subject") == subject
+                              and (json.loads(r["body"]).get("data") or {}).get("version") == version]
+                    duplicated.append(f"{path}: {subject} v{version} {kind} received {n} times "
+                                      f"(event id, webhook-id, at): {copies}")
+            last = {}  # subject -> (highest version received so far, its event id, when)
+            for r in requests_:
+                e = json.loads(r["body"])
                 subject, version = e.get("subject"), (e.get("data") or {}).get("version")
-                if subject in last and version is not None and version <= last[subject]:
-                    out_of_order.append(f"{path}: {subject} v{version} after v{last[subject]}")
-                last[subject] = max(version, last.get(subject, version)) if version is not None else last.get(subject)
+                if version is None:
+                    continue
+                at = f"{r['at'] - self.load.started:.1f}s"
+                # (an equal version is a duplicate, counted as such above)
+                if subject in last and version < last[subject][0]:
+                    out_of_order.append(f"{path}: {subject} v{version} ({e.get('id')}, at {at}) after "
+                                        f"v{last[subject][0]} ({last[subject][1]}, at {last[subject][2]})")
+                if subject not in last or version > last[subject][0]:
+                    last[subject] = (version, e.get("id"), at)
             for w in acked:
                 if w.event in SUBSCRIPTIONS[path]:
                     prefix = "member/" if w.kind.startswith("member") else "ordinance/"
@@ -450,9 +467,12 @@ def main(argv=None) -> int:
     parser.add_argument("--full", action="store_true", help="the full form (make chaos): longer, every fault, "
                                                             "several rounds")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="chaos-") as folder:
-        tally = run(FULL if args.full else SHORT, Path(folder), say=lambda line: print(line, flush=True))
-    return 0 if tally.clean else 1
+    folder = Path(tempfile.mkdtemp(prefix="chaos-"))
+    tally = run(FULL if args.full else SHORT, folder, say=lambda line: print(line, flush=True))
+    if not tally.clean:
+        return 1  # the platform's log and data stay where the first line said
+    shutil.rmtree(folder, ignore_errors=True)
+    return 0
 
 
 if __name__ == "__main__":
