@@ -18,7 +18,7 @@ def test_nothing_acknowledged_is_lost_duplicated_or_unsearchable_under_faults(tm
     lines = []
     tally = scenario.run(form, tmp_path, say=lines.append)
     report = "\n".join(lines)
-    assert tally.acknowledged >= form.rounds * 7 * form.writes_between_faults, report
+    assert tally.acknowledged >= form.rounds * (len(form.killed) + 2) * form.writes_between_faults, report
     assert lines[-1] == tally.line() and lines[-1].startswith(f"acknowledged={tally.acknowledged} "), report
     assert (len(tally.lost), len(tally.duplicated), len(tally.unsearchable)) == (0, 0, 0), report
     assert not tally.out_of_order, report
