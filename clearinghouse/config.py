@@ -11,12 +11,27 @@ from pathlib import Path
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672//"
 
-# /metrics port for each service process (the gateway serves /metrics on its own port).
-METRICS_PORTS = {"members": 9101, "toolkits": 9102, "search": 9103, "notifications": 9104}
+# The metrics and health port of a service process is METRICS_PORT_BASE + 10 x its replica +
+# the service's offset: replica 0 of members on 9101, replica 1 on 9111, and so on; the gateway's
+# replica r listens on GATEWAY_PORT + r. A second platform on one host takes other bases.
+DEFAULT_METRICS_PORT_BASE = 9100
+SERVICE_PORT_OFFSETS = {"members": 1, "toolkits": 2, "search": 3, "notifications": 4}
+REPLICA_PORT_STRIDE = 10
+MAX_REPLICAS = 32
+# replica 0's ports on the default base (what a single-process platform uses)
+METRICS_PORTS = {name: DEFAULT_METRICS_PORT_BASE + offset for name, offset in SERVICE_PORT_OFFSETS.items()}
 
 
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _whole(name: str, value: str | None, default: int, low: int, high: int, what: str) -> int:
+    if value is None or not value.strip():
+        return default
+    if not value.strip().isdigit() or not low <= int(value) <= high:
+        raise ValueError(f"{name} must be {what}, a whole number from {low} to {high}; got {value!r}")
+    return int(value)
 
 
 def _per_minute(value: str | None, default: int) -> int:
@@ -50,6 +65,11 @@ class Settings:
     gateway_rate_limit: int = 600
     log_format: str = "text"  # or json: one JSON object a line (clearinghouse.logs)
     openstates_api_key: str | None = None  # `clearinghouse import openstates` (Open States API v3)
+    # Processes per service under `clearinghouse run`, and which of them this process is
+    # (the runner sets CLEARINGHOUSE_REPLICA for each child; not part of the contract).
+    replicas: int = 1
+    replica: int = 0
+    metrics_port_base: int = DEFAULT_METRICS_PORT_BASE
 
     @classmethod
     def from_env(cls, env=None) -> "Settings":
@@ -71,6 +91,12 @@ class Settings:
             gateway_rate_limit=_per_minute(env.get("GATEWAY_RATE_LIMIT"), default=600),
             log_format="json" if (env.get("LOG_FORMAT") or "").strip().lower() == "json" else "text",
             openstates_api_key=env.get("OPENSTATES_API_KEY") or None,
+            replicas=_whole("REPLICAS", env.get("REPLICAS"), 1, 1, MAX_REPLICAS, "the processes per service"),
+            replica=_whole("CLEARINGHOUSE_REPLICA", env.get("CLEARINGHOUSE_REPLICA"), 0, 0, MAX_REPLICAS - 1,
+                           "this process's replica number"),
+            metrics_port_base=_whole("METRICS_PORT_BASE", env.get("METRICS_PORT_BASE"), DEFAULT_METRICS_PORT_BASE,
+                                     1024, 65535 - REPLICA_PORT_STRIDE * MAX_REPLICAS,
+                                     "the port the services' metrics ports count from"),
         )
 
     def replace(self, **changes) -> "Settings":
@@ -79,6 +105,19 @@ class Settings:
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir).expanduser().resolve()
+
+    def metrics_port(self, service_name: str, replica: int | None = None) -> int:
+        """The metrics and health port of ``service_name``'s replica (this process's by default);
+        0 for a process without one (the gateway serves /metrics on its own port)."""
+        offset = SERVICE_PORT_OFFSETS.get(service_name)
+        if offset is None:
+            return 0
+        replica = self.replica if replica is None else replica
+        return self.metrics_port_base + REPLICA_PORT_STRIDE * replica + offset
+
+    def gateway_port_of(self, replica: int) -> int:
+        """The port gateway replica ``replica`` listens on (and serves its health and metrics)."""
+        return self.gateway_port + replica
 
     def database_name(self, service_name: str) -> str:
         return f"{self.db_prefix}{service_name}"

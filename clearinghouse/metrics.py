@@ -1,6 +1,6 @@
 """Prometheus metrics: every entrypoint's count and latency, served at /metrics.
 
-Each service process serves its registry on its own port (config.METRICS_PORTS), with
+Each service process serves its registry on its own port (Settings.metrics_port: one per replica), with
 /health/live and /health/ready (clearinghouse.health); the gateway serves /metrics beside /graphql.
 """
 import time
@@ -9,7 +9,7 @@ from nameko.extensions import DependencyProvider
 from prometheus_client import Counter, Gauge, Histogram
 
 from . import health
-from .config import METRICS_PORTS, Settings
+from .config import Settings
 from .errors import ClearinghouseError
 
 ENTRYPOINT_CALLS = Counter(
@@ -50,7 +50,7 @@ class Metrics(DependencyProvider):
     def setup(self):
         settings = Settings.from_nameko(self.container.config)
         if settings.metrics:
-            serve(METRICS_PORTS.get(self.container.service_name, 0))
+            serve(settings.metrics_port(self.container.service_name))
             health.add_probe("broker", health.broker_probe(settings.amqp_uri))
         self._started = {}
 

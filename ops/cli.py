@@ -1,6 +1,6 @@
 """`clearinghouse`: the operators' command line.
 
-  clearinghouse run                          the platform in the foreground (make run)
+  clearinghouse run [--replicas N]           the platform in the foreground (make run)
   clearinghouse keys create --role staff     print a new API key (and nothing else)
   clearinghouse keys list                    every key: id, role, owner, created, revoked
   clearinghouse keys revoke KEY_ID           revoke a key (gateways refuse it within seconds)
@@ -20,7 +20,7 @@ import warnings
 
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
-from clearinghouse.config import Settings
+from clearinghouse.config import MAX_REPLICAS, Settings
 
 
 def _rpc(settings, timeout=30):
@@ -197,14 +197,27 @@ def import_openstates(settings, args):
 
 def run(settings, args):
     from .runner import run as run_platform
+    if args.replicas is not None:
+        settings = settings.replace(replicas=args.replicas)
     return run_platform(settings)
+
+
+def replica_count(value: str) -> int:
+    """--replicas: a whole number of processes per service, within what the port scheme holds."""
+    if not value.strip().isdigit() or not 1 <= int(value) <= MAX_REPLICAS:
+        raise argparse.ArgumentTypeError(f"the processes per service, a whole number from 1 to {MAX_REPLICAS}; "
+                                         f"got {value!r}")
+    return int(value)
 
 
 def parser():
     p = argparse.ArgumentParser(prog="clearinghouse", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the platform in the foreground").set_defaults(func=run)
+    run_cmd = sub.add_parser("run", help="run the platform in the foreground")
+    run_cmd.add_argument("--replicas", type=replica_count, default=None,
+                         help="processes per service and of the gateway (default REPLICAS, or 1)")
+    run_cmd.set_defaults(func=run)
     keys = sub.add_parser("keys", help="API keys").add_subparsers(dest="action", required=True)
     create = keys.add_parser("create", help="create a key and print it")
     create.add_argument("--role", required=True, choices=["member", "partner", "staff"])
@@ -259,7 +272,11 @@ def parser():
 
 def main(argv=None):
     args = parser().parse_args(argv)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:  # a setting that cannot be used: say which, and how to fix it
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
     sys.exit(args.func(settings, args) or 0)
 
 

@@ -1,8 +1,13 @@
 """`make run`: the embedded stores, every service in its own process, sample data on first
 start; in the foreground until Ctrl-C.
 
-The runner supervises every child it starts, stores and services alike: one that dies is
-restarted (a store on the same data folder and port) with back-off, and one that keeps
+With REPLICAS=N (or --replicas N) it starts N processes of each service and of the gateway,
+each with its own metrics and health port (Settings.metrics_port; gateway replica r on
+GATEWAY_PORT + r), and writes them with their pids to DATA_DIR/processes.json for
+`clearinghouse status`.
+
+The runner supervises every child it starts, stores and services alike, each replica on its
+own: one that dies is restarted (a store on the same data folder and port) with back-off, and one that keeps
 dying is reported with where its log is. Every child dies with the runner however the
 runner dies (embedded.dies_with_parent), and a lock on DATA_DIR that the kernel drops with
 the runner keeps two runners off one folder without ever going stale.
@@ -21,7 +26,7 @@ import time
 from pathlib import Path
 
 from clearinghouse import broker, logs
-from clearinghouse.config import METRICS_PORTS, Settings
+from clearinghouse.config import SERVICE_PORT_OFFSETS, Settings
 from clearinghouse.embedded import EmbeddedMongo, command_line, dies_with_parent
 
 from .serve import SERVICES
@@ -102,8 +107,10 @@ class Restarts:
 class Child:
     """A store or a service process the runner keeps running."""
 
-    def __init__(self, name: str, start, log: str, after_restart=None):
+    def __init__(self, name: str, start, log: str, after_restart=None, service: str = "", replica: int = 0,
+                 port: int = 0):
         self.name = name
+        self.service, self.replica, self.port = service, replica, port
         self._start = start  # () -> Popen
         self.log = log
         self.after_restart = after_restart
@@ -150,12 +157,25 @@ class Platform:
         self.embedded.append(store)
         self.stores.append(child)
 
-    def spawn(self, name: str):
-        child = Child(name, lambda: subprocess.Popen([sys.executable, "-m", "ops.serve", name],
-                                                     env=self.env, preexec_fn=dies_with_parent),
-                      "this output")
+    def spawn(self, name: str, replica: int = 0):
+        """Start replica ``replica`` of service ``name`` (named ``name/replica`` in the log)."""
+        port = self.settings.metrics_port(name, replica) or self.settings.gateway_port_of(replica)
+        env = {**self.env, "CLEARINGHOUSE_REPLICA": str(replica)}
+        if name == "gateway":
+            env["GATEWAY_PORT"] = str(port)
+        child = Child(f"{name}/{replica}", lambda: subprocess.Popen([sys.executable, "-m", "ops.serve", name],
+                                                                    env=env, preexec_fn=dies_with_parent),
+                      "this output", service=name, replica=replica, port=port)
         child.start()
-        self.procs[name] = child
+        self.procs[child.name] = child
+
+    def write_processes(self):
+        """DATA_DIR/processes.json: every service process with its port and pid, for status."""
+        rows = [{"process": c.service, "replica": c.replica, "port": c.port, "pid": c.proc.pid if c.proc else None}
+                for c in self.procs.values()]
+        path = self.settings.data_path / "processes.json"
+        path.with_suffix(".tmp").write_text(json.dumps({"runner": os.getpid(), "processes": rows}, indent=1))
+        path.with_suffix(".tmp").replace(path)
 
     def rebuild_search(self):
         from nameko.standalone.rpc import ClusterRpcProxy
@@ -167,10 +187,10 @@ class Platform:
             log.warning(f"could not ask search to rebuild ({exc}); run `clearinghouse search rebuild`")
 
     def wait_ready(self, services, timeout=120.0):
-        """Until every RPC service consumes its queue: the sample loading calls them all, and
-        a call to a queue no one has declared yet fails at once (UnknownService)."""
+        """Until every replica of every RPC service consumes its queue: the sample loading calls
+        them all, and a call to a queue no one has declared yet fails at once (UnknownService)."""
         import kombu
-        waiting = [name for name in services if name in METRICS_PORTS]  # the RPC services
+        waiting = [name for name in services if name in SERVICE_PORT_OFFSETS]  # the RPC services
         deadline = time.monotonic() + timeout
         with kombu.Connection(self.settings.amqp_uri) as conn:
             while waiting:
@@ -179,7 +199,7 @@ class Platform:
                         consumers = channel.queue_declare(queue=f"rpc-{waiting[0]}", passive=True).consumer_count
                 except Exception:  # noqa: BLE001 -- not declared yet (404 closes the channel)
                     consumers = 0
-                if consumers:
+                if consumers >= self.settings.replicas:
                     waiting.pop(0)
                     continue
                 if time.monotonic() > deadline:
@@ -216,6 +236,8 @@ class Platform:
                     log.warning(str(exc))
                     continue
                 say(f"{child.name} restarted (pid {child.proc.pid})")
+                if child.service:
+                    self.write_processes()
                 if child.after_restart:
                     child.after_restart()
 
@@ -245,6 +267,7 @@ class Platform:
                 log.warning(f"{name} did not stop; killing it")
                 proc.kill()
                 proc.wait()
+        (self.settings.data_path / "processes.json").unlink(missing_ok=True)
         for store in reversed(self.embedded):
             store.stop()
 
@@ -274,19 +297,23 @@ def run(settings: Settings | None = None) -> int:
         platform.start_stores()
         services = available_services()
         for name in services:
-            platform.spawn(name)
+            for replica in range(settings.replicas):
+                platform.spawn(name, replica)
+        platform.write_processes()
         platform.wait_ready(services)
         platform.load_sample_once()
-        say("running: " + ", ".join(services))
+        each = f" ({settings.replicas} processes each)" if settings.replicas > 1 else ""
+        say("running: " + ", ".join(services) + each)
         if "gateway" in services:
-            say(f"GraphQL and GraphiQL: http://localhost:{settings.gateway_port}/graphql")
-        say("metrics: " + ", ".join(f"{n} http://localhost:{METRICS_PORTS[n]}/metrics"
-                                     for n in services if n in METRICS_PORTS))
+            say("GraphQL and GraphiQL: " + ", ".join(f"http://localhost:{settings.gateway_port_of(r)}/graphql"
+                                                      for r in range(settings.replicas)))
+        say("metrics: " + ", ".join(f"{c.name} http://localhost:{c.port}/metrics"
+                                     for c in platform.procs.values() if c.service in SERVICE_PORT_OFFSETS))
         say(f"RabbitMQ: {settings.amqp_uri}   MongoDB: {platform.settings.mongo_uri}")
         say("a staff key: .venv/bin/clearinghouse keys create --role staff   (Ctrl-C stops everything)")
         if settings.metrics:
             from .status import table
-            say("status (clearinghouse status):\n" + table(settings)[0])
+            say("status (clearinghouse status):\n" + table(platform.settings)[0])
         platform.supervise()
     except KeyboardInterrupt:
         say("stopping")

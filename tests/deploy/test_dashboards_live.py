@@ -111,14 +111,15 @@ def live(tmp_path_factory):
     folder = tmp_path_factory.mktemp("live")
     amqp_uri = create_vhost()
     receiver, smtp = Receiver(), SmtpServer(folder / "mail")
-    platform = Platform(folder / "data", amqp_uri, folder / "run.log")
-    platform.env.pop("CLEARINGHOUSE_NO_METRICS")
+    # its own ports (Platform picks free blocks), so a developer's `make run` does not collide
+    platform = Platform(folder / "data", amqp_uri, folder / "run.log", metrics=True)
     platform.env.update(SMTP_URL=smtp.url, WEBHOOK_ALLOW_HTTP="1", WEBHOOK_ALLOW_NETWORKS="127.0.0.0/8")
     prometheus = None
     try:
         platform.start().wait_running()
         gateway_port = int(platform.env["GATEWAY_PORT"])
-        prometheus = Prometheus(folder, {**METRICS_PORTS, "gateway": gateway_port})
+        prometheus = Prometheus(folder, {**{name: platform.metrics_port(name) for name in METRICS_PORTS},
+                                         "gateway": gateway_port})
         drive_traffic(platform, receiver, smtp)
         wait_until(lambda: set(prometheus.targets_up().values()) == {"up"}, timeout=60,
                    message=f"every target scraped: {prometheus.targets_up() if prometheus else ''}")
@@ -160,6 +161,6 @@ def test_clearinghouse_status_shows_every_process_ready_and_make_run_prints_it(l
     assert cli.status(Settings.from_env(live.platform.env), None) == 0
     out = capsys.readouterr().out
     for name in [*METRICS_PORTS, "gateway"]:
-        assert re.search(rf"^{name}\s+\d+\s+ready$", out, re.M), out
+        assert re.search(rf"^{name}\s+0\s+\d+\s+\d+\s+ready$", out, re.M), out
     assert "status (clearinghouse status):" in live.platform.output()
     assert status.readiness(free_port())[0] == "down"
