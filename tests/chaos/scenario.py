@@ -13,7 +13,12 @@ search index (search through the gateway) and the receiver:
 
 - lost: an acknowledged write the store does not hold, or whose event a subscription
   matches but that subscription never received;
-- duplicated_side_effects: a (subscription, entity, version) received more than once;
+- duplicated_side_effects: a (subscription, entity, version) received under more than one
+  webhook-id: what a receiver that drops a webhook-id it has seen (as Standard Webhooks
+  asks) would still apply twice. The same webhook-id again is a redelivery (a replica
+  killed after the partner answered but before it stored the outcome sends it again once
+  its lease ends: at least once, by design); those are counted on their own line,
+  ``redelivered=R``, and left out of the order check as such a receiver drops them;
 - unsearchable: an acknowledged entity the search index does not find by its stored name;
 - out_of_order (its own line): an entity's events reaching a subscription out of version order.
 
@@ -273,6 +278,7 @@ class Tally:
     unsearchable: list[str]
     out_of_order: list[str]
     waiting_deliveries: int = 0
+    redelivered: list[str] = dataclasses.field(default_factory=list)  # at least once: not a fault
 
     @property
     def clean(self) -> bool:
@@ -315,7 +321,7 @@ class Checker:
     def tally(self) -> Tally:
         acked = [w for w in self.load.writes if w.acknowledged]
         members, ordinances = self.stored()
-        lost, duplicated, unsearchable, out_of_order = [], [], [], []
+        lost, duplicated, unsearchable, out_of_order, redelivered = [], [], [], [], []
         attempted_after = defaultdict(list)  # entity -> its writes, in order
         for w in self.load.writes:
             if w.entity:
@@ -332,8 +338,17 @@ class Checker:
                 lost.append(f"store: {w.kind} {w.entity} v{w.version} name {doc['name']!r} != {w.name!r}")
         received = self.received()
         for path, events in received.items():
-            seen = Counter((e.get("subject"), (e.get("data") or {}).get("version"), e.get("type")) for e in events)
             requests_ = self.receiver.received(path)
+            first_of = {}  # webhook-id -> its first request; the rest are redeliveries
+            for r in requests_:
+                hook_id = r["headers"].get("webhook-id")
+                if hook_id in first_of:
+                    redelivered.append(f"{path}: {hook_id} again at {r['at'] - self.load.started:.1f}s")
+                else:
+                    first_of[hook_id] = r
+            requests_ = list(first_of.values())
+            events = [json.loads(r["body"]) for r in requests_]
+            seen = Counter((e.get("subject"), (e.get("data") or {}).get("version"), e.get("type")) for e in events)
             for (subject, version, kind), n in seen.items():
                 if n > 1:
                     copies = [(json.loads(r["body"]).get("id"), r["headers"].get("webhook-id"),
@@ -367,7 +382,8 @@ class Checker:
             if any(w.entity == entity for w in acked) and not self.searchable("ORDINANCE", doc["title"].split()[-1],
                                                                                entity):
                 unsearchable.append(f"ordinance {entity} {doc['title']!r}")
-        return Tally(len(acked), lost, duplicated, unsearchable, out_of_order, self.waiting_deliveries())
+        return Tally(len(acked), lost, duplicated, unsearchable, out_of_order, self.waiting_deliveries(),
+                     redelivered)
 
     def waiting(self) -> list[dict]:
         """The deliveries to the receiver still pending or retrying (the sample data's own
@@ -453,7 +469,9 @@ def run(form: Form, folder: Path, say=print) -> Tally:
         if tally.waiting_deliveries:
             for delivery in checker.waiting()[:10]:
                 say(f"waiting: {json.dumps(delivery)}")
-        say(f"out_of_order={len(tally.out_of_order)}")
+        for item in tally.redelivered[:20]:
+            say(f"redelivered: {item}")
+        say(f"redelivered={len(tally.redelivered)} out_of_order={len(tally.out_of_order)}")
         say(tally.line())
         return tally
     finally:
