@@ -5,13 +5,15 @@ mailed to the thread, and opting out of it. Rules live in replies.py and asks.py
 entrypoints in service.py (and inbound.py for SMTP) call these."""
 from __future__ import annotations
 
+import random
 import secrets
 from dataclasses import dataclass
 
+import eventlet
 from nameko.extensions import DependencyProvider
 
 from clearinghouse.config import Settings
-from clearinghouse.errors import Forbidden, NotFound
+from clearinghouse.errors import Conflict, Forbidden, NotFound, Unavailable
 
 from . import asks, replies
 from .inbound import Inbound
@@ -19,6 +21,7 @@ from .inbound import Inbound
 STAFF = {"role": "staff"}  # emails are private: notifications reads them as staff
 MAX_SPONSORS = 500  # ordinances read per ask (pages of 100), and so sponsors reached at most
 KEY = "listserv"
+RACES = 8  # concurrent answers to one ask: a reply is re-applied this often before the sender retries
 
 
 @dataclass(frozen=True)
@@ -97,13 +100,20 @@ def take_reply(repo, members, mail: Mail, inbound: Inbound, now: float) -> str:
     def change(ask):
         if reply_id is not None and reply_id in ask.get("reply_ids", []):
             return ask, []  # the same reply delivered again: answered once
-        new, events = asks.answer(ask, member_id, body, now)
+        try:
+            new, events = asks.answer(ask, member_id, body, now)
+        except Conflict as exc:  # the ask is full: a permanent refusal, not a race to retry
+            raise Forbidden(exc.message) from None
         return {**new, "reply_ids": ask.get("reply_ids", []) + ([reply_id] if reply_id else [])}, events
-    try:
-        repo.modify_ask(ask_id, change)
-    except NotFound:
-        raise Forbidden(f"ask {ask_id} is gone, so the reply cannot be kept") from None
-    return f"250 2.0.0 your answer is kept with ask {ask_id}"
+    for _ in range(RACES):
+        try:
+            repo.modify_ask(ask_id, change)
+            return f"250 2.0.0 your answer is kept with ask {ask_id}"
+        except NotFound:
+            raise Forbidden(f"ask {ask_id} is gone, so the reply cannot be kept") from None
+        except Conflict:  # others answered at the same moment: again, a little later
+            eventlet.sleep(random.uniform(0.0, 0.05))
+    raise Unavailable(f"ask {ask_id} is being answered by many at once; send the reply again shortly")
 
 
 def _addressed(mail: Mail, rcpt_tos: list) -> tuple[str, str]:

@@ -167,3 +167,32 @@ def test_the_thread_hears_each_answer_until_one_unsubscribes(members, notificati
     staff.answer_ask(ask["id"], asker, "Thanks both.")  # Cy hears; Bea unsubscribed
     wait_until(lambda: answers_to("cy@example.org"), message="the third answer mailed to Cy (the sentinel)")
     assert len(answers_to("bea@example.org")) == 1
+
+
+def test_two_replicas_share_the_port_and_the_key_and_every_reply_is_answered_once(
+        members, start_service, notifications_settings, rpc, smtp, database):
+    from services.notifications.service import NotificationsService
+    from tests.support import free_port
+    config = notifications_settings.replace(smtp_inbound_port=free_port()).nameko_config()
+    replicas = [start_service(NotificationsService, config) for _ in range(2)]
+    ports = {get_extension(r, InboundMail).port for r in replicas}
+    assert len(ports) == 1  # SO_REUSEPORT: both listen, the kernel spreads the connections
+    port = ports.pop()
+    asker = member(rpc, "Alex Asker", ["minimum-wage"])
+    names = ["Bea", "Cy", "Dee", "Eve", "Fay", "Gus"]
+    for name in names:
+        member(rpc, f"{name} Follower", ["minimum-wage"])
+    ask = post(rpc, asker, "minimum-wage")
+    addresses = [f"{n.lower()}@example.org" for n in names]
+    mails = wait_until(lambda: [ask_mail_to(smtp, a) for a in addresses] if all(
+        ask_mail_to(smtp, a) for a in addresses) else None, message="the ask mailed to every follower")
+    import eventlet
+    pool = eventlet.GreenPool()
+    for name, mail in zip(names, mails):
+        pool.spawn(send_reply, port, mail["Reply-To"], mail["To"], f"{name} says yes.", f"<{name}@example.org>")
+    pool.waitall()
+    answers = as_staff(rpc).get_ask(ask["id"])["answers"]
+    assert sorted(a["body"] for a in answers) == sorted(f"{n} says yes." for n in names)
+    assert database("notifications").keys.count_documents({}) == 1
+    wait_until(lambda: len([m for m in smtp.messages() if m["To"] == "alex@example.org"]) == len(names),
+               message="every answer mailed to the asker")
