@@ -12,10 +12,13 @@ from dataclasses import dataclass
 import eventlet
 from nameko.extensions import DependencyProvider
 
+from clearinghouse import validation as v
+from clearinghouse.caller import Caller
 from clearinghouse.config import Settings
-from clearinghouse.errors import Conflict, Forbidden, NotFound, Unavailable
+from clearinghouse.errors import BadInput, Conflict, Forbidden, NotFound, Unavailable
 
-from . import asks, replies
+from . import access, asks, replies
+from .domain import iso
 from .inbound import Inbound
 
 STAFF = {"role": "staff"}  # emails are private: notifications reads them as staff
@@ -157,3 +160,43 @@ def unsubscribe(repo, mail: Mail, token, now: float) -> dict:
     ask_id, member_id = replies.read_unsubscribe_token(mail.key, token)
     repo.opt_out(ask_id, member_id, now)
     return {"ask_id": ask_id, "member_id": member_id, "unsubscribed": True}
+
+
+# -- resolved asks, as a toolkit's questions and answers ------------------------------------------------
+def resolve_ask(repo, toolkits, caller: Caller, ask_id, accepted_answer, toolkit_slug, now: float) -> dict:
+    """Mark an answered ask resolved (its asker, or staff), optionally naming the answer
+    that settled it (its place, from 0) and the toolkit that shows it as a question and
+    answer. Conflict for an ask with no answer yet; BadInput for an answer or toolkit
+    that is not there."""
+    caller.require(access.ASKERS, "resolveAsk")
+    v.identifier(ask_id, "ask_id", "ask")
+    if accepted_answer is not None and (isinstance(accepted_answer, bool) or not isinstance(accepted_answer, int)):
+        raise BadInput(f"accepted_answer must be the place of an answer (0 for the first), got {accepted_answer!r}")
+    if toolkit_slug is not None:
+        toolkit_slug = v.line(toolkit_slug, "toolkit_slug", max_len=100)
+        try:
+            toolkits.get_toolkit(toolkit_slug)
+        except NotFound:
+            raise BadInput(f"toolkit_slug {toolkit_slug!r} is not a published toolkit; name one that is") from None
+    ask = repo.ask(ask_id)
+    if not (caller.is_staff or caller.owns(ask["author_id"])):
+        raise Forbidden("only the member who asked (or staff) may mark an ask resolved")
+
+    def change(ask):
+        if not ask["answers"]:
+            raise Conflict(f"ask {ask_id} has no answer yet; it can be resolved once someone answers")
+        if accepted_answer is not None and not 0 <= accepted_answer < len(ask["answers"]):
+            raise BadInput(f"accepted_answer {accepted_answer} is not an answer of this ask; "
+                           f"it has {len(ask['answers'])} (0 to {len(ask['answers']) - 1})")
+        return {**ask, "resolved_at": iso(now), "resolved_ts": now, "accepted_answer": accepted_answer,
+                "toolkit_slug": toolkit_slug, "version": ask["version"] + 1}, []
+    return asks.ask_view(repo.modify_ask(ask_id, change))
+
+
+def questions_of(repo, caller: Caller, toolkit_slugs, limit) -> list[list[dict]]:
+    """For each toolkit slug, the resolved asks it links to (newest first, up to ``limit``)."""
+    access.read_asks(caller, "questions")
+    slugs = [v.line(s, "toolkit_slugs[]", max_len=100) for s in v.list_of(toolkit_slugs, "toolkit_slugs")]
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= 100:
+        raise BadInput(f"limit must be a whole number from 0 to 100, got {limit!r}")
+    return [[asks.ask_view(a) for a in repo.questions(slug, limit)] if limit else [] for slug in slugs]

@@ -95,6 +95,7 @@ class NotificationsRepository(Records, Repository):
         self.db.asks.create_index([("issue_area", ASCENDING), ("posted_ts", DESCENDING)])
         self.db.ask_emails.create_index([("status", ASCENDING), ("due_at", ASCENDING)])
         self.db.ask_opt_outs.create_index([("ask_id", ASCENDING)])
+        self.db.asks.create_index([("toolkit_slug", ASCENDING), ("resolved_ts", DESCENDING)])
 
     def _newest_first(self, collection: str, query: dict, first: int, after, field: str, field_type, kind: str):
         """A page by ``field`` then id, newest first (Repository.page reads oldest first
@@ -275,6 +276,11 @@ class NotificationsRepository(Records, Repository):
     def opt_out(self, ask_id: str, member_id: str, now: float):
         self.db.ask_opt_outs.update_one({"_id": ask_email_key(ask_id, member_id)},
                                         {"$set": {"ask_id": ask_id, "member_id": member_id, "at": now}}, upsert=True)
+
+    def questions(self, toolkit_slug: str, limit: int) -> list[dict]:
+        """The resolved asks a toolkit links to, most recently resolved first."""
+        rows = self.db.asks.find({"toolkit_slug": toolkit_slug}).sort([("resolved_ts", -1), ("_id", -1)]).limit(limit)
+        return [entity(d) for d in rows]
 
     def opted_out(self, ask_id: str) -> set:
         return {d["member_id"] for d in self.db.ask_opt_outs.find({"ask_id": ask_id}, {"member_id": 1})}

@@ -87,6 +87,19 @@ class NotificationsService:
                                    self.clock.now())
 
     @rpc
+    def resolve_ask(self, ask_id, accepted_answer=None, toolkit_slug=None, caller=None):
+        """Mark an answered ask resolved (its asker, or staff); ``accepted_answer`` is the
+        place (from 0) of the answer that settled it, ``toolkit_slug`` a toolkit that shows
+        it as a question and answer. Conflict while it has no answer."""
+        return listserv.resolve_ask(self.store, self.toolkits, Caller.of(caller), ask_id, accepted_answer,
+                                    toolkit_slug, self.clock.now())
+
+    @rpc
+    def questions_of(self, toolkit_slugs, limit=20, caller=None):
+        """For each toolkit slug, in the order asked, the resolved asks it shows (newest first)."""
+        return listserv.questions_of(self.store, Caller.of(caller), toolkit_slugs, limit)
+
+    @rpc
     def unsubscribe(self, token, caller=None):
         """One-click unsubscribe (RFC 8058) from an ask's answers: ``token`` is the one in
         the email's List-Unsubscribe link. BadInput if malformed, Forbidden if forged."""

@@ -315,6 +315,9 @@ ROWS = [
         '{ id } }', ASKERS, mutation=True),
     Row("answerAsk", "members-ask", 'mutation($id: ID!) { answerAsk(askId: $id, body: "Yes.") { id } }', ASKERS,
         variables=lambda w, r: {"id": w["ask_id"]}, mutation=True),
+    Row("resolveAsk", "members-answered-ask",
+        'mutation($id: ID!) { resolveAsk(askId: $id, acceptedAnswer: 0) { id resolvedAt } }',
+        roles(DENIED, member=OK, staff=OK), variables=lambda w, r: {"id": w["answered_ask_id"]}, mutation=True),
 ]
 
 
@@ -414,6 +417,12 @@ def world(platform):
                               notifications.post_ask, NotificationsService, "post_ask", member_id,
                               {"issue_area": "minimum-wage", "subject": "Matrix: who indexed the wage?",
                                "body": "Looking for peers."})["id"]
+    asker = {"role": "member", "owner_id": member_id, "owner_kind": "member"}
+    world["answered_ask_id"] = call_as(asker, notifications.post_ask, NotificationsService, "post_ask", member_id,
+                                       {"issue_area": "minimum-wage", "subject": "Matrix: answered",
+                                        "body": "Settled?"})["id"]
+    call_as(asker, notifications.answer_ask, NotificationsService, "answer_ask", world["answered_ask_id"],
+            member_id, "Yes, settled.")
     return world
 
 

@@ -61,3 +61,38 @@ def test_one_click_unsubscribe_through_the_gateway_stops_the_answers(gateway, me
     staff.answer_ask(ask["id"], cy, "Ours is 5 cents.")  # Bea hears; the asker unsubscribed
     wait_until(lambda: answers_to("bea@example.org"), message="the second answer mailed to Bea (the sentinel)")
     assert len(answers_to("alex@example.org")) == 1
+
+
+RESOLVE = """mutation($id: ID!, $n: Int, $slug: String) { resolveAsk(askId: $id, acceptedAnswer: $n, toolkitSlug: $slug) {
+  id resolvedAt acceptedAnswer { body author { id } } toolkit { slug } } }"""
+QUESTIONS = '{ toolkit(slug: "bag-fee") { slug questions(first: 5) { id subject acceptedAnswer { body } } } }'
+
+
+def test_an_answered_ask_is_resolved_by_its_asker_and_shown_by_its_toolkit(gateway, keys, members, toolkits,
+                                                                         notifications, rpc):
+    staff_tk = As(rpc.toolkits, STAFF)
+    staff_tk.create_toolkit({"slug": "bag-fee", "title": "Bag fee", "issue_area": "plastic-bag-fee",
+                             "summary": "A fee on bags."})
+    staff_tk.publish_toolkit("bag-fee")
+    staff_tk.create_toolkit({"slug": "bag-draft", "title": "Draft", "issue_area": "plastic-bag-fee",
+                             "summary": "Not yet."})
+    asker = keys["member_id"]
+    other = rpc.members.create_member({"name": "Bea Answerer", "status": "active"}, caller=STAFF)["id"]
+    staff = As(rpc.notifications, STAFF)
+    ask = staff.post_ask(asker, {"issue_area": "plastic-bag-fee", "subject": "Fee level?", "body": "10 cents?"})
+    variables = {"id": ask["id"], "n": 0, "slug": "bag-fee"}
+    from tests.support.gateway import code
+    assert code(gateway.error(RESOLVE, variables, key=keys["member"])) == "CONFLICT"  # no answer yet
+    staff.answer_ask(ask["id"], other, "We set 10 cents.")
+    assert code(gateway.error(RESOLVE, variables, key=keys["partner"])) == "FORBIDDEN"
+    assert code(gateway.error(RESOLVE, variables)) == "UNAUTHENTICATED"
+    for bad in ({"n": 1}, {"n": -1}, {"slug": "bag-draft"}, {"slug": "no\nsuch"}, {"id": "ask_0123456789abcdef"}):
+        error = gateway.error(RESOLVE, {**variables, **bad}, key=keys["member"])
+        assert code(error) in ("BAD_USER_INPUT", "NOT_FOUND"), (bad, error)
+    assert gateway.data(QUESTIONS, key=keys["partner"])["toolkit"]["questions"] == []
+    resolved = gateway.data(RESOLVE, variables, key=keys["member"])["resolveAsk"]
+    assert resolved["resolvedAt"].endswith("Z") and resolved["toolkit"] == {"slug": "bag-fee"}
+    assert resolved["acceptedAnswer"] == {"body": "We set 10 cents.", "author": {"id": other}}
+    shown = gateway.data(QUESTIONS, key=keys["partner"])["toolkit"]["questions"]
+    assert shown == [{"id": ask["id"], "subject": "Fee level?", "acceptedAnswer": {"body": "We set 10 cents."}}]
+    assert code(gateway.error(QUESTIONS)) == "UNAUTHENTICATED"  # asks are for keys, the toolkit is not
