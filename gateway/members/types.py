@@ -3,7 +3,7 @@ import graphene
 
 from clearinghouse import ocd
 
-from ..connections import connection
+from ..connections import connection, page_args
 from ..limits import first_argument
 from ..scalars import Date, DateTime
 from ..toolkits.loaders import OrdinancesBySponsor
@@ -70,6 +70,14 @@ class Member(graphene.ObjectType):
     def resolve_sponsored(member, info, first):
         return OrdinancesBySponsor.of(info.context).load(member["id"]).then(lambda ordinances: ordinances[:first])
 
+    affiliations = graphene.Field(lambda: AffiliationConnection, required=True, **page_args(),
+                                  description="The organisations this member belongs to, oldest first "
+                                              "(a partner sees only its own organisation's; keys only).")
+
+    @staticmethod
+    def resolve_affiliations(member, info, first, after=None):
+        return _affiliations(info, first, after, member_id=member["id"])
+
 
 def _ordinance():
     from ..toolkits.types import Ordinance  # toolkits' types refer to Member: resolved when the schema is built
@@ -82,6 +90,48 @@ class Organization(graphene.ObjectType):
     kind = graphene.String(required=True)
     website = graphene.String()
     issue_areas = graphene.List(graphene.NonNull(graphene.String), required=True)
+    members = graphene.Field(lambda: AffiliationConnection, required=True, **page_args(),
+                             description="The members who belong to it (its staff, the officials it works with), "
+                                         "oldest first (a partner sees only its own organisation's; keys only).")
+
+    @staticmethod
+    def resolve_members(organization, info, first, after=None):
+        return _affiliations(info, first, after, organization_id=organization["id"])
+
+
+def _affiliations(info, first, after, **whose):
+    # one call per parent: a page with its own cursor (the gateway's cost limits bound how many)
+    ctx = info.context
+    return ctx.call("members", "list_affiliations", first=first, after=after, caller=ctx.caller, **whose)
+
+
+class Affiliation(graphene.ObjectType):
+    """A member's membership of an organisation (Popolo: membership)."""
+    id = graphene.ID(required=True)
+    role = graphene.String(required=True)
+    start_date = Date()
+    end_date = Date(description="null while it lasts")
+    member = graphene.Field(Member)
+    organization = graphene.Field(Organization)
+
+    @staticmethod
+    def resolve_member(affiliation, info):
+        return MembersById.of(info.context).load(affiliation["member_id"])
+
+    @staticmethod
+    def resolve_organization(affiliation, info):
+        return OrganizationsById.of(info.context).load(affiliation["organization_id"])
+
+
+AffiliationConnection = connection(Affiliation, "Affiliation")
+
+
+class AffiliationInput(graphene.InputObjectType):
+    member_id = graphene.ID(required=True)
+    organization_id = graphene.ID(required=True)
+    role = graphene.String(required=True)
+    start_date = Date()
+    end_date = Date()
 
 
 class Viewer(graphene.ObjectType):

@@ -156,6 +156,7 @@ def add_affiliation(members, caller: Caller, data, now: float) -> dict:
 
 
 def end_affiliation(members, caller: Caller, affiliation_id, end_date) -> dict:
+    caller.require(affiliations.RECORDERS, "endAffiliation")
     v.identifier(affiliation_id, "affiliation_id", "aff")
     end = affiliations.check_end_date(end_date)
     found = affiliations.visible(caller, members.lookup("affiliations", affiliation_id), affiliation_id)

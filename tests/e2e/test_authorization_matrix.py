@@ -195,6 +195,8 @@ RECORD = """mutation($input: OrdinanceInput!) { recordOrdinance(input: $input) {
 MEMBER_FIELDS = "id name status email phone"
 LINKED = "toolkit { slug legalNotes }"
 
+AFFILIATE = "mutation($input: AffiliationInput!) { addAffiliation(input: $input) { id role } }"
+
 ROWS = [
     # -- members ---------------------------------------------------------------------------
     Row("viewer", "role", "{ viewer { role member { id email } organization { id } } }", EVERYONE, check=viewer_is),
@@ -315,6 +317,15 @@ ROWS = [
         '{ id } }', ASKERS, mutation=True),
     Row("answerAsk", "members-ask", 'mutation($id: ID!) { answerAsk(askId: $id, body: "Yes.") { id } }', ASKERS,
         variables=lambda w, r: {"id": w["ask_id"]}, mutation=True),
+    Row("addAffiliation", "to-partners-organisation", AFFILIATE, roles(DENIED, partner=OK, staff=OK),
+        variables=lambda w, r: {"input": {"memberId": w["member_id"], "organizationId": w["org_id"],
+                                          "role": f"Ally {next(w['serial'])}"}}, mutation=True),
+    Row("endAffiliation", "of-partners-organisation",
+        'mutation($id: ID!) { endAffiliation(id: $id, endDate: "2030-01-01") { id endDate } }',
+        roles(DENIED, partner=OK, other_partner=NOT_FOUND, staff=OK), mutation=True,
+        variables=lambda w, r: {"id": w["staff"](AFFILIATE, {"input": {
+            "memberId": w["member_id"], "organizationId": w["org_id"],
+            "role": f"Ally {next(w['serial'])}"}})["addAffiliation"]["id"]}),
     Row("resolveAsk", "members-answered-ask",
         'mutation($id: ID!) { resolveAsk(askId: $id, acceptedAnswer: 0) { id resolvedAt } }',
         roles(DENIED, member=OK, staff=OK), variables=lambda w, r: {"id": w["answered_ask_id"]}, mutation=True),
