@@ -49,6 +49,22 @@ class Office(graphene.ObjectType):
         return jurisdiction_of(office["jurisdiction"])
 
 
+def _affiliations_field(what: str):
+    return graphene.Field(lambda: AffiliationConnection, required=True, **page_args(),
+                          description=f"{what}, oldest first (a partner sees only its own organisation's; keys only).")
+
+
+def _affiliations(key: str):
+    """The resolver of a connection of affiliations of the parent, as ``key`` (member_id or
+    organization_id): one call per parent, a page with its own cursor (the gateway's cost
+    limits bound how many parents)."""
+    def resolve(parent, info, first, after=None):
+        ctx = info.context
+        return ctx.call("members", "list_affiliations", first=first, after=after, caller=ctx.caller,
+                        **{key: parent["id"]})
+    return resolve
+
+
 class Member(graphene.ObjectType):
     id = graphene.ID(required=True)
     name = graphene.String(required=True)
@@ -70,13 +86,8 @@ class Member(graphene.ObjectType):
     def resolve_sponsored(member, info, first):
         return OrdinancesBySponsor.of(info.context).load(member["id"]).then(lambda ordinances: ordinances[:first])
 
-    affiliations = graphene.Field(lambda: AffiliationConnection, required=True, **page_args(),
-                                  description="The organisations this member belongs to, oldest first "
-                                              "(a partner sees only its own organisation's; keys only).")
-
-    @staticmethod
-    def resolve_affiliations(member, info, first, after=None):
-        return _affiliations(info, first, after, member_id=member["id"])
+    affiliations = _affiliations_field("The organisations this member belongs to")
+    resolve_affiliations = staticmethod(_affiliations("member_id"))
 
 
 def _ordinance():
@@ -90,19 +101,8 @@ class Organization(graphene.ObjectType):
     kind = graphene.String(required=True)
     website = graphene.String()
     issue_areas = graphene.List(graphene.NonNull(graphene.String), required=True)
-    members = graphene.Field(lambda: AffiliationConnection, required=True, **page_args(),
-                             description="The members who belong to it (its staff, the officials it works with), "
-                                         "oldest first (a partner sees only its own organisation's; keys only).")
-
-    @staticmethod
-    def resolve_members(organization, info, first, after=None):
-        return _affiliations(info, first, after, organization_id=organization["id"])
-
-
-def _affiliations(info, first, after, **whose):
-    # one call per parent: a page with its own cursor (the gateway's cost limits bound how many)
-    ctx = info.context
-    return ctx.call("members", "list_affiliations", first=first, after=after, caller=ctx.caller, **whose)
+    members = _affiliations_field("The members who belong to it (its staff, the officials it works with)")
+    resolve_members = staticmethod(_affiliations("organization_id"))
 
 
 class Affiliation(graphene.ObjectType):

@@ -16,7 +16,8 @@ import re
 from email.message import EmailMessage
 
 from clearinghouse.errors import BadInput, Forbidden
-from clearinghouse.issue_areas import ISSUE_AREAS
+
+from .asks import ask_message
 
 REPLY_PREFIX = "ask"
 REPLY_SIG = 20  # hex characters of the reply signature: 80 bits, and the local part stays under 64
@@ -196,8 +197,7 @@ def _shown(address: str | None) -> str:
 # -- telling the thread ------------------------------------------------------------------------------
 def answer_message(ask: dict, answer: dict, author_name: str | None) -> tuple[str, str]:
     """The email of a new answer: subject (a reply to the ask's) and plain-text body."""
-    area = ISSUE_AREAS.get(ask["issue_area"], ask["issue_area"])
-    subject = f"Re: [Ask the network | {area}] {ask['subject']}"
+    subject = "Re: " + ask_message(ask, None)[0]
     body = (f"{author_name or 'A member'} answered:\n\n{answer['body']}\n\n"
             f"Reply to this email to answer too (ask {ask['id']}).\n"
             "You get this because you asked or answered; the unsubscribe link in the headers stops these.\n")
