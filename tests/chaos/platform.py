@@ -44,7 +44,7 @@ class Platform:
     def __init__(self, data_dir: Path, amqp_uri: str, log: Path):
         self.env = {k: v for k, v in os.environ.items() if k not in ("MONGO_URI", "ELASTICSEARCH_URL")}
         self.env.update(AMQP_URI=amqp_uri, DATA_DIR=str(data_dir), GATEWAY_PORT=str(free_port()),
-                        CLEARINGHOUSE_NO_METRICS="1", GATEWAY_RATE_LIMIT="0")
+                        CLEARINGHOUSE_NO_METRICS="1", GATEWAY_RATE_LIMIT="0", SMTP_INBOUND_PORT="0")
         self.log = log
         self.proc: subprocess.Popen | None = None
         self.url = f"http://127.0.0.1:{self.env['GATEWAY_PORT']}/graphql"
