@@ -196,3 +196,32 @@ def test_two_replicas_share_the_port_and_the_key_and_every_reply_is_answered_onc
     assert database("notifications").keys.count_documents({}) == 1
     wait_until(lambda: len([m for m in smtp.messages() if m["To"] == "alex@example.org"]) == len(names),
                message="every answer mailed to the asker")
+
+
+def test_malformed_replies_get_a_clear_smtp_answer_never_a_crash(members, notifications, rpc, smtp, inbound_port):
+    asker = member(rpc, "Alex Asker", ["inclusionary-zoning"])
+    member(rpc, "Bea Follower", ["inclusionary-zoning"])
+    ask = post(rpc, asker, "inclusionary-zoning")
+    reply_to = wait_until(lambda: ask_mail_to(smtp, "bea@example.org"), message="the ask")["Reply-To"]
+
+    def raw(headers: bytes, body: bytes):
+        message = b"From: bea@example.org\r\nTo: " + reply_to.encode() + b"\r\n" + headers + b"\r\n" + body
+        with smtplib.SMTP("127.0.0.1", inbound_port, timeout=30) as conn:
+            try:
+                conn.sendmail("bea@example.org", [reply_to], message)
+                return 250
+            except smtplib.SMTPDataError as exc:
+                if exc.smtp_code == 550:
+                    assert exc.smtp_error.startswith(b"5.7.1 "), exc.smtp_error  # our words, not a crash
+                return exc.smtp_code
+    assert raw(b"Content-Type: image/png\r\n", b"iVBORw0KGgo=\r\n") == 550  # no text at all
+    assert raw(b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n",
+               b"!!!not base64!!!\r\n") == 250  # decoded leniently
+    assert raw(b"Content-Type: text/plain; charset=x-unknown-charset\r\n", b"Hola\r\n") == 550  # "send it as UTF-8"
+    assert raw(b"Content-Type: text/plain; charset=utf-8\r\n", (b"x" * 78 + b"\r\n") * 200) == 550  # > 10,000
+    assert raw(b"", b"x" * 5000 + b"\r\n") == 500  # aiosmtpd's own bound: a line is at most 1,000 bytes
+    assert raw(b"Content-Type: multipart/mixed; boundary=\"b\"\r\n", b"--b\r\nbroken") == 250  # read leniently:
+    assert as_staff(rpc).get_ask(ask["id"])["answers"][-1]["body"] == "broken"  # a part without headers is text
+    assert raw(b"Content-Type: text/plain; charset=utf-8\r\n", b"Bad bytes \xff\xfe kept as text\r\n") == 250
+    kept = as_staff(rpc).get_ask(ask["id"])["answers"]
+    assert kept and kept[-1]["body"].startswith("Bad bytes") and kept[-1]["author_id"]
