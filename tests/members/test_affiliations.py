@@ -78,7 +78,7 @@ def test_a_partner_cannot_record_or_end_another_partners_affiliations(world, rpc
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("change, fragment", [
+HOSTILE = [
     ({"end_date": "2020-01-01", "start_date": "2021-01-01"}, "before start_date"),
     ({"start_date": "2021-02-30"}, "is not a date"),
     ({"start_date": "yesterday"}, "is not a date"),
@@ -91,14 +91,17 @@ def test_a_partner_cannot_record_or_end_another_partners_affiliations(world, rpc
     ({"organization_id": "org_0123456789abcdef"}, "is not in the network"),
     ({"organization_id": "someone's"}, "not a valid id"),
     ({"colour": "red"}, "unknown fields"),
-])
-def test_hostile_affiliations_are_refused_and_change_nothing(world, snapshot, change, fragment):
+]
+
+
+def test_hostile_affiliations_are_refused_and_change_nothing(world, snapshot):
     w = world
-    data = {"member_id": w["official"], "organization_id": w["org"], "role": "Works with", **change}
     before = snapshot()
-    with pytest.raises(BadInput) as err:
-        w["staff"].add_affiliation(data)
-    assert fragment in str(err.value)
+    for change, fragment in HOSTILE:  # one service for all: each case changes nothing, so none sees another's
+        data = {"member_id": w["official"], "organization_id": w["org"], "role": "Works with", **change}
+        with pytest.raises(BadInput) as err:
+            w["staff"].add_affiliation(data)
+        assert fragment in str(err.value), change
     assert snapshot() == before
 
 
