@@ -70,6 +70,11 @@ class Settings:
     replicas: int = 1
     replica: int = 0
     metrics_port_base: int = DEFAULT_METRICS_PORT_BASE
+    # Replies to asks by email: notifications' inbound SMTP port (0: any free port), the
+    # domain of the reply addresses, and where the gateway is reached for unsubscribe links.
+    smtp_inbound_port: int = 2525
+    mail_reply_domain: str = "reply.clearinghouse.invalid"
+    public_url: str = "http://localhost:8000"
 
     @classmethod
     def from_env(cls, env=None) -> "Settings":
@@ -89,6 +94,9 @@ class Settings:
             gateway_rpc_timeout=float(env.get("GATEWAY_RPC_TIMEOUT") or 10.0),
             rpc_timeout=float(env.get("RPC_TIMEOUT") or 10.0),
             gateway_rate_limit=_per_minute(env.get("GATEWAY_RATE_LIMIT"), default=600),
+            smtp_inbound_port=int(env.get("SMTP_INBOUND_PORT") or 2525),
+            mail_reply_domain=(env.get("MAIL_REPLY_DOMAIN") or "reply.clearinghouse.invalid").strip().lower(),
+            public_url=(env.get("PUBLIC_URL") or f"http://localhost:{int(env.get('GATEWAY_PORT') or 8000)}").rstrip("/"),
             log_format="json" if (env.get("LOG_FORMAT") or "").strip().lower() == "json" else "text",
             openstates_api_key=env.get("OPENSTATES_API_KEY") or None,
             replicas=_whole("REPLICAS", env.get("REPLICAS"), 1, 1, MAX_REPLICAS, "the processes per service"),

@@ -14,6 +14,7 @@ from clearinghouse.tracing import Tracing
 from . import graphiql, ratelimit
 from .endpoint import GraphQLEndpoint, json_response
 from .limits import Limits
+from .notifications import unsubscribe
 from .rpc import Services
 from .schema import schema
 
@@ -76,6 +77,16 @@ class GatewayService:
         if not self.graphql_endpoint.limits.introspection:
             return graphiql_off()
         return graphiql.asset(asset)
+
+    @http("GET", "/unsubscribe/<token>")
+    def unsubscribe_page(self, request, token):
+        """The List-Unsubscribe link opened in a browser: a button that POSTs (a GET changes nothing)."""
+        return unsubscribe.confirm()
+
+    @http("POST", "/unsubscribe/<token>")
+    def unsubscribe(self, request, token):
+        """RFC 8058 one-click unsubscribe from an ask's answers (notifications checks the token)."""
+        return unsubscribe.unsubscribe(request, self.services, token)
 
     @timer(interval=600)
     def sweep_rate_limits(self):

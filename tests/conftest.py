@@ -63,7 +63,8 @@ def amqp_uri(cleanup):
 @pytest.fixture
 def settings(amqp_uri, mongo_server):
     return Settings(amqp_uri=amqp_uri, mongo_uri=mongo_server,
-                    db_prefix=f"t{uuid.uuid4().hex[:10]}_", metrics=False)
+                    db_prefix=f"t{uuid.uuid4().hex[:10]}_", metrics=False,
+                    smtp_inbound_port=0)  # notifications' inbound SMTP on a free port
 
 
 @pytest.fixture

@@ -3,7 +3,9 @@ decision; these resolvers pass the caller."""
 import graphene
 
 from ..inputs import drop_none, enum_value
-from .types import ApiKey, ApiKeyRecord, Member, MemberInput, Organization, OrganizationInput, Role
+from ..scalars import Date
+from .types import (Affiliation, AffiliationInput, ApiKey, ApiKeyRecord, Member, MemberInput, Organization,
+                    OrganizationInput, Role)
 
 
 class MembersMutation(graphene.ObjectType):
@@ -14,6 +16,10 @@ class MembersMutation(graphene.ObjectType):
     create_api_key = graphene.Field(ApiKey, required=True, role=Role(required=True), owner_id=graphene.ID())
     revoke_api_key = graphene.Field(ApiKeyRecord, required=True, id=graphene.ID(required=True),
                                     description="STAFF: any key; a member or partner: their own")
+    add_affiliation = graphene.Field(Affiliation, required=True, input=AffiliationInput(required=True),
+                                     description="STAFF: any organisation; a PARTNER: its own")
+    end_affiliation = graphene.Field(Affiliation, required=True, id=graphene.ID(required=True),
+                                     end_date=Date(required=True))
 
     @staticmethod
     def resolve_create_member(root, info, input):
@@ -39,3 +45,13 @@ class MembersMutation(graphene.ObjectType):
     def resolve_revoke_api_key(root, info, id):
         ctx = info.context
         return ctx.call("members", "revoke_api_key", id, caller=ctx.caller)
+
+    @staticmethod
+    def resolve_add_affiliation(root, info, input):
+        ctx = info.context
+        return ctx.call("members", "add_affiliation", drop_none(input), caller=ctx.caller)
+
+    @staticmethod
+    def resolve_end_affiliation(root, info, id, end_date):
+        ctx = info.context
+        return ctx.call("members", "end_affiliation", id, end_date, caller=ctx.caller)

@@ -3,7 +3,7 @@ import graphene
 
 from clearinghouse import ocd
 
-from ..connections import connection
+from ..connections import connection, page_args
 from ..limits import first_argument
 from ..scalars import Date, DateTime
 from ..toolkits.loaders import OrdinancesBySponsor
@@ -49,6 +49,22 @@ class Office(graphene.ObjectType):
         return jurisdiction_of(office["jurisdiction"])
 
 
+def _affiliations_field(what: str):
+    return graphene.Field(lambda: AffiliationConnection, required=True, **page_args(),
+                          description=f"{what}, oldest first (a partner sees only its own organisation's; keys only).")
+
+
+def _affiliations(key: str):
+    """The resolver of a connection of affiliations of the parent, as ``key`` (member_id or
+    organization_id): one call per parent, a page with its own cursor (the gateway's cost
+    limits bound how many parents)."""
+    def resolve(parent, info, first, after=None):
+        ctx = info.context
+        return ctx.call("members", "list_affiliations", first=first, after=after, caller=ctx.caller,
+                        **{key: parent["id"]})
+    return resolve
+
+
 class Member(graphene.ObjectType):
     id = graphene.ID(required=True)
     name = graphene.String(required=True)
@@ -70,6 +86,9 @@ class Member(graphene.ObjectType):
     def resolve_sponsored(member, info, first):
         return OrdinancesBySponsor.of(info.context).load(member["id"]).then(lambda ordinances: ordinances[:first])
 
+    affiliations = _affiliations_field("The organisations this member belongs to")
+    resolve_affiliations = staticmethod(_affiliations("member_id"))
+
 
 def _ordinance():
     from ..toolkits.types import Ordinance  # toolkits' types refer to Member: resolved when the schema is built
@@ -82,6 +101,37 @@ class Organization(graphene.ObjectType):
     kind = graphene.String(required=True)
     website = graphene.String()
     issue_areas = graphene.List(graphene.NonNull(graphene.String), required=True)
+    members = _affiliations_field("The members who belong to it (its staff, the officials it works with)")
+    resolve_members = staticmethod(_affiliations("organization_id"))
+
+
+class Affiliation(graphene.ObjectType):
+    """A member's membership of an organisation (Popolo: membership)."""
+    id = graphene.ID(required=True)
+    role = graphene.String(required=True)
+    start_date = Date()
+    end_date = Date(description="null while it lasts")
+    member = graphene.Field(Member)
+    organization = graphene.Field(Organization)
+
+    @staticmethod
+    def resolve_member(affiliation, info):
+        return MembersById.of(info.context).load(affiliation["member_id"])
+
+    @staticmethod
+    def resolve_organization(affiliation, info):
+        return OrganizationsById.of(info.context).load(affiliation["organization_id"])
+
+
+AffiliationConnection = connection(Affiliation, "Affiliation")
+
+
+class AffiliationInput(graphene.InputObjectType):
+    member_id = graphene.ID(required=True)
+    organization_id = graphene.ID(required=True)
+    role = graphene.String(required=True)
+    start_date = Date()
+    end_date = Date()
 
 
 class Viewer(graphene.ObjectType):

@@ -18,6 +18,10 @@ class NotificationsMutation(graphene.ObjectType):
     post_ask = graphene.Field(Ask, required=True, input=AskInput(required=True))
     answer_ask = graphene.Field(Ask, required=True, ask_id=graphene.ID(required=True),
                                 body=graphene.String(required=True))
+    resolve_ask = graphene.Field(Ask, required=True, ask_id=graphene.ID(required=True),
+                                 accepted_answer=graphene.Int(description="the settling answer's place, from 0"),
+                                 toolkit_slug=graphene.String(description="a toolkit to show it as a Q&A"),
+                                 description="Mark an answered ask resolved (its asker, or staff).")
 
     # The owner (None) is the caller's own: notifications takes it from the caller.
     @staticmethod
@@ -54,3 +58,8 @@ class NotificationsMutation(graphene.ObjectType):
     def resolve_answer_ask(root, info, ask_id, body):
         ctx = info.context
         return ctx.call("notifications", "answer_ask", ask_id, None, body, caller=ctx.caller)
+
+    @staticmethod
+    def resolve_resolve_ask(root, info, ask_id, accepted_answer=None, toolkit_slug=None):
+        ctx = info.context
+        return ctx.call("notifications", "resolve_ask", ask_id, accepted_answer, toolkit_slug, caller=ctx.caller)

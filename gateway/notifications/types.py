@@ -112,8 +112,22 @@ class Ask(graphene.ObjectType):
     answer_connection = graphene.Field(AnswerConnection, required=True, **page_args(),
                                        description="The answers as a connection, oldest first, to page through.")
     posted_at = DateTime(required=True)
+    resolved_at = DateTime(description="when its asker marked it resolved; null while open")
+    accepted_answer = graphene.Field(Answer, description="the answer that settled it, if its asker named one")
+    toolkit = graphene.Field(lambda: _toolkit_type(), description="the toolkit that shows it as a question and answer")
 
     resolve_author = staticmethod(_author)
+
+    @staticmethod
+    def resolve_accepted_answer(ask, info):
+        place, answers = ask.get("accepted_answer"), ask.get("answers") or []
+        return answers[place] if isinstance(place, int) and 0 <= place < len(answers) else None
+
+    @staticmethod
+    def resolve_toolkit(ask, info):
+        from ..toolkits.loaders import ToolkitsBySlug
+        slug = ask.get("toolkit_slug")
+        return ToolkitsBySlug.of(info.context).load(slug) if slug else None
 
     @staticmethod
     def resolve_answers(ask, info, first):
@@ -126,6 +140,11 @@ class Ask(graphene.ObjectType):
     @staticmethod
     def resolve_answer_connection(ask, info, first, after=None):
         return answers_page(ask.get("answers") or [], paging.check_first(first), after)
+
+
+def _toolkit_type():
+    from ..toolkits.types import Toolkit  # toolkits' types name Ask too (Toolkit.questions)
+    return Toolkit
 
 
 DeliveryConnection = connection(Delivery, "Delivery")

@@ -49,6 +49,11 @@ class Action(graphene.ObjectType):
     recorded_at = DateTime(required=True)
 
 
+def _ask_type():
+    from ..notifications.types import Ask  # notifications' types name Toolkit too (Ask.toolkit)
+    return Ask
+
+
 class Toolkit(graphene.ObjectType):
     slug = graphene.String(required=True)
     title = graphene.String(required=True)
@@ -66,6 +71,14 @@ class Toolkit(graphene.ObjectType):
     versions = graphene.List(graphene.NonNull(ToolkitVersion), required=True, first=first_argument())
     change_note = graphene.String(description="what changed in the version shown")
     draft_version = graphene.Int(description="the number of a pending draft, if one is being written")
+    questions = graphene.List(graphene.NonNull(lambda: _ask_type()), required=True, first=first_argument(),
+                              description="Resolved asks linked here as questions and answers, newest first "
+                                          "(members, partners and staff).")
+
+    @staticmethod
+    def resolve_questions(toolkit, info, first):
+        from ..notifications.loaders import QuestionsByToolkit
+        return QuestionsByToolkit.of(info.context).load(toolkit["slug"]).then(lambda asks: asks[:first])
 
     @staticmethod
     def resolve_experts(toolkit, info):

@@ -56,7 +56,20 @@ class Records(Entities):
         return entity(doc)
 
     def stored(self, collection: str, item: dict) -> dict:
+        if collection == "affiliations":  # ordered by created_ts (given by the rule), no name
+            return store.document(item)
         return stored(collection, item)
+
+    # -- affiliations: plain records, no outbox (they emit no events yet) --------------------
+    def page_affiliations(self, query: dict, first: int, after):
+        return self.page_entities("affiliations", query, first, after, "created_ts", float)
+
+    def affiliations_between(self, member_id: str, organization_id: str) -> list[dict]:
+        return [self.entity("affiliations", d) for d in self.find_many(
+            "affiliations", {"member_id": member_id, "organization_id": organization_id})]
+
+    def count_affiliations(self, field: str, value: str) -> int:
+        return self.count("affiliations", {field: value})
 
     def page_members(self, wanted: domain.MemberFilter, first: int, after):
         return self.page_entities("members", self.member_query(wanted), first, after, "name_key")
@@ -97,6 +110,8 @@ class MembersRepository(Records, Repository):
         self.db.organizations.create_index([("name_key", ASCENDING)])
         self.db.api_keys.create_index([("hash", ASCENDING)], unique=True)
         self.db.api_keys.create_index([("owner_id", ASCENDING)])
+        self.db.affiliations.create_index([("member_id", ASCENDING), ("created_ts", ASCENDING)])
+        self.db.affiliations.create_index([("organization_id", ASCENDING), ("created_ts", ASCENDING)])
         # keys made before keys were listed have no created_epoch: they list first
         self.db.api_keys.update_many({"created_epoch": {"$exists": False}}, {"$set": {"created_epoch": 0.0}})
 
@@ -104,6 +119,12 @@ class MembersRepository(Records, Repository):
         return self.db[collection].find_one({"_id": entity_id}, {"_id": 1}) is not None
 
     member_query = staticmethod(member_query)
+
+    def find_many(self, collection: str, query: dict) -> list[dict]:
+        return list(self.db[collection].find(query).limit(1000))
+
+    def count(self, collection: str, query: dict) -> int:
+        return self.db[collection].count_documents(query)
 
     def insert_key(self, doc: dict):
         self.db.api_keys.insert_one(doc)

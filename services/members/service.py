@@ -1,6 +1,8 @@
 """The members service: entrypoints only. Each checks who calls (clearinghouse.caller;
 None is the public), runs its use case (usecases.py) and returns what it answers; rules
 live in domain.py, storage in repository.py."""
+import time
+
 from clearinghouse.caller import Caller
 from clearinghouse.metrics import Metrics
 from clearinghouse.outbox import OutboxRelay
@@ -88,6 +90,27 @@ class MembersService:
     def list_organizations(self, first=20, after=None, caller=None):
         Caller.of(caller)
         return usecases.list_organizations(self.store, first, after)
+
+    # -- affiliations -------------------------------------------------------------------------
+    @rpc
+    def add_affiliation(self, data, caller=None):
+        """A member's membership of an organisation: member_id, organization_id, role,
+        start_date, end_date (ISO dates, end on or after start). Staff for any organisation,
+        a partner for its own. BadInput for an unknown member or organisation; Conflict for
+        the same open role twice or past the caps."""
+        return usecases.add_affiliation(self.store, Caller.of(caller), data, time.time())
+
+    @rpc
+    def end_affiliation(self, affiliation_id, end_date, caller=None):
+        """End an affiliation on ``end_date`` (who may add it may end it). NotFound for one
+        the caller cannot see; Conflict if it already ended."""
+        return usecases.end_affiliation(self.store, Caller.of(caller), affiliation_id, end_date)
+
+    @rpc
+    def list_affiliations(self, member_id=None, organization_id=None, first=20, after=None, caller=None):
+        """A page of one member's affiliations or one organisation's (exactly one id), oldest
+        first: members and staff see all, a partner its own organisation's, the public none."""
+        return usecases.list_affiliations(self.store, Caller.of(caller), member_id, organization_id, first, after)
 
     # -- API keys ---------------------------------------------------------------------------
     @rpc

@@ -7,11 +7,11 @@ and the checked caller (clearinghouse.caller.Caller). Events go out through the 
 a write stores them with the entity, the service's relay publishes them."""
 from clearinghouse import validation as v
 from clearinghouse.caller import Caller
-from clearinghouse.errors import Conflict, Unauthenticated
+from clearinghouse.errors import BadInput, Conflict, Unauthenticated
 from clearinghouse.events import now_iso
 from clearinghouse.paging import check_first
 
-from . import domain
+from . import affiliations, domain
 
 
 # -- members ------------------------------------------------------------------------------
@@ -139,3 +139,33 @@ def _shown(page: dict, view) -> dict:
     for edge in page["edges"]:
         edge["node"] = view(edge["node"])
     return page
+
+
+# -- affiliations: a member's membership of an organisation (affiliations.py decides who) --------
+
+def add_affiliation(members, caller: Caller, data, now: float) -> dict:
+    fields = affiliations.check_new(data)
+    affiliations.may_record(caller, fields["organization_id"], "addAffiliation")
+    for field, collection in (("member_id", "members"), ("organization_id", "organizations")):
+        if members.lookup(collection, fields[field]) is None:
+            raise BadInput(f"{field} {fields[field]!r} is not in the network; pass an existing one")
+    record = affiliations.new(fields, members.affiliations_between(fields["member_id"], fields["organization_id"]),
+                              members.count_affiliations("organization_id", fields["organization_id"]),
+                              members.count_affiliations("member_id", fields["member_id"]), now)
+    return affiliations.view(members.add("affiliations", record))
+
+
+def end_affiliation(members, caller: Caller, affiliation_id, end_date) -> dict:
+    caller.require(affiliations.RECORDERS, "endAffiliation")
+    v.identifier(affiliation_id, "affiliation_id", "aff")
+    end = affiliations.check_end_date(end_date)
+    found = affiliations.visible(caller, members.lookup("affiliations", affiliation_id), affiliation_id)
+    affiliations.may_record(caller, found["organization_id"], "endAffiliation")
+    changed, _ = members.change("affiliations", affiliation_id, lambda a: (affiliations.end(a, end), []))
+    return affiliations.view(changed)
+
+
+def list_affiliations(members, caller: Caller, member_id, organization_id, first, after) -> dict:
+    """A member's organisations, or an organisation's members, oldest first, as ``caller`` may see them."""
+    query = affiliations.listing(caller, member_id, organization_id)
+    return _shown(members.page_affiliations(query, check_first(first), after), affiliations.view)

@@ -13,6 +13,7 @@ ASK_FIELDS = ("issue_area", "subject", "body")
 SUBJECT_MAX = 200  # the subject is an email Subject header: one line
 BODY_MAX = 10_000
 MAX_ANSWERS = 200  # answers live in the ask's document; this keeps it small
+RESOLUTION = ("resolved_at", "accepted_answer", "toolkit_slug")
 
 
 def check_ask(data) -> dict:
@@ -59,6 +60,7 @@ def ask_view(doc: dict | None) -> dict | None:
     out = {k: doc[k] for k in ("issue_area", "subject", "body", "author_id", "posted_at", "version")}
     out["id"] = doc["id"]
     out["answers"] = [dict(a) for a in doc["answers"]]
+    out.update({k: doc.get(k) for k in RESOLUTION})  # None until the ask is resolved (listserv.resolve_ask)
     return out
 
 

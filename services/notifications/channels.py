@@ -35,9 +35,9 @@ class Channels:
         subject, text = event_message(event)
         return self.mail(sub["email"], subject, text)
 
-    def mail(self, to: str, subject: str, text: str) -> domain.Outcome:
+    def mail(self, to: str, subject: str, text: str, headers: dict | None = None) -> domain.Outcome:
         try:
-            self.mailer.send(to, subject, text)
+            self.mailer.send(to, subject, text, headers)
             return domain.Outcome(status_code=250)
         except Unsendable as exc:  # parked at once: it would fail the same way for 3 days
             return domain.Outcome(error=str(exc), unsendable=True)

@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import email.errors
+import email.policy
 import smtplib
 import urllib.parse
 from email.message import EmailMessage
 
 SENDER = "Clearinghouse <notifications@clearinghouse.invalid>"
+# Headers unfolded up to SMTP's limit: a List-Unsubscribe URL folded at 78 would become
+# encoded words that mail clients cannot act on (RFC 2369 wants the URL as it is).
+POLICY = email.policy.default.clone(max_line_length=998)
 MAX_IDLE = 8  # open connections kept for the next messages (one per mail worker at most)
 
 
@@ -44,7 +48,7 @@ class Mailer:
     def message(self, to: str, subject: str, body: str, headers: dict | None = None) -> EmailMessage:
         """The message; Unsendable if a header cannot be written (e.g. it holds a newline)."""
         try:
-            msg = EmailMessage()
+            msg = EmailMessage(policy=POLICY)
             msg["From"] = self.sender
             msg["To"] = to
             msg["Subject"] = subject

@@ -94,6 +94,8 @@ class NotificationsRepository(Records, Repository):
         self.db.deliveries.create_index([("subscription_id", ASCENDING), ("seq", ASCENDING)])
         self.db.asks.create_index([("issue_area", ASCENDING), ("posted_ts", DESCENDING)])
         self.db.ask_emails.create_index([("status", ASCENDING), ("due_at", ASCENDING)])
+        self.db.ask_opt_outs.create_index([("ask_id", ASCENDING)])
+        self.db.asks.create_index([("toolkit_slug", ASCENDING), ("resolved_ts", DESCENDING)])
 
     def _newest_first(self, collection: str, query: dict, first: int, after, field: str, field_type, kind: str):
         """A page by ``field`` then id, newest first (Repository.page reads oldest first
@@ -255,3 +257,30 @@ class NotificationsRepository(Records, Repository):
 
     def finish_ask_email(self, email_id: str, changes: dict):
         self.db.ask_emails.update_one({"_id": email_id}, {"$set": changes})
+
+    # -- the listserv by email ----------------------------------------------------------------
+    def key(self, name: str, new: bytes) -> bytes:
+        """The service's signing key ``name``: ``new`` if none was kept yet, else the one
+        kept (the first replica to write it wins; every replica then signs alike)."""
+        try:
+            self.db.keys.insert_one({"_id": name, "key": new.hex()})
+        except DuplicateKeyError:
+            pass
+        return bytes.fromhex(self.db.keys.find_one({"_id": name})["key"])
+
+    def insert_answer_emails(self, records: list[dict]) -> int:
+        """One email per answer and member (a redelivered ask.answered queues nobody twice)."""
+        docs = [{"_id": f"{ask_email_key(r['ask_id'], r['member_id'])}:{r['answer']}", **r} for r in records]
+        return _insert_ignoring_duplicates(self.db.ask_emails, docs)
+
+    def opt_out(self, ask_id: str, member_id: str, now: float):
+        self.db.ask_opt_outs.update_one({"_id": ask_email_key(ask_id, member_id)},
+                                        {"$set": {"ask_id": ask_id, "member_id": member_id, "at": now}}, upsert=True)
+
+    def questions(self, toolkit_slug: str, limit: int) -> list[dict]:
+        """The resolved asks a toolkit links to, most recently resolved first."""
+        rows = self.db.asks.find({"toolkit_slug": toolkit_slug}).sort([("resolved_ts", -1), ("_id", -1)]).limit(limit)
+        return [entity(d) for d in rows]
+
+    def opted_out(self, ask_id: str) -> set:
+        return {d["member_id"] for d in self.db.ask_opt_outs.find({"ask_id": ask_id}, {"member_id": 1})}

@@ -340,7 +340,7 @@ class Scheduler:
         return sum(pile)
 
     def _send_ask_email(self, record: dict) -> bool:
-        outcome = self.channels.mail(record["email"], record["subject"], record["body"])
+        outcome = self.channels.mail(record["email"], record["subject"], record["body"], record.get("headers"))
         later = self.clock.now()
         changes, verdict = domain.after_attempt(record, outcome, later, self.rng)
         self.repo.finish_ask_email(record["id"], changes)

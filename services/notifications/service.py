@@ -12,10 +12,11 @@ from clearinghouse.rpc import ServiceRpc, rpc
 from clearinghouse.store import Store
 from clearinghouse.tracing import Tracing
 
-from . import usecases
+from . import listserv, usecases
 from .bus import Partners
 from .clock import Clock
 from .courier import Courier
+from .inbound import inbound_mail
 from .repository import NotificationsRepository
 from .scheduling import INTERVAL
 
@@ -38,6 +39,8 @@ class NotificationsService:
     courier = Courier()
     members = ServiceRpc("members")  # a deadline on every call (RPC_TIMEOUT)
     partners = Partners()  # bus subscriptions' users, queues and shovels on the broker
+    toolkits = ServiceRpc("toolkits")  # the sponsors and experts an ask also reaches
+    replies = listserv.Listserv()  # the reply domain, the public URL and the signing key
 
     # -- events in -----------------------------------------------------------------------
     @_on("members")
@@ -61,8 +64,51 @@ class NotificationsService:
         """Queue the ask's email to every active member who follows its issue area."""
         if not is_cloudevent(event):
             return
-        if usecases.queue_ask_emails(self.store, self.members, event["data"]["id"], self.clock.now()):
+        mail = self.replies.mail(self.store)
+        if usecases.queue_ask_emails(self.store, self.members, event["data"]["id"], self.clock.now(),
+                                     also=lambda area: listserv.reached(self.members, self.toolkits, area),
+                                     headers=mail.headers):
             self.courier.wake()
+
+    # -- the listserv by email -------------------------------------------------------------
+    @event_handler("notifications", "ask.answered")
+    def email_answer(self, event):
+        """Mail the new answer to the asker and everyone who answered before, but its author
+        and those who unsubscribed from the ask."""
+        if not is_cloudevent(event):
+            return
+        data = event["data"]
+        if listserv.queue_answer_emails(self.store, self.members, self.replies.mail(self.store), data["id"],
+                                        data.get("answer_count", 0), self.clock.now()):
+            self.courier.wake()
+
+    @inbound_mail
+    def receive_reply(self, inbound):
+        """A reply by email (SMTP_INBOUND_PORT) becomes an answer of its ask; emits
+        ask.answered. Forbidden (SMTP 550) for a reply address we did not sign or a sender
+        who is not the member it was sent to."""
+        return listserv.take_reply(self.store, self.members, self.replies.mail(self.store), inbound,
+                                   self.clock.now())
+
+    @rpc
+    def resolve_ask(self, ask_id, accepted_answer=None, toolkit_slug=None, caller=None):
+        """Mark an answered ask resolved (its asker, or staff); ``accepted_answer`` is the
+        place (from 0) of the answer that settled it, ``toolkit_slug`` a toolkit that shows
+        it as a question and answer. Conflict while it has no answer."""
+        return listserv.resolve_ask(self.store, self.toolkits, Caller.of(caller), ask_id, accepted_answer,
+                                    toolkit_slug, self.clock.now())
+
+    @rpc
+    def questions_of(self, toolkit_slugs, limit=20, caller=None):
+        """For each toolkit slug, in the order asked, the resolved asks it shows (newest first)."""
+        return listserv.questions_of(self.store, Caller.of(caller), toolkit_slugs, limit)
+
+    @rpc
+    def unsubscribe(self, token, caller=None):
+        """One-click unsubscribe (RFC 8058) from an ask's answers: ``token`` is the one in
+        the email's List-Unsubscribe link. BadInput if malformed, Forbidden if forged."""
+        Caller.of(caller)  # the token is the authority: anyone holding the link may use it
+        return listserv.unsubscribe(self.store, self.replies.mail(self.store), token, self.clock.now())
 
     # -- deliveries out --------------------------------------------------------------------
     # Intake wakes a lane when it queues a delivery; these catch what comes due later

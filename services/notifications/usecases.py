@@ -179,15 +179,20 @@ def list_asks(repo, caller: Caller, issue_area, first, after) -> dict:
     return page
 
 
-def queue_ask_emails(repo, members, ask_id: str, now: float) -> int:
-    """Queue the ask's email to every active member who follows its issue area; returns
-    how many were new. An ask that is not ours (another deployment on this bus) sends none."""
+def queue_ask_emails(repo, members, ask_id: str, now: float, also=None, headers=None) -> int:
+    """Queue the ask's email to every active member who follows its issue area (and those
+    ``also(issue_area)`` names: the listserv's sponsors and experts), each with
+    ``headers(ask_id, member_id)``; returns how many were new. An ask that is not ours
+    (another deployment on this bus) sends none."""
     try:
         ask = repo.ask(ask_id)
     except NotFound:
         return 0
     author = members.get_members([ask["author_id"]])[0]
-    records = asks.ask_emails(ask, author and author["name"], _followers(members, ask["issue_area"]), now)
+    reached = _followers(members, ask["issue_area"]) + (also(ask["issue_area"]) if also else [])
+    records = asks.ask_emails(ask, author and author["name"], reached, now)
+    for record in records if headers else ():
+        record["headers"] = headers(ask_id, record["member_id"])
     return repo.insert_ask_emails(records)
 
 

@@ -70,7 +70,8 @@ class Platform:
         metrics_base = free_block([REPLICA_PORT_STRIDE * r + o for r in range(replicas)
                                    for o in SERVICE_PORT_OFFSETS.values()])
         self.env.update(AMQP_URI=amqp_uri, DATA_DIR=str(data_dir), GATEWAY_PORT=str(free_block(range(replicas))),
-                        METRICS_PORT_BASE=str(metrics_base), REPLICAS=str(replicas), GATEWAY_RATE_LIMIT="0")
+                        METRICS_PORT_BASE=str(metrics_base), REPLICAS=str(replicas), GATEWAY_RATE_LIMIT="0",
+                        SMTP_INBOUND_PORT="0")
         self.env.pop("CLEARINGHOUSE_NO_METRICS", None)
         if not metrics:
             self.env["CLEARINGHOUSE_NO_METRICS"] = "1"

@@ -109,7 +109,7 @@ def platform(mongo_server, search_server, cleanup):
     settings = Settings(amqp_uri=amqp_uri, mongo_uri=mongo_server, elasticsearch_url=search_server,
                         db_prefix=f"t{uuid.uuid4().hex[:10]}_", metrics=False, gateway_port=free_port(),
                         gateway_rpc_timeout=5.0, webhook_allow_http=True, webhook_allow_networks="127.0.0.0/8",
-                        **changes)
+                        smtp_inbound_port=0, **changes)
     config = settings.nameko_config()
     config["WEB_SERVER_ADDRESS"] = f"127.0.0.1:{settings.gateway_port}"
     containers = Containers(cleanup)

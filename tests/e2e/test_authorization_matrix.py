@@ -196,6 +196,8 @@ MEMBER_FIELDS = "id name status email phone"
 LINKED = "toolkit { slug legalNotes }"
 MATRIX_CASE, MATRIX_BILL = "matrix-v-pittsburgh", "pa/2025-2026/hb-9"
 
+AFFILIATE = "mutation($input: AffiliationInput!) { addAffiliation(input: $input) { id role } }"
+
 ROWS = [
     # -- members ---------------------------------------------------------------------------
     Row("viewer", "role", "{ viewer { role member { id email } organization { id } } }", EVERYONE, check=viewer_is),
@@ -344,6 +346,18 @@ ROWS = [
         '{ id } }', ASKERS, mutation=True),
     Row("answerAsk", "members-ask", 'mutation($id: ID!) { answerAsk(askId: $id, body: "Yes.") { id } }', ASKERS,
         variables=lambda w, r: {"id": w["ask_id"]}, mutation=True),
+    Row("addAffiliation", "to-partners-organisation", AFFILIATE, roles(DENIED, partner=OK, staff=OK),
+        variables=lambda w, r: {"input": {"memberId": w["member_id"], "organizationId": w["org_id"],
+                                          "role": f"Ally {next(w['serial'])}"}}, mutation=True),
+    Row("endAffiliation", "of-partners-organisation",
+        'mutation($id: ID!) { endAffiliation(id: $id, endDate: "2030-01-01") { id endDate } }',
+        roles(DENIED, partner=OK, other_partner=NOT_FOUND, staff=OK), mutation=True,
+        variables=lambda w, r: {"id": w["staff"](AFFILIATE, {"input": {
+            "memberId": w["member_id"], "organizationId": w["org_id"],
+            "role": f"Ally {next(w['serial'])}"}})["addAffiliation"]["id"]}),
+    Row("resolveAsk", "members-answered-ask",
+        'mutation($id: ID!) { resolveAsk(askId: $id, acceptedAnswer: 0) { id resolvedAt } }',
+        roles(DENIED, member=OK, staff=OK), variables=lambda w, r: {"id": w["answered_ask_id"]}, mutation=True),
 ]
 
 
@@ -449,6 +463,12 @@ def world(platform):
                               notifications.post_ask, NotificationsService, "post_ask", member_id,
                               {"issue_area": "minimum-wage", "subject": "Matrix: who indexed the wage?",
                                "body": "Looking for peers."})["id"]
+    asker = {"role": "member", "owner_id": member_id, "owner_kind": "member"}
+    world["answered_ask_id"] = call_as(asker, notifications.post_ask, NotificationsService, "post_ask", member_id,
+                                       {"issue_area": "minimum-wage", "subject": "Matrix: answered",
+                                        "body": "Settled?"})["id"]
+    call_as(asker, notifications.answer_ask, NotificationsService, "answer_ask", world["answered_ask_id"],
+            member_id, "Yes, settled.")
     return world
 
 

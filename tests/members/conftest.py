@@ -6,7 +6,7 @@ from services.members.service import MembersService
 from tests.fuzz import snapshot_of
 from tests.support.sentinel import Sentinel
 
-COLLECTIONS = ("members", "organizations", "api_keys")
+COLLECTIONS = ("members", "organizations", "api_keys", "affiliations")
 
 
 @pytest.fixture

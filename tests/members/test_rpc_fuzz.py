@@ -60,11 +60,20 @@ def calls(seed):
         "list_api_keys": st.tuples(st.fixed_dictionaries({"caller": caller, **page})),
         "revoke_api_key": st.tuples(ids("key", [seed["key_id"]]), st.fixed_dictionaries({"caller": caller})),
         "authenticate": st.tuples(VALUE | st.just(seed["key"]), st.just({})),
+        "add_affiliation": st.tuples(st.fixed_dictionaries(
+            {"member_id": member, "organization_id": org},
+            optional={"role": TEXT | VALUE, "start_date": st.just("2021-01-04") | VALUE,
+                      "end_date": st.just("2020-01-01") | VALUE, "shoe_size": VALUE}) | VALUE,
+            st.fixed_dictionaries({"caller": caller})),
+        "end_affiliation": st.tuples(ids("aff", [seed["affiliation_id"]]), st.just("2020-01-01") | VALUE,
+                                     st.fixed_dictionaries({"caller": caller})),
+        "list_affiliations": st.tuples(st.fixed_dictionaries(
+            {"caller": caller, **page}, optional={"member_id": member, "organization_id": org})),
     }
 
 
 RPCS = sorted(calls({k: "x" for k in ("member_id", "org_id", "office_id", "key_id", "key", "cursor",
-                                      "as_member", "as_partner")}))
+                                      "as_member", "as_partner", "affiliation_id")}))
 
 
 @pytest.fixture
@@ -76,7 +85,9 @@ def seed(members, rpc):
                                                   "jurisdiction": PGH, "start_date": "2020-01-06"}]}, caller=STAFF)
     org = rpc.members.create_organization({"name": "Working Families", "kind": "advocacy"}, caller=STAFF)
     key = rpc.members.create_api_key("member", deb["id"], caller=STAFF)
-    return {"member_id": deb["id"], "org_id": org["id"], "office_id": deb["offices"][0]["id"],
+    affiliation = rpc.members.add_affiliation({"member_id": deb["id"], "organization_id": org["id"], "role": "Ally",
+                                               "start_date": "2021-01-04"}, caller=STAFF)
+    return {"affiliation_id": affiliation["id"],"member_id": deb["id"], "org_id": org["id"], "office_id": deb["offices"][0]["id"],
             "key_id": key["id"], "key": key["key"],
             "cursor": rpc.members.list_members(first=1)["page_info"]["end_cursor"],
             "as_member": {"role": "member", "owner_id": deb["id"], "owner_kind": "member"},

@@ -12,6 +12,7 @@ from services.members.service import MembersService
 from services.notifications.clock import Clock
 from services.notifications.courier import Courier
 from services.notifications.service import NotificationsService
+from services.toolkits.service import ToolkitsService
 from tests.support.notifications import Receiver, SmtpServer
 
 
@@ -73,7 +74,9 @@ def notifications(start_service):
 
 @pytest.fixture
 def members(start_service):
-    """Members beside notifications, for the asks and the callers it looks up."""
+    """Members beside notifications, for the asks and the callers it looks up, and
+    toolkits, for the sponsors and experts an ask also reaches."""
+    start_service(ToolkitsService)
     return start_service(MembersService)
 
 

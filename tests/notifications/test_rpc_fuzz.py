@@ -16,7 +16,7 @@ from tests.support.notifications import as_staff
 OWNER = "org_00000000000000aa"
 # What a refused call must not touch (the event log is written by the service's own
 # handlers after an accepted call, not by the call itself).
-COLLECTIONS = ("subscriptions", "deliveries", "asks", "ask_emails", "counters")
+COLLECTIONS = ("subscriptions", "deliveries", "asks", "ask_emails", "counters", "ask_opt_outs")
 
 junk = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=40),
                  st.lists(st.text(max_size=8), max_size=3),
@@ -85,7 +85,8 @@ def world(notifications, members, rpc, courier, partner_users):
 
 FUZZED = {"create_subscription", "rotate_secret", "set_subscription_active", "delete_subscription",
           "replay_deliveries", "list_subscriptions", "get_subscription", "list_deliveries",
-          "post_ask", "answer_ask", "get_ask", "get_asks", "list_asks"}
+          "post_ask", "answer_ask", "get_ask", "get_asks", "list_asks",
+          "resolve_ask", "questions_of", "unsubscribe"}
 
 
 def test_every_rpc_is_fuzzed():
@@ -143,5 +144,26 @@ def test_asks(world, rpc, database, data):
         "get_many": lambda: n.get_asks(data.draw(st.one_of(st.lists(ask_ids, max_size=4), junk)), caller=caller),
         "list": lambda: n.list_asks(issue_area=data.draw(st.one_of(st.sampled_from(["minimum-wage", "x"]), junk)),
                                     first=data.draw(firsts), after=data.draw(cursors), caller=caller),
+    }
+    refused_changes_nothing_in(database, calls[method])
+
+
+@FUZZ_MANY_RPCS
+@given(data=st.data())
+def test_the_listserv(world, rpc, database, data):
+    """Resolving an unanswered ask is refused whoever asks; unsubscribe tokens must be signed."""
+    ask_ids = ids("ask", [world["ask"]])
+    caller = data.draw(callers(world["member"]))
+    method = data.draw(st.sampled_from(["resolve", "questions", "unsubscribe"]))
+    n = rpc.notifications
+    tokens = st.one_of(st.from_regex(r"[0-9a-f]{16}-[0-9a-f]{16}-[0-9a-f]{32}\n?", fullmatch=True),
+                       st.text(max_size=120), junk)
+    calls = {
+        "resolve": lambda: n.resolve_ask(data.draw(ask_ids), data.draw(st.one_of(st.integers(-2, 3), junk)),
+                                         data.draw(st.one_of(st.sampled_from(["minimum-wage-model", "x\ny"]), junk)),
+                                         caller=caller),
+        "questions": lambda: n.questions_of(data.draw(st.one_of(st.lists(st.text(max_size=20), max_size=3), junk)),
+                                            limit=data.draw(firsts), caller=caller),
+        "unsubscribe": lambda: n.unsubscribe(data.draw(tokens), caller=caller),
     }
     refused_changes_nothing_in(database, calls[method])
