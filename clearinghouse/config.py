@@ -49,6 +49,12 @@ class Settings:
     # Requests a minute per API key, or per client address without one; 0 turns limits off.
     gateway_rate_limit: int = 600
     log_format: str = "text"  # or json: one JSON object a line (clearinghouse.logs)
+    # Gateway frontends: origins allowed by CORS (comma-separated, or *; none by default),
+    # only staff-registered persisted queries, and live updates over Server-Sent Events.
+    gateway_cors_origins: str = ""
+    gateway_persisted_only: bool = False
+    gateway_sse_heartbeat: float = 15.0
+    gateway_sse_streams_per_key: int = 5
 
     @classmethod
     def from_env(cls, env=None) -> "Settings":
@@ -68,6 +74,10 @@ class Settings:
             gateway_rpc_timeout=float(env.get("GATEWAY_RPC_TIMEOUT") or 10.0),
             rpc_timeout=float(env.get("RPC_TIMEOUT") or 10.0),
             gateway_rate_limit=_per_minute(env.get("GATEWAY_RATE_LIMIT"), default=600),
+            gateway_cors_origins=env.get("GATEWAY_CORS_ORIGINS") or "",
+            gateway_persisted_only=_flag(env.get("GATEWAY_PERSISTED_ONLY")),
+            gateway_sse_heartbeat=float(env.get("GATEWAY_SSE_HEARTBEAT") or 15.0),
+            gateway_sse_streams_per_key=int(env.get("GATEWAY_SSE_STREAMS_PER_KEY") or 5),
             log_format="json" if (env.get("LOG_FORMAT") or "").strip().lower() == "json" else "text",
         )
 

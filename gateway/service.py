@@ -11,7 +11,8 @@ from clearinghouse import health
 from clearinghouse.config import Settings
 from clearinghouse.tracing import Tracing
 
-from . import graphiql, ratelimit
+from . import compression, graphiql, persisted, ratelimit
+from .cors import Cors
 from .endpoint import GraphQLEndpoint, json_response
 from .limits import Limits
 from .rpc import Services
@@ -23,13 +24,15 @@ class Endpoint(DependencyProvider):
 
     def setup(self):
         settings = Settings.from_nameko(self.container.config)
-        self.client, rate_limit = None, None
-        if settings.gateway_rate_limit > 0:
-            # The gateway owns no domain data; its own database holds only the shared rate-limit counts.
-            self.client, rate_limit = ratelimit.connect(settings.mongo_uri, settings.database_name("gateway"),
-                                                        settings.gateway_rate_limit)
+        # The gateway owns no domain data; its own database holds only what its processes
+        # share: the rate-limit counts and the persisted queries.
+        self.client = ratelimit.client(settings.mongo_uri)
+        database = self.client[settings.database_name("gateway")]
+        rate_limit = ratelimit.over(database, settings.gateway_rate_limit) if settings.gateway_rate_limit > 0 else None
+        registry = persisted.PersistedQueries(database[persisted.COLLECTION],
+                                              persisted_only=settings.gateway_persisted_only)
         self.endpoint = GraphQLEndpoint(schema, Limits(introspection=settings.gateway_graphiql),
-                                        rate_limit=rate_limit)
+                                        rate_limit=rate_limit, persisted=registry)
 
     def stop(self):
         if self.client is not None:
@@ -41,6 +44,17 @@ class Endpoint(DependencyProvider):
         return self.endpoint
 
 
+
+class CorsPolicy(DependencyProvider):
+    """The origins that browser apps may call from (GATEWAY_CORS_ORIGINS)."""
+
+    def setup(self):
+        self.cors = Cors(Settings.from_nameko(self.container.config).gateway_cors_origins)
+
+    def get_dependency(self, worker_ctx):
+        return self.cors
+
+
 def graphiql_off():
     return json_response({"errors": [{"message": "GraphiQL is turned off on this server; POST queries "
                                                  "to /graphql", "extensions": {"code": "FORBIDDEN"}}]}, 404)
@@ -50,6 +64,7 @@ class GatewayService:
     name = "gateway"
 
     graphql_endpoint = Endpoint()
+    cors = CorsPolicy()
     services = Services()
     tracing = Tracing()
     config = Config()
@@ -61,14 +76,23 @@ class GatewayService:
         traceparent = self.tracing.begin(request.headers.get("traceparent"))
         response = self.graphql_endpoint.handle(request, self.services, trace_id=self.services.trace_id)
         response.headers["traceparent"] = traceparent
-        return response
+        return self.finish(request, response)
 
     @http("GET", "/graphql")
-    def graphiql(self, request):
-        """GraphiQL, when introspection is on (GATEWAY_GRAPHIQL, on by default)."""
-        if not self.graphql_endpoint.limits.introspection:
-            return graphiql_off()
-        return graphiql.page()
+    def graphql_get(self, request):
+        """A query in the URL (?query=&variables=&operationName=, GraphQL over HTTP; PUBLIC
+        answers are cacheable), or GraphiQL for a browser's page request when introspection
+        is on (GATEWAY_GRAPHIQL, on by default)."""
+        if not request.args:
+            if not self.graphql_endpoint.limits.introspection:
+                return graphiql_off()
+            return graphiql.page()
+        return self.graphql(request)
+
+    @http("OPTIONS", "/graphql")
+    def graphql_preflight(self, request):
+        """A browser's CORS preflight: which origins, methods and headers may call /graphql."""
+        return self.cors.preflight(request)
 
     @http("GET", "/graphiql/<asset>")
     def graphiql_asset(self, request, asset):
@@ -76,6 +100,10 @@ class GatewayService:
         if not self.graphql_endpoint.limits.introspection:
             return graphiql_off()
         return graphiql.asset(asset)
+
+    def finish(self, request, response):
+        """What every answer of the GraphQL routes gets: CORS headers, then compression."""
+        return compression.compress(request, self.cors.apply(request, response))
 
     @timer(interval=600)
     def sweep_rate_limits(self):
