@@ -11,9 +11,12 @@ from clearinghouse import health
 from clearinghouse.config import Settings
 from clearinghouse.tracing import Tracing
 
-from . import compression, graphiql, persisted, ratelimit
+from graphql import print_schema
+
+from . import compression, graphiql, http as graphql_http, live, persisted, ratelimit
 from .cors import Cors
 from .endpoint import GraphQLEndpoint, json_response
+from .subscriptions import Subscriptions
 from .limits import Limits
 from .rpc import Services
 from .schema import schema
@@ -33,6 +36,8 @@ class Endpoint(DependencyProvider):
                                               persisted_only=settings.gateway_persisted_only)
         self.endpoint = GraphQLEndpoint(schema, Limits(introspection=settings.gateway_graphiql),
                                         rate_limit=rate_limit, persisted=registry)
+        self.endpoint.live = Subscriptions(self.endpoint, live.Hub(
+            per_owner=settings.gateway_sse_streams_per_key, heartbeat=settings.gateway_sse_heartbeat))
 
     def stop(self):
         if self.client is not None:
@@ -74,7 +79,10 @@ class GatewayService:
         """A GraphQL operation (or a JSON array of them). One trace per request (a client's
         valid W3C traceparent is continued), answered in the traceparent header."""
         traceparent = self.tracing.begin(request.headers.get("traceparent"))
-        response = self.graphql_endpoint.handle(request, self.services, trace_id=self.services.trace_id)
+        if graphql_http.wants_event_stream(request.headers.get("Accept")):
+            response = self.graphql_endpoint.live.stream(request, self.services, trace_id=self.services.trace_id)
+        else:
+            response = self.graphql_endpoint.handle(request, self.services, trace_id=self.services.trace_id)
         response.headers["traceparent"] = traceparent
         return self.finish(request, response)
 
@@ -93,6 +101,24 @@ class GatewayService:
     def graphql_preflight(self, request):
         """A browser's CORS preflight: which origins, methods and headers may call /graphql."""
         return self.cors.preflight(request)
+
+    @http("GET", "/graphql/schema.graphql")
+    def sdl(self, request):
+        """The schema as SDL for codegen tools, when introspection is on."""
+        if not self.graphql_endpoint.limits.introspection:
+            return graphiql_off()
+        body = print_schema(self.graphql_endpoint.schema.graphql_schema).encode() + b"\n"
+        etag = graphql_http.etag_of(body)
+        if graphql_http.matches(request.headers.get("If-None-Match"), etag):
+            return self.finish(request, graphql_http.not_modified(etag, "public, max-age=300"))
+        return self.finish(request, Response(body, content_type="text/plain; charset=utf-8",
+                                             headers={"ETag": etag, "Cache-Control": "public, max-age=300"}))
+
+    @live.bus_events()
+    def live_event(self, body):
+        """An ordinance, toolkit or ask event from this process's own queue, sent to the
+        Server-Sent Event streams it concerns."""
+        self.graphql_endpoint.live.deliver(body, self.services)
 
     @http("GET", "/graphiql/<asset>")
     def graphiql_asset(self, request, asset):

@@ -237,3 +237,26 @@ def test_a_small_answer_or_one_the_client_cannot_unpack_is_sent_as_it_is(url, qu
     response = post(url, {"query": query}, {"Accept-Encoding": accept}, stream=True)
     assert "Content-Encoding" not in response.headers
     assert json.loads(response.raw.read(decode_content=False))["data"]
+
+
+# -- the schema for tooling --------------------------------------------------------------------
+
+def test_the_sdl_is_served_for_codegen_tools_and_builds_the_same_schema(url):
+    from graphql import build_schema
+
+    response = requests.get(url + "/schema.graphql", timeout=10)
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/plain")
+    served = build_schema(response.text)
+    assert served.subscription_type.fields.keys() >= {"ordinanceChanged", "toolkitPublished", "askAnswered"}
+    assert "ordinance" in served.query_type.fields
+    again = requests.get(url + "/schema.graphql", headers={"If-None-Match": response.headers["ETag"]}, timeout=10)
+    assert again.status_code == 304
+
+
+class TestIntrospectionOff:
+    @pytest.fixture
+    def gateway_settings(self, gateway_settings):
+        return gateway_settings.replace(gateway_graphiql=False)
+
+    def test_the_sdl_is_not_served(self, url):
+        assert requests.get(url + "/schema.graphql", timeout=10).status_code == 404
