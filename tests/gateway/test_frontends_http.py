@@ -133,3 +133,14 @@ def test_a_client_registration_never_downgrades_a_staff_one(registry_collection)
     register(PersistedQueries(registry_collection), "{ __typename }", PUBLIC)
     only = PersistedQueries(registry_collection, persisted_only=True)
     assert by_hash(only, "{ __typename }") == "{ __typename }"
+
+
+def test_the_frontend_settings_come_from_their_environment_names():
+    from clearinghouse.config import Settings
+
+    s = Settings.from_env({"GATEWAY_CORS_ORIGINS": "https://app.example.org", "GATEWAY_PERSISTED_ONLY": "1",
+                           "GATEWAY_SSE_HEARTBEAT": "2.5", "GATEWAY_SSE_STREAMS_PER_KEY": "3"})
+    assert (s.gateway_cors_origins, s.gateway_persisted_only, s.gateway_sse_heartbeat,
+            s.gateway_sse_streams_per_key) == ("https://app.example.org", True, 2.5, 3)
+    default = Settings.from_env({})
+    assert (default.gateway_cors_origins, default.gateway_persisted_only) == ("", False)
