@@ -55,22 +55,26 @@ def test_a_preflight_from_an_allowed_origin_says_what_may_be_sent_and_for_how_lo
     assert "Origin" in response.headers["Vary"]
 
 
-@pytest.mark.parametrize("headers, said", [
+# Cases of one test each (one gateway started for all of them keeps the suite short).
+REFUSED_PREFLIGHTS = [
     ({"Origin": "http://evil.example", "Access-Control-Request-Method": "POST"}, "is not allowed"),
     ({"Origin": APP, "Access-Control-Request-Method": "DELETE"}, "method 'DELETE' is not allowed"),
     ({"Origin": APP, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "x-forged"},
      "x-forged may not be sent"),
     ({"Access-Control-Request-Method": "POST"}, "needs an Origin"),
     ({"Origin": APP + "\u0000" * 3, "Access-Control-Request-Method": "POST"}, "is not allowed"),
-])
-def test_a_preflight_from_another_origin_or_for_other_methods_or_headers_is_refused(url, headers, said):
-    try:
-        response = requests.options(url, timeout=10, headers=headers)
-    except (requests.exceptions.InvalidHeader, ValueError):
-        return  # a control character never leaves the client: nothing to refuse
-    assert response.status_code == 403
-    assert "Access-Control-Allow-Origin" not in response.headers
-    assert said in response.json()["errors"][0]["message"]
+]
+
+
+def test_a_preflight_from_another_origin_or_for_other_methods_or_headers_is_refused(url):
+    for headers, said in REFUSED_PREFLIGHTS:
+        try:
+            response = requests.options(url, timeout=10, headers=headers)
+        except (requests.exceptions.InvalidHeader, ValueError):
+            continue  # a control character never leaves the client: nothing to refuse
+        assert response.status_code == 403, headers
+        assert "Access-Control-Allow-Origin" not in response.headers, headers
+        assert said in response.json()["errors"][0]["message"], headers
 
 
 def test_only_an_allowed_origin_may_read_an_answer_and_every_answer_varies_by_origin(url):
@@ -115,19 +119,22 @@ def test_a_get_with_variables_and_an_operation_name_in_the_url_runs_that_operati
     assert response.status_code == 200 and response.json()["data"] == {"toolkits": {"totalCount": 0}}
 
 
-@pytest.mark.parametrize("params, status, said", [
+REFUSED_GETS = [
     ({"query": "mutation { revokeApiKey(keyId: \"k\") { id } }"}, 405, "mutations are not run over GET"),
     ({"query": "{ viewer { role } }", "variables": "{not json"}, 400, "variables in the URL must be URL-encoded JSON"),
     ({"query": "{ viewer { role } }", "variables": "[1]"}, 400, "variables must be a JSON object"),
     ({"query": "{ viewer { role } }", "variables": "[" * 2000}, 400, "variables"),
     ({"query": "{ viewer { role } }", "extensions": "\"x\""}, 400, "extensions must be a JSON object"),
     ({"query": ["{ a }", "{ b }"]}, 400, "query is given 2 times"),
-])
-def test_a_get_that_cannot_run_gets_a_4xx_that_says_why(url, params, status, said):
-    response = requests.get(url, params=params, timeout=10)
-    assert response.status_code == status
-    [error] = response.json()["errors"]
-    assert code(error) == "BAD_USER_INPUT" and said in error["message"]
+]
+
+
+def test_a_get_that_cannot_run_gets_a_4xx_that_says_why(url):
+    for params, status, said in REFUSED_GETS:
+        response = requests.get(url, params=params, timeout=10)
+        assert response.status_code == status, params
+        [error] = response.json()["errors"]
+        assert code(error) == "BAD_USER_INPUT" and said in error["message"], params
 
 
 def test_a_huge_query_string_is_refused_before_it_is_read(url):
@@ -175,23 +182,25 @@ def test_an_unknown_hash_is_not_found_then_registered_then_run_by_hash_alone_on_
     assert other.headers["Cache-Control"] == "public, max-age=5"
 
 
-@pytest.mark.parametrize("extensions, said", [
+FORGED_HASHES = [
     (persisted(sha("{ viewer { role } }")), "is not the SHA-256 of the query"),  # a forged hash
     (persisted("ZZ" * 32), "64 hex digits"),
     (persisted("a" * 10_000), "64 hex digits"),
     ({"persistedQuery": {"version": 2, "sha256Hash": sha("{ __typename }")}}, "version must be 1"),
     ({"persistedQuery": "abc"}, "must be an object"),
-])
-def test_a_forged_or_malformed_hash_is_refused_and_registers_nothing(url, extensions, said):
+]
+
+
+def test_a_forged_or_malformed_hash_is_refused_and_registers_nothing(url):
     query = "{ statusDefinitions { status } }"
-    response = post(url, {"query": query, "extensions": extensions})
-    assert response.status_code == 400
-    [error] = response.json()["errors"]
-    assert code(error) == "BAD_USER_INPUT" and said in error["message"]
-    digest = extensions["persistedQuery"].get("sha256Hash") if isinstance(extensions["persistedQuery"], dict) else None
-    if isinstance(digest, str) and len(digest) == 64 and set(digest) <= set("0123456789abcdef"):
-        assert post(url, {"extensions": persisted(digest.lower())}).json()["errors"][0]["message"] == \
-            "PersistedQueryNotFound"
+    for extensions, said in FORGED_HASHES:
+        response = post(url, {"query": query, "extensions": extensions})
+        assert response.status_code == 400, extensions
+        [error] = response.json()["errors"]
+        assert code(error) == "BAD_USER_INPUT" and said in error["message"], extensions
+    forged = FORGED_HASHES[0][0]["persistedQuery"]["sha256Hash"]
+    assert post(url, {"extensions": persisted(forged)}).json()["errors"][0]["message"] == "PersistedQueryNotFound"
+    assert post(url, {"extensions": persisted(sha(query))}).json()["errors"][0]["message"] == "PersistedQueryNotFound"
 
 
 class TestPersistedOnly:
@@ -217,26 +226,26 @@ class TestPersistedOnly:
 
 # -- compression -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("accept, encoding, unpack", [
-    ("gzip", "gzip", gzip.decompress),
-    ("gzip, deflate, br", "br", brotli.decompress),
-    ("br;q=0.5, gzip;q=0.9", "gzip", gzip.decompress),
-])
-def test_a_large_answer_is_compressed_as_the_client_accepts(url, accept, encoding, unpack):
-    response = post(url, {"query": INTROSPECTION}, {"Accept-Encoding": accept}, stream=True)
-    assert response.headers["Content-Encoding"] == encoding
-    assert "Accept-Encoding" in response.headers["Vary"]
-    raw = response.raw.read(decode_content=False)
-    assert len(raw) < int(response.headers.get("Content-Length", len(raw)) or len(raw)) + 1
-    assert json.loads(unpack(raw))["data"]["__schema"]["types"]
+def test_a_large_answer_is_compressed_as_the_client_accepts(url):
+    plain = post(url, {"query": INTROSPECTION}, {"Accept-Encoding": "identity"}, stream=True)
+    size = len(plain.raw.read(decode_content=False))
+    for accept, encoding, unpack in (("gzip", "gzip", gzip.decompress),
+                                     ("gzip, deflate, br", "br", brotli.decompress),
+                                     ("br;q=0.5, gzip;q=0.9", "gzip", gzip.decompress)):
+        response = post(url, {"query": INTROSPECTION}, {"Accept-Encoding": accept}, stream=True)
+        assert response.headers["Content-Encoding"] == encoding, accept
+        assert "Accept-Encoding" in response.headers["Vary"]
+        raw = response.raw.read(decode_content=False)
+        assert len(raw) < size / 3, accept
+        assert json.loads(unpack(raw))["data"]["__schema"]["types"]
 
 
-@pytest.mark.parametrize("query, accept", [("{ viewer { role } }", "gzip, br"), (INTROSPECTION, "identity"),
-                                           (INTROSPECTION, "gzip;q=0, br;q=0")])
-def test_a_small_answer_or_one_the_client_cannot_unpack_is_sent_as_it_is(url, query, accept):
-    response = post(url, {"query": query}, {"Accept-Encoding": accept}, stream=True)
-    assert "Content-Encoding" not in response.headers
-    assert json.loads(response.raw.read(decode_content=False))["data"]
+def test_a_small_answer_or_one_the_client_cannot_unpack_is_sent_as_it_is(url):
+    for query, accept in (("{ viewer { role } }", "gzip, br"), (INTROSPECTION, "identity"),
+                          (INTROSPECTION, "gzip;q=0, br;q=0")):
+        response = post(url, {"query": query}, {"Accept-Encoding": accept}, stream=True)
+        assert "Content-Encoding" not in response.headers, (query, accept)
+        assert json.loads(response.raw.read(decode_content=False))["data"]
 
 
 # -- the schema for tooling --------------------------------------------------------------------
