@@ -5,7 +5,7 @@ goes leaves nothing behind."""
 import pytest
 
 from gateway.service import Endpoint, GatewayService
-from tests.support import wait_until
+from tests.support import free_port, wait_until
 from tests.support.gateway import GraphQLClient
 from tests.support.sse import EventStream
 
@@ -190,3 +190,20 @@ def test_a_subscription_over_a_plain_post_is_refused(gateway, live):
     response = gateway.post({"query": "subscription { ordinanceChanged { id } }"})
     assert response.status_code == 400
     assert "text/event-stream" in response.json()["errors"][0]["message"]
+
+
+def test_every_gateway_process_gets_every_event_for_its_own_subscribers(url, gateway, keys, live, start_service,
+                                                                         gateway_config):
+    second_port = free_port()
+    second = start_service(GatewayService, {**gateway_config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{second_port}"})
+    [endpoint] = [e for e in second.extensions if isinstance(e, Endpoint)]
+    here = EventStream(url, CHANGED, {"f": {"state": "pa"}})
+    there = EventStream(f"http://127.0.0.1:{second_port}/graphql", CHANGED, {"f": {"state": "pa"}})
+    wait_until(lambda: len(live[1].streams) == 1 and len(endpoint.endpoint.live.hub.streams) == 1, timeout=10,
+               message="a stream open on each gateway")
+    ordinance = record(gateway, keys["staff"], PGH)
+    first_id, first = here.next_data()
+    second_id, other = there.next_data()
+    assert first == other and first["data"]["ordinanceChanged"]["id"] == ordinance
+    assert first_id == second_id  # the event's own id: a client may resume on either process
+    here.close(), there.close()
