@@ -114,6 +114,9 @@ class Stream:
         self.field, self.arguments = field, arguments
         self.document, self.operation_name, self.variables = document, operation_name, variables
         self.queue = LightQueue(capacity)
+        self.key = field  # the field's name in the answer (its alias when it has one)
+        self.authorization = None  # the Authorization header it opened with, checked again per event
+        self.ended = False  # set by a render whose frame is the stream's last (a revoked key)
 
     def offer(self, item) -> bool:
         """Queue an item; False when the subscriber reads too slowly to keep up (it is closed)."""
@@ -225,6 +228,14 @@ class BusEvents(Consumer):
 bus_events = BusEvents.decorator
 
 
+def end(hub: Hub, stream: Stream):
+    """Complete a stream after what it was given (or at once when it cannot keep up)."""
+    hub.close(stream)
+    if not stream.offer(COMPLETE):
+        stream.queue = LightQueue(1)  # the reader takes its queue afresh on each get
+        stream.queue.put_nowait(COMPLETE)
+
+
 def fan_out(hub: Hub, event: LiveEvent, render, pool_size: int = 20):
     """Give an event to every stream it concerns: ``render(stream, event)`` is its frame,
     or None when the owner shows this subscriber nothing. Streams that cannot keep up are
@@ -237,10 +248,8 @@ def fan_out(hub: Hub, event: LiveEvent, render, pool_size: int = 20):
     for stream, chunk in zip(streams, pool.imap(lambda s: render(s, event), streams)):
         if chunk is None:
             continue
-        if not stream.offer(chunk):
-            hub.close(stream)
-            stream.queue = LightQueue(1)
-            stream.queue.put_nowait(COMPLETE)
+        if not stream.offer(chunk) or stream.ended:
+            end(hub, stream)
             continue
         sent += 1
     return sent

@@ -21,7 +21,7 @@ from clearinghouse.errors import NotFound
 
 from . import http, live
 from .endpoint import STATUS_OF_CODE, json_response
-from .errors import BAD_USER_INPUT, NOT_FOUND, RATE_LIMITED, code_and_message, request_error
+from .errors import BAD_USER_INPUT, NOT_FOUND, RATE_LIMITED, UNAUTHENTICATED, code_and_message, request_error
 from .inputs import drop_none
 from .notifications.types import Ask
 from .ratelimit import subject
@@ -109,6 +109,7 @@ class Subscriptions:
         stream = live.Stream(subject(request, identity), identity, field, arguments, document, operation_name,
                              variables)
         stream.key = node.alias.value if node.alias else field
+        stream.authorization = request.headers.get("Authorization")
         try:
             self.hub.open(stream)
         except live.TooManyStreams as exc:
@@ -139,8 +140,17 @@ class Subscriptions:
         return [f for f in frames if f is not None]
 
     def render(self, stream, event: live.LiveEvent, calls) -> bytes | None:
-        """The event's frame for this subscriber, or None when the owner shows it nothing."""
-        result = self.endpoint.execute(stream.document, stream.operation_name, stream.variables, stream.identity,
+        """The event's frame for this subscriber, or None when the owner shows it nothing.
+        The key is checked again (members' answer is kept for a few seconds, as for
+        queries): a revoked key's stream gets the error and ends."""
+        try:
+            identity = self.endpoint.keys.identity(stream.authorization,
+                                                   lambda key: calls.call("members", "authenticate", key))
+        except Exception as exc:  # noqa: BLE001 -- the key is no longer good, or members is away
+            code, message = code_and_message(exc)
+            stream.ended = code == UNAUTHENTICATED
+            return live.next_frame({"errors": [request_error(code, message)]}, event.id)
+        result = self.endpoint.execute(stream.document, stream.operation_name, stream.variables, identity,
                                        calls, None, root=event)
         if (result.get("data") or {}).get(stream.key) is None and not result.get("errors"):
             return None

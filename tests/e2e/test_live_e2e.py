@@ -207,3 +207,20 @@ def test_every_gateway_process_gets_every_event_for_its_own_subscribers(url, gat
     assert first == other and first["data"]["ordinanceChanged"]["id"] == ordinance
     assert first_id == second_id  # the event's own id: a client may resume on either process
     here.close(), there.close()
+
+
+def test_a_stream_whose_key_is_revoked_gets_the_error_and_ends(url, gateway, keys, live, rpc):
+    container, hub = live
+    staff = {"role": "staff"}
+    key = rpc.members.create_api_key("partner", owner_id=keys["org_id"], caller=staff)
+    stream = EventStream(url, CHANGED, key=key["key"])
+    wait_until(lambda: len(hub.streams) == 1, timeout=10, message="the stream open")
+    rpc.members.revoke_api_key(key["id"], caller=staff)
+    [endpoint] = [e for e in container.extensions if isinstance(e, Endpoint)]
+    endpoint.endpoint.keys._entries.clear()  # as if this process's few seconds of trust had passed
+    record(gateway, keys["staff"], PGH)
+    _, said = stream.next_data()
+    assert said["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert stream.next()["event"] == "complete"
+    assert not hub.streams
+    stream.close()
