@@ -9,7 +9,7 @@ import re
 import time
 from collections import OrderedDict
 
-from graphql import DocumentNode, GraphQLError, OperationType, execute, parse, validate
+from graphql import GraphQLError, OperationType, execute, parse, validate
 from prometheus_client import Counter, Histogram
 from werkzeug.wrappers import Response
 
@@ -93,6 +93,13 @@ class Admitted:
     method: str
 
 
+@dataclasses.dataclass
+class Refused:
+    """An operation that will not run: its response and HTTP status."""
+    response: dict
+    status: int
+
+
 class GraphQLEndpoint:
     def __init__(self, schema, limits: query_limits.Limits, key_cache: KeyCache | None = None, rate_limit=None,
                  persisted: PersistedQueries | None = None):
@@ -104,6 +111,7 @@ class GraphQLEndpoint:
         self.keys = key_cache or KeyCache()
         self.names = OperationNames()
         self.answers = http.PublicAnswers()
+        self.live = None  # gateway.subscriptions.Subscriptions: the streams of this process
 
     def handle(self, request, calls, trace_id: str | None = None) -> Response:
         """The response to one GET or POST; ``trace_id`` goes on the log lines of its refusals."""
@@ -218,12 +226,11 @@ class GraphQLEndpoint:
         return response, status
 
     def prepare(self, payload, identity, trace_id, media=http.JSON, method="POST"):
-        """(document, operation, variables) ready to execute, or (response, None, status):
-        the refusal of a request that will not run (bad parameters, unknown persisted
-        query, parse, validation or limit errors)."""
+        """(document, operation, variables) ready to execute, or Refused: bad parameters,
+        an unknown persisted query, parse, validation or limit errors."""
         # Parameters the client got wrong: 400 whatever the media type.
         def refused(message, code=BAD_USER_INPUT, status=400):
-            return {"errors": [request_error(code, message, trace_id)]}, None, status
+            return Refused({"errors": [request_error(code, message, trace_id)]}, status)
         # The document did not validate: 200 with application/json, 400 with graphql-response+json.
         not_run = 400 if media == http.GRAPHQL_RESPONSE else 200
 
@@ -250,18 +257,19 @@ class GraphQLEndpoint:
         if operation is not None and method == "GET" and operation.operation == OperationType.MUTATION:
             return refused("mutations are not run over GET: POST them", status=405)
         if errors:
-            return {"errors": [format_error(e, trace_id) for e in errors]}, None, not_run
+            return Refused({"errors": [format_error(e, trace_id) for e in errors]}, not_run)
         limit_errors = query_limits.check(self.schema.graphql_schema, document, operation_name, variables,
                                           self.limits)
         if limit_errors:  # cost, depth, page sizes, introspection
-            return {"errors": [format_error(e, trace_id) for e in limit_errors]}, None, not_run
+            return Refused({"errors": [format_error(e, trace_id) for e in limit_errors]}, not_run)
         return document, operation, variables
 
     def _run(self, payload, identity, calls, trace_id, media=http.JSON, method="POST") -> tuple[dict, str | None, int]:
         """The response dict, the operation's name in the document (for metrics) and the status."""
-        document, operation, variables = self.prepare(payload, identity, trace_id, media, method)
-        if operation is None and not isinstance(document, DocumentNode):
-            return document, None, variables
+        prepared = self.prepare(payload, identity, trace_id, media, method)
+        if isinstance(prepared, Refused):
+            return prepared.response, None, prepared.status
+        document, operation, variables = prepared
         named = operation.name.value if operation is not None and operation.name else None
         if operation is not None and operation.operation == OperationType.SUBSCRIPTION:
             return {"errors": [request_error(BAD_USER_INPUT, "subscriptions are answered as Server-Sent Events: "

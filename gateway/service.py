@@ -1,5 +1,6 @@
 """The gateway: one GraphQL API over every service, on WEB_SERVER_ADDRESS (GATEWAY_PORT).
 Entrypoints only; the work is in endpoint.py and the schema's packages."""
+from graphql import print_schema
 from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
 from nameko.timer import timer
@@ -11,15 +12,13 @@ from clearinghouse import health
 from clearinghouse.config import Settings
 from clearinghouse.tracing import Tracing
 
-from graphql import print_schema
-
 from . import compression, graphiql, http as graphql_http, live, persisted, ratelimit
 from .cors import Cors
 from .endpoint import GraphQLEndpoint, json_response
-from .subscriptions import Subscriptions
 from .limits import Limits
 from .rpc import Services
 from .schema import schema
+from .subscriptions import Subscriptions
 
 
 class Endpoint(DependencyProvider):
@@ -47,7 +46,6 @@ class Endpoint(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.endpoint
-
 
 
 class CorsPolicy(DependencyProvider):

@@ -20,7 +20,7 @@ from clearinghouse import validation
 from clearinghouse.errors import NotFound
 
 from . import http, live
-from .endpoint import STATUS_OF_CODE, json_response
+from .endpoint import STATUS_OF_CODE, Refused, json_response
 from .errors import BAD_USER_INPUT, NOT_FOUND, RATE_LIMITED, UNAUTHENTICATED, code_and_message, request_error
 from .inputs import drop_none
 from .notifications.types import Ask
@@ -83,10 +83,11 @@ class Subscriptions:
         payload, identity = admitted.payload, admitted.identity
         if not isinstance(payload, dict):
             return refusal(400, BAD_USER_INPUT, "a stream runs one operation, not a batch", trace_id)
-        document, operation, variables = self.endpoint.prepare(payload, identity, trace_id, http.JSON, "POST")
+        prepared = self.endpoint.prepare(payload, identity, trace_id, http.JSON, "POST")
+        if isinstance(prepared, Refused):  # the endpoint's checks: their errors, never with a 200
+            return json_response(prepared.response, max(prepared.status, 400))
+        document, operation, variables = prepared
         if operation is None:
-            if isinstance(document, dict):  # refused by the endpoint's checks: its errors, never a 200
-                return json_response(document, max(variables, 400))
             return refusal(400, BAD_USER_INPUT, "name the operation to run with operationName", trace_id)
         operation_name = payload.get("operationName")
         if operation.operation != OperationType.SUBSCRIPTION:
