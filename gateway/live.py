@@ -17,6 +17,8 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
+import logging
+import time
 import uuid
 from collections import Counter, OrderedDict, deque
 
@@ -25,8 +27,11 @@ from eventlet.queue import Empty, LightQueue, Full
 from kombu import Exchange, Queue, binding
 from nameko.messaging import Consumer
 from prometheus_client import Gauge
+from pymongo.errors import PyMongoError
 
 from clearinghouse.events import CATALOG, exchange_of
+
+log = logging.getLogger(__name__)
 
 OPEN_STREAMS = Gauge("clearinghouse_gateway_live_streams", "Server-Sent Event streams open on this process")
 
@@ -102,6 +107,46 @@ class TooManyStreams(Exception):
     pass
 
 
+class StreamLeases:
+    """The streams every gateway process holds, counted per owner in the gateway's store
+    (collection ``live_streams``): one lease per open stream, renewed at each heartbeat and
+    dropped when it closes, so a process that dies frees its streams' places once their
+    leases run out. While the store is away each process counts only its own (logged)."""
+
+    COLLECTION = "live_streams"
+
+    def __init__(self, collection, lease_seconds: float, clock=time.time):
+        self.collection = collection
+        self.lease_seconds = lease_seconds
+        self.clock = clock
+
+    def take(self, lease_id: str, owner: str, limit: int) -> bool:
+        """Whether ``owner`` may hold one more stream (the lease is then held)."""
+        now = self.clock()
+        try:
+            self.collection.delete_many({"owner": owner, "expires_at": {"$lte": now}})
+            self.collection.insert_one({"_id": lease_id, "owner": owner, "expires_at": now + self.lease_seconds})
+            if self.collection.count_documents({"owner": owner, "expires_at": {"$gt": now}}) <= limit:
+                return True
+            self.collection.delete_one({"_id": lease_id})
+            return False
+        except PyMongoError as exc:
+            log.warning("stream caps are per process while the store is away: %s", exc)
+            return True
+
+    def renew(self, lease_id: str):
+        try:
+            self.collection.update_one({"_id": lease_id}, {"$set": {"expires_at": self.clock() + self.lease_seconds}})
+        except PyMongoError as exc:
+            log.info("stream lease %s not renewed: %s", lease_id, exc)
+
+    def drop(self, lease_id: str):
+        try:
+            self.collection.delete_one({"_id": lease_id})
+        except PyMongoError as exc:
+            log.info("stream lease %s not dropped (it runs out by itself): %s", lease_id, exc)
+
+
 class Stream:
     """One subscriber's open stream: what it subscribed to and the queue it reads."""
 
@@ -131,8 +176,9 @@ class Hub:
     """The streams of this process, the recent events, and the caps."""
 
     def __init__(self, per_owner: int = 5, max_streams: int = 1000, buffer_size: int = 500,
-                 heartbeat: float = 15.0):
+                 heartbeat: float = 15.0, leases: StreamLeases | None = None):
         self.per_owner = per_owner
+        self.leases = leases  # the count shared by every gateway process, when there is a store
         self.max_streams = max_streams
         self.heartbeat = heartbeat
         self.streams: dict[int, Stream] = {}
@@ -147,13 +193,25 @@ class Hub:
                                  "close one, or subscribe to several things on one page with fewer streams")
         if len(self.streams) >= self.max_streams:
             raise TooManyStreams("this server has as many streams open as it takes; retry in a while")
+        if self.leases is not None and not self.leases.take(self.lease_id(stream), stream.owner, self.per_owner):
+            raise TooManyStreams(f"{self.per_owner} streams are open for this API key (or address) already, on "
+                                 "this gateway and its replicas; close one first")
         self.streams[stream.id] = stream
         self.owners[stream.owner] += 1
         OPEN_STREAMS.inc()
         return stream
 
+    def lease_id(self, stream: Stream) -> str:
+        return f"{self.instance}:{stream.id}"
+
+    def renew(self, stream: Stream):
+        if self.leases is not None and stream.id in self.streams:
+            self.leases.renew(self.lease_id(stream))
+
     def close(self, stream: Stream):
         if self.streams.pop(stream.id, None) is not None:
+            if self.leases is not None:
+                self.leases.drop(self.lease_id(stream))
             self.owners[stream.owner] -= 1
             if self.owners[stream.owner] <= 0:
                 del self.owners[stream.owner]
@@ -204,6 +262,7 @@ def events_of(hub: Hub, stream: Stream, first: list[bytes]):
                 item = stream.queue.get(timeout=hub.heartbeat)
             except Empty:
                 yield b": heartbeat\n\n"
+                hub.renew(stream)
                 continue
             if item is COMPLETE:
                 yield frame("complete")

@@ -35,8 +35,11 @@ class Endpoint(DependencyProvider):
                                               persisted_only=settings.gateway_persisted_only)
         self.endpoint = GraphQLEndpoint(schema, Limits(introspection=settings.gateway_graphiql),
                                         rate_limit=rate_limit, persisted=registry)
+        # a lease outlives a few missed heartbeats, so only a dead process's streams run out
+        leases = live.StreamLeases(database[live.StreamLeases.COLLECTION],
+                                   lease_seconds=max(30.0, 4 * settings.gateway_sse_heartbeat))
         self.endpoint.live = Subscriptions(self.endpoint, live.Hub(
-            per_owner=settings.gateway_sse_streams_per_key, heartbeat=settings.gateway_sse_heartbeat))
+            per_owner=settings.gateway_sse_streams_per_key, heartbeat=settings.gateway_sse_heartbeat, leases=leases))
 
     def stop(self):
         if self.client is not None:

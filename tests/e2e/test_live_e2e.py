@@ -149,19 +149,24 @@ def test_streams_send_heartbeats_and_a_client_that_goes_leaves_nothing_behind(ur
                message="the connection's greenthread ended")
 
 
-def test_a_key_may_hold_only_so_many_streams(url, keys, live):
+def test_a_key_may_hold_only_so_many_streams_across_every_gateway_process(url, keys, live, start_service,
+                                                                          gateway_config):
     hub = live[1]
-    held = [EventStream(url, CHANGED, key=keys["member"]) for _ in range(2)]
+    second_port = free_port()
+    second = start_service(GatewayService, {**gateway_config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{second_port}"})
+    [other_endpoint] = [e for e in second.extensions if isinstance(e, Endpoint)]
+    there = f"http://127.0.0.1:{second_port}/graphql"
+    held = [EventStream(url, CHANGED, key=keys["member"]), EventStream(there, CHANGED, key=keys["member"])]
     assert [s.status for s in held] == [200, 200]
-    refused = EventStream(url, CHANGED, key=keys["member"])
-    assert refused.status == 429 and refused.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    for refused in (EventStream(url, CHANGED, key=keys["member"]), EventStream(there, CHANGED, key=keys["member"])):
+        assert refused.status == 429 and refused.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
     other = EventStream(url, CHANGED, key=keys["partner"])  # another key has its own count
     assert other.status == 200
-    held[0].close()
-    wait_until(lambda: len(hub.streams) == 2, timeout=10, message="the closed stream gone")
+    held[1].close()  # on the second process: its place is free for the first one
+    wait_until(lambda: not other_endpoint.endpoint.live.hub.streams, timeout=10, message="the closed stream gone")
     again = EventStream(url, CHANGED, key=keys["member"])
-    assert again.status == 200
-    for s in (held[1], other, again):
+    assert again.status == 200 and len(hub.streams) == 3
+    for s in (held[0], other, again):
         s.close()
 
 

@@ -144,3 +144,17 @@ def test_the_frontend_settings_come_from_their_environment_names():
             s.gateway_sse_streams_per_key) == ("https://app.example.org", True, 2.5, 3)
     default = Settings.from_env({})
     assert (default.gateway_cors_origins, default.gateway_persisted_only) == ("", False)
+
+
+def test_a_stream_lease_runs_out_when_its_process_is_gone(registry_collection):
+    from gateway.live import StreamLeases
+
+    now = [100.0]
+    leases = StreamLeases(registry_collection.database["live_streams"], lease_seconds=30, clock=lambda: now[0])
+    assert leases.take("a:1", "key:x", 2) and leases.take("b:1", "key:x", 2)
+    assert not leases.take("a:2", "key:x", 2)
+    assert leases.take("a:3", "key:y", 2)  # another owner
+    now[0] += 20
+    leases.renew("a:1")  # a:1's process still beats; b:1's died
+    now[0] += 15
+    assert leases.take("a:4", "key:x", 2) and not leases.take("a:5", "key:x", 2)
