@@ -60,17 +60,32 @@ $(ASYNCAPI_PARSER): deploy/asyncapi/package.json deploy/asyncapi/package-lock.js
 	cd build/asyncapi && npm ci --silent --no-audit --no-fund >/dev/null
 	touch $@
 
+# The graphql-http package's server audits (GraphQL over HTTP), with graphql as its peer, for
+# the test that audits the running gateway (tests/e2e/test_graphql_http_audit_e2e.py).
+GRAPHQL_HTTP_DIR := build/graphql-http
+GRAPHQL_HTTP_STAMP := $(GRAPHQL_HTTP_DIR)/.fetched-1.23.1
+
+$(GRAPHQL_HTTP_STAMP):
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js (npm) so make test-tools can fetch graphql-http"; exit 1; }
+	rm -rf $(GRAPHQL_HTTP_DIR).tmp && mkdir -p $(GRAPHQL_HTTP_DIR).tmp/node_modules/graphql-http $(GRAPHQL_HTTP_DIR).tmp/node_modules/graphql
+	cd $(GRAPHQL_HTTP_DIR).tmp && npm pack --silent graphql-http@1.23.1 graphql@16.11.0 >/dev/null && printf '%s  %s\n' \
+	  f26d184c2805587c45124cd195d7d8240acb5e7d8f335b465977a9e37814e465 graphql-http-1.23.1.tgz \
+	  7e34f9274fdf64549b08d23ab7480afbe47add16974de698cd387a36b09db1f6 graphql-16.11.0.tgz | sha256sum --quiet -c -
+	cd $(GRAPHQL_HTTP_DIR).tmp && tar -xzf graphql-http-1.23.1.tgz -C node_modules/graphql-http --strip-components=1 \
+	  && tar -xzf graphql-16.11.0.tgz -C node_modules/graphql --strip-components=1 && rm -f *.tgz
+	rm -rf $(GRAPHQL_HTTP_DIR) && mv $(GRAPHQL_HTTP_DIR).tmp $(GRAPHQL_HTTP_DIR) && touch $@
+
 # GraphiQL's assets alone (the Dockerfile's first stage builds them with this).
 graphiql: $(GRAPHIQL_STAMP)
 
-# Prometheus, promtool and kubectl for the deployment tests.
+# Prometheus, promtool and kubectl for the deployment tests; Chromium and its driver for the browser test.
 tools:
 	@bash deploy/ensure-tools.sh
 
 setup: $(STAMP) $(GRAPHIQL_STAMP)
 
-# What only the deployment tests need (make run does not).
-test-tools: $(COMPOSE_SCHEMA) $(ASYNCAPI_PARSER) tools
+# What only the deployment, document and browser tests need (make run does not).
+test-tools: $(COMPOSE_SCHEMA) $(ASYNCAPI_PARSER) $(GRAPHQL_HTTP_STAMP) tools
 
 # `make test` runs every test, the chaos ones included (the whole-platform scenario in its
 # short form), with the fuzz tests drawing fewer examples (hypothesis profile "short");

@@ -75,6 +75,12 @@ class Settings:
     smtp_inbound_port: int = 2525
     mail_reply_domain: str = "reply.clearinghouse.invalid"
     public_url: str = "http://localhost:8000"
+    # Gateway frontends: origins allowed by CORS (comma-separated, or *; none by default),
+    # only staff-registered persisted queries, and live updates over Server-Sent Events.
+    gateway_cors_origins: str = ""
+    gateway_persisted_only: bool = False
+    gateway_sse_heartbeat: float = 15.0
+    gateway_sse_streams_per_key: int = 5
 
     @classmethod
     def from_env(cls, env=None) -> "Settings":
@@ -97,6 +103,10 @@ class Settings:
             smtp_inbound_port=int(env.get("SMTP_INBOUND_PORT") or 2525),
             mail_reply_domain=(env.get("MAIL_REPLY_DOMAIN") or "reply.clearinghouse.invalid").strip().lower(),
             public_url=(env.get("PUBLIC_URL") or f"http://localhost:{int(env.get('GATEWAY_PORT') or 8000)}").rstrip("/"),
+            gateway_cors_origins=env.get("GATEWAY_CORS_ORIGINS") or "",
+            gateway_persisted_only=_flag(env.get("GATEWAY_PERSISTED_ONLY")),
+            gateway_sse_heartbeat=float(env.get("GATEWAY_SSE_HEARTBEAT") or 15.0),
+            gateway_sse_streams_per_key=int(env.get("GATEWAY_SSE_STREAMS_PER_KEY") or 5),
             log_format="json" if (env.get("LOG_FORMAT") or "").strip().lower() == "json" else "text",
             openstates_api_key=env.get("OPENSTATES_API_KEY") or None,
             replicas=_whole("REPLICAS", env.get("REPLICAS"), 1, 1, MAX_REPLICAS, "the processes per service"),

@@ -20,3 +20,15 @@ command -v kubectl >/dev/null || {
   echo "kubectl is needed to render deploy/k8s with kustomize: install kubectl (v1.27 or newer)" >&2
   exit 1
 }
+# Chromium and ChromeDriver for the browser test (Debian's chromium and chromium-driver).
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing Chromium and ChromeDriver (apt-get install chromium chromium-driver)" >&2
+    { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null 2>&1 \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null; }; }
+  fi
+fi
+command -v chromium >/dev/null && command -v chromedriver >/dev/null || {
+  echo "Chromium and ChromeDriver are needed by the browser test: install Debian's packages 'chromium' and 'chromium-driver'" >&2
+  exit 1
+}

@@ -162,9 +162,19 @@ def subject(request, identity: Identity | None) -> str:
     return f"address:{request.remote_addr or 'unknown'}"
 
 
+def client(mongo_uri: str | None) -> pymongo.MongoClient:
+    """The gateway's store client. Timeouts are short: a limit check (or a persisted-query
+    lookup) must not hold a request up for long when the store is slow or away."""
+    return pymongo.MongoClient(mongo_uri, serverSelectionTimeoutMS=1000, connectTimeoutMS=1000,
+                               socketTimeoutMS=2000)
+
+
+def over(database, per_minute: int) -> RateLimit:
+    """A RateLimit counted in ``database`` (a pymongo Database)."""
+    return RateLimit(per_minute, MongoCounterStorage(database[COLLECTION]))
+
+
 def connect(mongo_uri: str | None, database: str, per_minute: int) -> tuple[pymongo.MongoClient, RateLimit]:
-    """A client and a RateLimit over ``database``. Timeouts are short: a limit check must
-    not hold a request up for long when the store is slow or away."""
-    client = pymongo.MongoClient(mongo_uri, serverSelectionTimeoutMS=1000, connectTimeoutMS=1000,
-                                 socketTimeoutMS=2000)
-    return client, RateLimit(per_minute, MongoCounterStorage(client[database][COLLECTION]))
+    """A client and a RateLimit over ``database``."""
+    store = client(mongo_uri)
+    return store, over(store[database], per_minute)

@@ -7,6 +7,7 @@ from .members.queries import MembersQuery
 from .notifications.mutations import NotificationsMutation
 from .notifications.queries import NotificationsQuery
 from .search.queries import SearchQuery
+from .subscriptions import Subscription
 from .toolkits.mutations import ToolkitsMutation
 from .toolkits.queries import ToolkitsQuery
 
@@ -19,4 +20,4 @@ class Mutation(MembersMutation, ToolkitsMutation, NotificationsMutation, graphen
     pass
 
 
-schema = graphene.Schema(query=Query, mutation=Mutation)
+schema = graphene.Schema(query=Query, mutation=Mutation, subscription=Subscription)

@@ -23,7 +23,8 @@ def nested_list(levels):
     return value
 
 
-# name: (request body, HTTP status, a part of the message)
+# name: (request body, HTTP status, a part of the message): 400 for variables that cannot be
+# used, 200 for a document refused under application/json (GraphQL over HTTP)
 HOSTILE = {
     "fragment chain": ({"query": fragment_chain()}, 200, "more than 20000 fields (the limit)"),
     "alias flood of an expensive field": (
@@ -41,10 +42,10 @@ HOSTILE = {
     "token flood": ({"query": "{ viewer { " + "role " * 3000 + "} }"}, 200, "over 2000 tokens"),
     "huge variables": (
         {"query": "query($ids: [ID!]) { compareProvisions(issueArea: \"minimum-wage\", ordinanceIds: $ids) "
-                  "{ fields } }", "variables": {"ids": list(range(6000))}}, 200, "more than 5000 values"),
+                  "{ fields } }", "variables": {"ids": list(range(6000))}}, 400, "more than 5000 values"),
     "variables nested deep": (
         {"query": "query($f: OrdinanceFilter) { ordinances(filter: $f) { totalCount } }",
-         "variables": {"f": nested_list(200)}}, 200, "more than 32 levels deep"),
+         "variables": {"f": nested_list(200)}}, 400, "more than 32 levels deep"),
     "a default past the page limit": (
         {"query": "query($n: Int = 1000) { members(first: $n) { totalCount } }"}, 200,
         "first must be from 0 to 100, got 1000"),
