@@ -87,7 +87,7 @@ def check_case(data) -> dict:
         "slug": check_slug(data.get("slug")),
         "title": v.line(data.get("title"), "title", 300),
         "court": v.line(data.get("court"), "court", 300),
-        "docket_number": v.line(data.get("docket_number"), "docket_number", 100, required=False),
+        "docket_number": v.line(data.get("docket_number"), "docket_number", 300, required=False),
         "parties": [_party(p, f"parties[{i}]")
                     for i, p in enumerate(v.list_of(data.get("parties"), "parties", max_items=MAX_ITEMS))],
         "challenged": _challenged(data.get("challenged")),

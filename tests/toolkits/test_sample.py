@@ -242,3 +242,15 @@ def test_sample_loads_once_tells_its_stories_and_can_pass_answers_from_it_with_s
         assert answer["explanation"]
     for state, issue in UNCHECKED_PREEMPTION:  # said plainly, not guessed
         assert rpc.toolkits.can_pass(places[(state, issue)], issue)["verdict"] == "unknown"
+
+
+def test_the_policy_records_load_after_the_sample_with_every_ordinance_extra(toolkits, rpc):
+    from ops.sample import load_policy
+    from services.toolkits import sample_policy
+    sample.load(rpc)
+    assert load_policy(rpc, sample_policy) == {"cases": len(sample_policy.CASES), "bills": len(sample_policy.BILLS)}
+    assert load_policy(rpc, sample_policy)["cases"] == 0  # each case once
+    pgh = rpc.toolkits.list_ordinances(filter={"jurisdiction": sample.PGH})["edges"][0]["node"]
+    extras = sample_policy.ORDINANCE_EXTRAS[(sample.PGH, "paid-sick-leave")]
+    assert [h["effective_date"] for h in pgh["provision_history"]][-2:] == \
+        [h["effective_date"] for h in extras["provision_history"]][-2:]
