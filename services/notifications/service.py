@@ -15,13 +15,15 @@ from clearinghouse.tracing import Tracing
 from . import usecases
 from .clock import Clock
 from .courier import Courier
+from .intake import ordered_event_handler
 from .repository import NotificationsRepository
 from .scheduling import INTERVAL
 
 
 def _on(source):
-    # Every event of a source's exchange ('#'); requeued if the store is away, so none is lost.
-    return event_handler(source, "#")
+    # Every event of a source's exchange ('#'); requeued if the store is away, so none is
+    # lost; one replica at a time takes them, in the bus's order (intake.py).
+    return ordered_event_handler(source, "#")
 
 
 class NotificationsService:
