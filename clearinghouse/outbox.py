@@ -5,6 +5,9 @@ is the service's event dispatcher: after each worker it wakes and sweeps the out
 collections, publishing with publisher confirms on ``<service>.events``; on a timer it
 sweeps again, so events left by a broker outage or a crash go out once RabbitMQ is back
 or the service restarts. Delivery is at least once: consumers drop duplicates by id.
+Replicas' relays sweep the same outbox; a document's events are claimed before they are
+published (its relay counter bumped if unchanged), so two relays that read it at once do
+not both publish it.
 """
 from __future__ import annotations
 
@@ -34,6 +37,9 @@ def flush(collection, publish, limit: int = BATCH) -> int:
     """
     sent = 0
     for doc in collection.find({PENDING: True}, {OUTBOX: 1, "version": 1, REV: 1}).limit(limit):
+        doc = _claim(collection, doc)
+        if doc is None:  # another relay (a replica) is publishing these events
+            continue
         published = set()
         for event in doc.get(OUTBOX, []):
             publish(event)
@@ -41,6 +47,18 @@ def flush(collection, publish, limit: int = BATCH) -> int:
             sent += 1
         _clear(collection, doc, published)
     return sent
+
+
+def _claim(collection, doc):
+    """Make this document's pending events ours to publish: bump its relay counter if
+    nobody did since we read it. Of two relays that read it at once, one gets it; a relay
+    that read it after the claim publishes it again (at least once; consumers drop
+    duplicates). A relay that dies after claiming leaves the events pending for the next."""
+    rev = doc.get(REV, 0)
+    if collection.update_one({"_id": doc["_id"], "version": doc.get("version"), REV: rev},
+                             {"$set": {REV: rev + 1}}).matched_count != 1:
+        return None
+    return {**doc, REV: rev + 1}
 
 
 def _clear(collection, doc, published: set):

@@ -10,12 +10,14 @@ from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from clearinghouse import paging, store
-from clearinghouse.errors import Conflict, NotFound
+from clearinghouse.errors import Conflict, NotFound, Unavailable
 from clearinghouse.store import Entities, Repository
 
 from .domain import QUEUED
 
 DUPLICATE = 11000
+PLACE_ATTEMPTS = 50  # tries for an event's place while other replicas take places too
+TAKING_STALE = 60.0  # seconds after which an event still "taking" is taken to have lost its taker
 
 
 def stored(entity: dict) -> dict:
@@ -92,6 +94,9 @@ class NotificationsRepository(Records, Repository):
         self.db.deliveries.create_index([("subscription_id", ASCENDING), ("event_id", ASCENDING)], unique=True)
         self.db.deliveries.create_index([("status", ASCENDING), ("due_at", ASCENDING)])
         self.db.deliveries.create_index([("subscription_id", ASCENDING), ("seq", ASCENDING)])
+        # an event's place in arrival order, handed out by the store: one per event, whichever replica takes it
+        self.db.events.create_index([("seq", ASCENDING)], unique=True)
+        self.db.events.create_index([("state", ASCENDING), ("seq", ASCENDING)])
         self.db.asks.create_index([("issue_area", ASCENDING), ("posted_ts", DESCENDING)])
         self.db.ask_emails.create_index([("status", ASCENDING), ("due_at", ASCENDING)])
         self.db.ask_opt_outs.create_index([("ask_id", ASCENDING)])
@@ -155,16 +160,39 @@ class NotificationsRepository(Records, Repository):
         self._changed()
 
     # -- events and deliveries -----------------------------------------------------------
-    def record_event(self, event: dict, seq: int, now: float) -> int:
-        """Keep the event's body once with its place in arrival order; a duplicate keeps
+    def record_event(self, event: dict, now: float) -> int:
+        """Keep the event's body once and give it the next place in arrival order (the
+        highest place + 1, made unique by the index: of two replicas taking at once, one
+        gets it and the other the next). The event stays "taking" until ``event_taken``,
+        and no lane reads past the lowest such place (``intake_floor``). A duplicate keeps
         the place it got the first time, which is returned."""
         body = json.dumps(event, separators=(",", ":"), sort_keys=True)
-        try:
-            self.db.events.insert_one({"_id": event["id"], "type": event["type"], "seq": seq,
-                                       "received_ts": now, "body": body})
-        except DuplicateKeyError:
-            return self.db.events.find_one({"_id": event["id"]}, {"seq": 1})["seq"]
-        return seq
+        for _ in range(PLACE_ATTEMPTS):
+            last = next(iter(self.db.events.find({}, {"seq": 1}).sort("seq", DESCENDING).limit(1)), None)
+            try:
+                self.db.events.insert_one({"_id": event["id"], "type": event["type"],
+                                           "seq": (last["seq"] if last else 0) + 1, "state": "taking",
+                                           "received_ts": now, "body": body})
+                return (last["seq"] if last else 0) + 1
+            except DuplicateKeyError:
+                kept = self.db.events.find_one({"_id": event["id"]}, {"seq": 1})
+                if kept is not None:  # taken before (by us or a replica that may have died half way)
+                    return kept["seq"]
+                # another replica took that place first: take the next one
+        raise Unavailable(f"could not place event {event['id']} after {PLACE_ATTEMPTS} tries; it stays queued")
+
+    def event_taken(self, event_id: str):
+        """Every delivery of the event is stored: lanes may read past its place."""
+        self.db.events.update_one({"_id": event_id}, {"$set": {"state": "taken"}})
+
+    def intake_floor(self, now: float) -> int | None:
+        """The lowest place of an event some replica is still taking (its deliveries may
+        not all be stored yet), or None. An event stuck "taking" for TAKING_STALE seconds
+        (its taker died; the bus gives it to another replica, which takes it again) is
+        left out."""
+        doc = next(iter(self.db.events.find({"state": "taking", "received_ts": {"$gt": now - TAKING_STALE}},
+                                            {"seq": 1}).sort("seq", ASCENDING).limit(1)), None)
+        return doc["seq"] if doc else None
 
     def event_bodies(self, event_ids) -> dict:
         """Each kept event's body (its JSON), by event id."""
@@ -173,11 +201,12 @@ class NotificationsRepository(Records, Repository):
     def insert_deliveries(self, deliveries: list[dict]) -> int:
         return _insert_ignoring_duplicates(self.db.deliveries, [stored(d) for d in deliveries])
 
-    def due_deliveries(self, now: float, mode: str, limit: int, skip=(), channel: str | None = None) -> list[dict]:
+    def due_deliveries(self, now: float, mode: str, limit: int, skip=(), channel: str | None = None,
+                       below: int | None = None) -> list[dict]:
         """Queued deliveries due by ``now`` in arrival order (of one channel if given),
-        leaving out subscriptions in ``skip``."""
+        leaving out subscriptions in ``skip`` and places from ``below`` on."""
         query = {"status": {"$in": list(QUEUED)}, "mode": mode, "due_at": {"$lte": now},
-                 **({"channel": channel} if channel else {})}
+                 **({"channel": channel} if channel else {}), **({"seq": {"$lt": below}} if below else {})}
         if skip:
             query["subscription_id"] = {"$nin": sorted(skip)}
         return [entity(d) for d in self.db.deliveries.find(query).sort([("seq", 1), ("_id", 1)]).limit(limit)]
@@ -188,10 +217,20 @@ class NotificationsRepository(Records, Repository):
         return set(self.db.deliveries.distinct(
             "subscription_id", {"status": "retrying", "mode": "realtime", "due_at": {"$gt": now}}))
 
+    def queued_heads(self, subscription_ids) -> dict:
+        """Each subscription's first queued realtime delivery (its place), whatever its due
+        time and whoever holds it: a chain may start only there."""
+        rows = self.db.deliveries.aggregate([
+            {"$match": {"subscription_id": {"$in": sorted(subscription_ids)}, "status": {"$in": list(QUEUED)},
+                        "mode": "realtime"}},
+            {"$group": {"_id": "$subscription_id", "seq": {"$min": "$seq"}}}])
+        return {r["_id"]: r["seq"] for r in rows}
+
     def claim(self, delivery_id: str, now: float, lease: float) -> bool:
         """Take a delivery for one attempt; False if another worker holds it."""
         return self.db.deliveries.update_one(
-            {"_id": delivery_id, "status": {"$in": list(QUEUED)}, "lease_until": {"$lte": now}},
+            {"_id": delivery_id, "status": {"$in": list(QUEUED)}, "due_at": {"$lte": now},
+             "lease_until": {"$lte": now}},
             {"$set": {"lease_until": now + lease}}).matched_count == 1
 
     def claim_many(self, delivery_ids: list[str], now: float, lease: float, token: str) -> set:
@@ -199,7 +238,9 @@ class NotificationsRepository(Records, Repository):
         if not delivery_ids:
             return set()
         self.db.deliveries.update_many(
-            {"_id": {"$in": delivery_ids}, "status": {"$in": list(QUEUED)}, "lease_until": {"$lte": now}},
+            # due_at too: what was read before another replica stored a retry is not taken early
+            {"_id": {"$in": delivery_ids}, "status": {"$in": list(QUEUED)}, "due_at": {"$lte": now},
+             "lease_until": {"$lte": now}},
             {"$set": {"lease_until": now + lease, "lease_token": token}})
         return {d["_id"] for d in self.db.deliveries.find({"_id": {"$in": delivery_ids}, "lease_token": token},
                                                           {"_id": 1})}
@@ -252,7 +293,8 @@ class NotificationsRepository(Records, Repository):
 
     def claim_ask_email(self, email_id: str, now: float, lease: float) -> bool:
         return self.db.ask_emails.update_one(
-            {"_id": email_id, "status": {"$in": list(QUEUED)}, "lease_until": {"$lte": now}},
+            {"_id": email_id, "status": {"$in": list(QUEUED)}, "due_at": {"$lte": now},
+             "lease_until": {"$lte": now}},
             {"$set": {"lease_until": now + lease}}).matched_count == 1
 
     def finish_ask_email(self, email_id: str, changes: dict):
@@ -284,3 +326,34 @@ class NotificationsRepository(Records, Repository):
 
     def opted_out(self, ask_id: str) -> set:
         return {d["member_id"] for d in self.db.ask_opt_outs.find({"ask_id": ask_id}, {"member_id": 1})}
+
+    # -- scheduled work across replicas ----------------------------------------------------
+    def take_lease(self, key: str, holder: str, now: float, seconds: float) -> bool:
+        """Hold ``key`` (a job and its period, e.g. one address's digest of one day) until
+        ``now + seconds``; False while another holder's lease runs. Judged by the clock
+        every replica shares (Clock keeps to the store's)."""
+        until = now + seconds
+        taken = self.db.leases.update_one({"_id": key, "$or": [{"until": {"$lte": now}}, {"holder": holder}]},
+                                          {"$set": {"holder": holder, "until": until}}).matched_count == 1
+        if taken:
+            return True
+        try:
+            self.db.leases.insert_one({"_id": key, "holder": holder, "until": until})
+            return True
+        except DuplicateKeyError:  # held by another
+            return False
+
+    def drop_lease(self, key: str, holder: str):
+        self.db.leases.update_one({"_id": key, "holder": holder}, {"$set": {"until": 0.0}})
+
+    def claim_period(self, job: str, period: int) -> bool:
+        """The first replica to ask for ``job``'s ``period`` gets it; every other one, and
+        any later ask for that period or an earlier one, gets False."""
+        if self.db.periods.update_one({"_id": job, "period": {"$lt": period}},
+                                      {"$set": {"period": period}}).matched_count == 1:
+            return True
+        try:
+            self.db.periods.insert_one({"_id": job, "period": period})
+            return True
+        except DuplicateKeyError:
+            return False

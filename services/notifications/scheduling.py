@@ -58,8 +58,8 @@ class Lane:
     def kill(self):
         if self.thread is not None:
             self.thread.kill()
-        for thread in list(self.pool.coroutines_running):
-            thread.kill()
+        for thread in list(self.pool.coroutines_running):  # spawn_n's: plain greenlets
+            eventlet.kill(thread)
 
 
 class Outcomes:
@@ -194,21 +194,29 @@ class Scheduler:
         now = self.clock.now()
         self.deliver_due(now, self.webhooks)
         self.deliver_due(now, self.bus)
-        self._sweep_mail(now)
+        self._sweep_mail(now, scheduled=True)
 
-    def _sweep_mail(self, now: float) -> int:
-        return self.deliver_due(now, self.mail) + self.send_digests(now) + self.send_ask_emails(now)
+    def _sweep_mail(self, now: float, scheduled: bool | None = None) -> int:
+        done = self.deliver_due(now, self.mail)
+        # Digests and ask emails: one replica per period looks for them (a claim in the
+        # store), and a digest is sent under its own lease, so replicas never split one.
+        if scheduled is None:
+            scheduled = self.repo.claim_period("mail-schedule", int(now // INTERVAL))
+        if scheduled:
+            done += self.send_digests(now) + self.send_ask_emails(now)
+        return done
 
     # -- realtime chains -------------------------------------------------------------------
     def deliver_due(self, now: float, lane: Lane) -> int:
         lane.finished.clear()
         unsettled = set(self.outcomes.unsettled)  # taken before the store is read
+        floor = self.repo.intake_floor(now)  # before the deliveries: nothing past an event still being taken
         waiting = self.repo.waiting_heads(now)
         # Left out of the read: subscriptions whose head waits for a retry, is in flight
         # here or has an outcome not stored yet (its head may be retrying), so order holds
         # and a partner who is down with thousands queued cannot starve the others.
         due = self.repo.due_deliveries(now, "realtime", BATCH, skip=waiting | lane.in_flight | unsettled,
-                                       channel=lane.channel)
+                                       channel=lane.channel, below=floor)
         if not due:
             return 0
         chains: dict[str, list[dict]] = {}
@@ -223,6 +231,9 @@ class Scheduler:
         subs = self.repo.subscriptions_by_id(chains)
         token = uuid.uuid4().hex
         claimed = self.repo.claim_many([d["id"] for chain in chains.values() for d in chain], now, LEASE, token)
+        # Read after claiming: what another replica attempted meanwhile and left retrying, or
+        # still holds, is an earlier queued delivery than our chain's start; then it waits.
+        heads = self.repo.queued_heads(chains)
         bodies = self.repo.event_bodies(d["event_id"] for chain in chains.values() for d in chain)
         started = 0
         for sub_id, chain in chains.items():
@@ -234,7 +245,9 @@ class Scheduler:
                 continue
             # only the claimed start of a chain goes: what another worker holds keeps the order
             ours = list(itertools.takewhile(lambda d: d["id"] in claimed, chain))
-            rest = [d["id"] for d in chain[len(ours):] if d["id"] in claimed]
+            if ours and heads.get(sub_id) != ours[0]["seq"]:
+                ours = []
+            rest = [d["id"] for d in chain[len(ours):] if d["id"] in claimed]  # all of it if not ours
             if rest:
                 self.repo.release(rest, token)
             if ours:
@@ -245,7 +258,7 @@ class Scheduler:
 
     def _carry(self, lane: Lane, sub: dict, chain: list[dict], bodies: dict, token: str):
         """Attempt a subscription's claimed deliveries in order; stop at the first that fails."""
-        done = 0
+        done, attempting = 0, False
         claimed_at = self.clock.now()
         try:
             for d in chain:
@@ -256,11 +269,12 @@ class Scheduler:
                 if d["attempts"] == 0:
                     delivery.FIRST_ATTEMPT_SECONDS.labels(sub["channel"]).observe(max(0.0, now - d["created_ts"]))
                 body = bodies[d["event_id"]]
+                attempting = True
                 outcome = delivery.timed(sub["channel"], lambda: self.channels.attempt(sub, d, body, now))
                 later = self.clock.now()
                 changes, verdict = domain.after_attempt(d, outcome, later, self.rng)
                 self.outcomes.add(sub["id"], d["id"], changes)
-                done += 1
+                done, attempting = done + 1, False
                 delivery.DELIVERIES.labels(sub["channel"], verdict).inc()
                 sub_changes = domain.subscription_after(sub, verdict, later)
                 if sub_changes:
@@ -275,9 +289,12 @@ class Scheduler:
         except Exception:
             log.exception("delivering to subscription %s failed; its deliveries stay queued", sub["id"])
         finally:
-            if done < len(chain):
+            # An attempt cut short (the process killed mid-request) may have landed: it keeps
+            # its lease and is made again only once that runs out; the rest go back at once.
+            untried = chain[done + attempting:]
+            if untried:
                 try:
-                    self.repo.release([d["id"] for d in chain[done:]], token)
+                    self.repo.release([d["id"] for d in untried], token)
                 except Exception:  # the lease runs out on its own
                     pass
             lane.in_flight.discard(sub["id"])
@@ -306,10 +323,20 @@ class Scheduler:
         return sum(pile)
 
     def _send_digest(self, address: str, day: str, items: list[dict], bodies: dict, now: float) -> bool:
-        # claimed one by one: another sweep (or instance) may be sending this digest
-        items = [d for d in items if self.repo.claim(d["id"], now, LEASE)]
-        if not items:
+        # One sender per address and day across replicas: a lease on the digest, then its
+        # items claimed one by one (what another sender finished meanwhile is not taken).
+        key, holder = f"digest:{address}:{day}", uuid.uuid4().hex
+        if not self.repo.take_lease(key, holder, now, LEASE):
             return False
+        try:
+            items = [d for d in items if self.repo.claim(d["id"], now, LEASE)]
+            if not items:
+                return False
+            return self._mail_digest(address, day, items, bodies)
+        finally:
+            self.repo.drop_lease(key, holder)
+
+    def _mail_digest(self, address: str, day: str, items: list[dict], bodies: dict) -> bool:
         events, seen = [], set()
         for d in sorted(items, key=lambda d: d["seq"]):
             if d["event_id"] not in seen:

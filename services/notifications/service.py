@@ -17,6 +17,7 @@ from .bus import Partners
 from .clock import Clock
 from .courier import Courier
 from .inbound import inbound_mail
+from .intake import ordered_event_handler
 from .repository import NotificationsRepository
 from .scheduling import INTERVAL
 
@@ -24,8 +25,9 @@ RECONCILE_INTERVAL = 300.0
 
 
 def _on(source):
-    # Every event of a source's exchange ('#'); requeued if the store is away, so none is lost.
-    return event_handler(source, "#")
+    # Every event of a source's exchange ('#'); requeued if the store is away, so none is
+    # lost; one replica at a time takes them, in the bus's order (intake.py).
+    return ordered_event_handler(source, "#")
 
 
 class NotificationsService:

@@ -100,10 +100,12 @@ class SearchRepository:
                                aliases={alias: {}})
         return name
 
-    def ensure(self) -> bool:
+    def ensure(self, drop_building: bool = True) -> bool:
         """Create the live index if there is none; True if it is empty (wants a rebuild).
-        A rebuild left half done by a stopped process is dropped (the next one redoes it)."""
-        self.drop_building()
+        A rebuild left half done by a stopped process is dropped (the next one redoes it);
+        not one another replica is running (``drop_building`` False)."""
+        if drop_building:
+            self.drop_building()
         if not self.es.indices.exists_alias(name=self.alias):
             self.new_index(self.alias)
             return True

@@ -63,12 +63,16 @@ class InMemoryNotificationsRepository(Records, InMemoryRepository):
         self.revision += 1
 
     # -- events and deliveries -----------------------------------------------------------
-    def record_event(self, event, seq, now):
+    def record_event(self, event, now):
         events = self._table("events")
+        seq = max((d["seq"] for d in events.values()), default=0) + 1
         kept = events.setdefault(event["id"], {"_id": event["id"], "type": event["type"], "seq": seq,
-                                               "received_ts": now,
+                                               "state": "taking", "received_ts": now,
                                                "body": json.dumps(event, separators=(",", ":"), sort_keys=True)})
         return kept["seq"]
+
+    def event_taken(self, event_id):
+        self._table("events")[event_id]["state"] = "taken"
 
     def event_bodies(self, event_ids):
         return {i: d["body"] for i, d in self.get_many("events", list(set(event_ids))).items()}

@@ -65,10 +65,11 @@ def test_a_subscription_comes_back_as_it_went_in_and_a_stale_save_is_refused(rep
 def test_an_event_matched_twice_makes_one_delivery_and_keeps_its_first_place(repo):
     sub = subscription(repo, 1.0)
     e = event(1)
-    assert repo.record_event(e, 10, 1.0) == 10
-    assert repo.record_event(e, 20, 2.0) == 10
-    assert repo.insert_deliveries([domain.new_delivery(sub, e, 10, 1.0)]) == 1
-    assert repo.insert_deliveries([domain.new_delivery(sub, e, 10, 2.0)]) == 0
+    first = repo.record_event(e, 1.0)
+    assert repo.record_event(e, 2.0) == first
+    assert repo.record_event(event(2), 2.0) == first + 1  # the next place
+    assert repo.insert_deliveries([domain.new_delivery(sub, e, first, 1.0)]) == 1
+    assert repo.insert_deliveries([domain.new_delivery(sub, e, first, 2.0)]) == 0
     assert repo.page_deliveries(sub["id"], None, 10, None)["total_count"] == 1
     assert '"slug":"kit-1"' in repo.event_bodies([e["id"], e["id"]])[e["id"]]
 
