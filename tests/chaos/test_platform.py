@@ -56,7 +56,8 @@ def _bad_requests_leave_no_traceback(platform):
     for i in range(20):
         assert platform.graphql(f'{{ member(id: "x{i}") {{ name }} }}')["errors"]
         assert platform.graphql('{ members(first: 2, after: "bm90IGEgY3Vyc29y") { totalCount } }')["errors"]
-        assert platform.http.post(platform.url, data=b"{not json", timeout=30).status_code == 400
+        assert platform.http.post(platform.url, data=b"{not json", headers={"content-type": "application/json"},
+                                  timeout=30).status_code == 400
     wait_until(lambda: "members.list_members rejected BAD_USER_INPUT" in platform.output()[quiet:],
                message="the members service's line about the bad cursor")
     burst = platform.output()[quiet:]

@@ -161,7 +161,7 @@ def test_bad_requests_through_the_gateway_are_summarised_without_a_traceback(sta
         for i in range(20):
             bad_id = http.post(url, json={"query": f'{{ member(id: "x{i}") {{ name }} }}'}, timeout=30).json()
             assert bad_id["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-            not_json = http.post(url, data=b"{not json", timeout=30)
+            not_json = http.post(url, data=b"{not json", headers={"content-type": "application/json"}, timeout=30)
             assert not_json.status_code == 400
             bad_cursor = http.post(url, json={"query": '{ members(first: 2, after: "bm90IGEgY3Vyc29y") '
                                                        '{ totalCount } }'}, timeout=30).json()
