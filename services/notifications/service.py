@@ -57,7 +57,7 @@ class NotificationsService:
         """Queue the ask's email to every active member who follows its issue area."""
         if not is_cloudevent(event):
             return
-        if usecases.queue_ask_emails(self.store, self.members, event["data"]["id"], self.clock.now()):
+        if usecases.queue_ask_emails(self.store, self.members, event["data"], self.clock.now()):
             self.courier.wake()
 
     # -- deliveries out --------------------------------------------------------------------

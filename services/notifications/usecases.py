@@ -88,8 +88,8 @@ def post_ask(repo, members, caller: Caller, author_id, data, now: float) -> dict
     author_id = access.ask_author(caller, author_id, "postAsk")
     author_id = asks.check_member_id(author_id, "author_id")
     fields = asks.check_ask(data)
-    _check_member(members, author_id)
-    ask, events = asks.new_ask(author_id, fields, now)
+    author = _check_member(members, author_id)
+    ask, events = asks.new_ask(author_id, fields, now, author["name"])
     return asks.ask_view(repo.insert_ask(ask, events))
 
 
@@ -124,21 +124,17 @@ def list_asks(repo, caller: Caller, issue_area, first, after) -> dict:
     return page
 
 
-def queue_ask_emails(repo, members, ask_id: str, now: float) -> int:
-    """Queue the ask's email to every active member who follows its issue area; returns
-    how many were new. An ask that is not ours (another deployment on this bus) sends none."""
-    try:
-        ask = repo.ask(ask_id)
-    except NotFound:
-        return 0
-    author = members.get_members([ask["author_id"]])[0]
-    records = asks.ask_emails(ask, author and author["name"], _followers(members, ask["issue_area"]), now)
+def queue_ask_emails(repo, members, posted: dict, now: float) -> int:
+    """Queue the email of an ask (ask.posted's data: the ask with its author's name) to
+    every active member who follows its issue area; returns how many were new. The event
+    carries all the email needs: neither the ask nor its author is read back."""
+    records = asks.ask_emails(posted, posted.get("author_name"), _followers(members, posted["issue_area"]), now)
     return repo.insert_ask_emails(records)
 
 
-def _check_member(members, member_id):
+def _check_member(members, member_id) -> dict:
     try:
-        members.get_member(member_id)
+        return members.get_member(member_id)
     except NotFound:
         asks.refuse_unknown_author(member_id)
 

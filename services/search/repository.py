@@ -136,6 +136,35 @@ class SearchRepository:
         except ConflictError:
             return False
 
+    def write_many(self, docs_and_versions: list) -> dict:
+        """Index many documents at their versions with one bulk request to the live index
+        (another to a building one first, during a rebuild) and at most one refresh.
+        Returns each key's outcome: True written, False a version at least as new is there,
+        None refused by the engine (a document it cannot map)."""
+        if not docs_and_versions:
+            return {}
+        with engine_errors("write"):
+            # the building index first, as write() does and for the same reason
+            if self.es.indices.exists_alias(name=self.building):
+                self._bulk_write(self.building, docs_and_versions, refresh=False)
+            return self._bulk_write(self.alias, docs_and_versions, refresh=True)
+
+    def _bulk_write(self, alias, docs_and_versions, refresh) -> dict:
+        operations = []
+        for doc, version in docs_and_versions:
+            operations += [{"index": {"_index": alias, "_id": doc["key"], "version": version,
+                                      "version_type": "external"}}, doc]
+        response = self.es.bulk(operations=operations, refresh=refresh, require_alias=True)
+        outcomes = {}
+        for (doc, _), item in zip(docs_and_versions, response["items"]):
+            status = item["index"].get("status", 500)
+            if status >= 500 or status == 404:  # the engine (or the index) is not there
+                raise Unavailable(f"the search engine could not write {doc['key']} ({status}); try again shortly")
+            outcomes[doc["key"]] = True if status < 300 else (False if status == 409 else None)
+            if outcomes[doc["key"]] is None:
+                log.warning("the engine refused %s: %.300r", doc["key"], item["index"].get("error"))
+        return outcomes
+
     def bulk(self, target: str, docs_and_versions) -> int:
         """Bulk-index into a concrete index; stale versions are skipped. Returns applied."""
         actions = ({"_op_type": "index", "_index": target, "_id": doc["key"], "_version": version,

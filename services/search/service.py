@@ -1,16 +1,15 @@
 """The search service: entrypoints only. It owns nothing but its index, which it builds
-from the domain events (fetching each entity's public view from its owner) and can
-rebuild from the owners over RPC. index.py says what is indexed and what may be asked,
+from the domain events (each carries its entity's public view) and can rebuild from the
+owners over RPC. index.py says what is indexed and what may be asked,
 usecases.py does each operation, repository.py speaks to the engine."""
 
-from clearinghouse.consumers import event_handler
 from clearinghouse.events import CATALOG
 from clearinghouse.metrics import Metrics
-from clearinghouse.rpc import ServiceRpc, rpc
+from clearinghouse.rpc import rpc
 from clearinghouse.tracing import Tracing
 
 from . import index, usecases
-from .owners import Owners
+from .batches import batched_event_handler
 from .rebuild import Rebuilds
 from .repository import SearchEngine
 from .retry import Retries
@@ -20,7 +19,7 @@ def _consumes(*event_types):
     """One durable queue per event type, all handled by the same method."""
     def decorate(fn):
         for event_type in event_types:
-            fn = event_handler(CATALOG[event_type].service, event_type)(fn)
+            fn = batched_event_handler(CATALOG[event_type].service, event_type)(fn)
         return fn
     return decorate
 
@@ -33,10 +32,6 @@ class SearchService:
     retries = Retries()
     metrics = Metrics()
     tracing = Tracing()  # the request's trace, for the events and log lines this worker writes
-    # the owners (events.OWNERS), read over RPC only, each call with a deadline
-    members = ServiceRpc("members")
-    toolkits = ServiceRpc("toolkits")
-    notifications = ServiceRpc("notifications")
 
     # -- queries --------------------------------------------------------------------------
     @rpc
@@ -77,9 +72,9 @@ class SearchService:
 
     # -- events ----------------------------------------------------------------------------
     @_consumes(*index.EVENT_KINDS)
-    def on_event(self, event):
-        """Index the entity an event names, at its version (stale and duplicate events
-        change nothing). An owner or engine outage puts the event back on its queue after
-        a wait that grows while the outage lasts (retry.py)."""
-        # the service's ServiceRpc attributes are the owners' proxies
-        return usecases.take_event(event, self.engine, Owners(self), self.retries)
+    def on_event(self, events):
+        """Index a batch of events (batches.py) straight from the public views they carry,
+        each at its entity's version (stale and duplicate events change nothing), in one
+        bulk write; no owner is called. An engine outage puts the batch back on its queues
+        after a wait that grows while the outage lasts (retry.py)."""
+        return usecases.take_events(events, self.engine, self.retries)
