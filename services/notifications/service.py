@@ -111,10 +111,10 @@ class NotificationsService:
         return usecases.delete_subscription(self.store, Caller.of(caller), subscription_id)
 
     @rpc
-    def list_deliveries(self, subscription_id, status=None, first=20, after=None, caller=None):
+    def list_deliveries(self, subscription_id, status=None, first=20, after=None, caller=None, count=True):
         """A page of a subscription's deliveries, newest first; status filters
         (pending, retrying, succeeded, parked). A cursor not given by this list is BadInput."""
-        return usecases.list_deliveries(self.store, Caller.of(caller), subscription_id, status, first, after)
+        return usecases.list_deliveries(self.store, Caller.of(caller), subscription_id, status, first, after, count)
 
     @rpc
     def replay_deliveries(self, subscription_id, since, caller=None):
@@ -150,6 +150,7 @@ class NotificationsService:
         return usecases.get_asks(self.store, Caller.of(caller), ask_ids)
 
     @rpc
-    def list_asks(self, issue_area=None, first=20, after=None, caller=None):
-        """A page of asks, newest first, optionally on one issue area."""
-        return usecases.list_asks(self.store, Caller.of(caller), issue_area, first, after)
+    def list_asks(self, issue_area=None, first=20, after=None, caller=None, count=True):
+        """A page of asks, newest first, optionally on one issue area (total_count None
+        with ``count`` false)."""
+        return usecases.list_asks(self.store, Caller.of(caller), issue_area, first, after, count)

@@ -8,7 +8,7 @@ from clearinghouse import validation as v
 from clearinghouse.caller import Caller
 from clearinghouse.errors import NotFound
 from clearinghouse.issue_areas import check_issue_area
-from clearinghouse.paging import check_first
+from clearinghouse.paging import check_count, check_first
 
 from . import access, asks, domain, signing
 
@@ -66,11 +66,11 @@ def delete_subscription(repo, caller: Caller, subscription_id) -> bool:
     return True
 
 
-def list_deliveries(repo, caller: Caller, subscription_id, status, first, after) -> dict:
+def list_deliveries(repo, caller: Caller, subscription_id, status, first, after, count=True) -> dict:
     subscription(repo, caller, subscription_id, "deliveries")
     status = v.choice(status.lower() if isinstance(status, str) else status, "status", domain.STATUSES,
                       required=False)
-    page = repo.page_deliveries(subscription_id, status, check_first(first), after)
+    page = repo.page_deliveries(subscription_id, status, check_first(first), after, check_count(count))
     for edge in page["edges"]:
         edge["node"] = domain.delivery_view(edge["node"])
     return page
@@ -114,11 +114,11 @@ def get_asks(repo, caller: Caller, ask_ids) -> list:
     return [asks.ask_view(found.get(i)) for i in ids]
 
 
-def list_asks(repo, caller: Caller, issue_area, first, after) -> dict:
+def list_asks(repo, caller: Caller, issue_area, first, after, count=True) -> dict:
     access.read_asks(caller, "asks")
     if issue_area is not None:
         check_issue_area(issue_area, "issue_area")
-    page = repo.page_asks(issue_area, check_first(first), after)
+    page = repo.page_asks(issue_area, check_first(first), after, check_count(count))
     for edge in page["edges"]:
         edge["node"] = asks.ask_view(edge["node"])
     return page

@@ -250,10 +250,21 @@ def visible_types(types: list[str], caller: Caller) -> list[str]:
     return types or [t for t in TYPES if t != "ask"]
 
 
-def check_query(text, types=None, filters=None, first=20, after=None, caller=None) -> dict:
+def _flag(value, name) -> bool:
+    if not isinstance(value, bool):
+        raise BadInput(f"{name} must be true or false, got {value!r}")
+    return value
+
+
+def check_query(text, types=None, filters=None, first=20, after=None, caller=None,
+                count=True, facets=True, highlights=True) -> dict:
+    """The checked query; ``count``, ``facets`` and ``highlights`` say what the client
+    selected (what it did not, the engine neither counts, aggregates nor highlights)."""
     text = v.text(text if text is not None else "", "text", required=False, max_len=MAX_TEXT) or ""
     return {"text": text, "types": visible_types(check_types(types), Caller.of(caller)),
-            "filter": check_filter(filters), "first": check_first(first), "after": check_cursor(after)}
+            "filter": check_filter(filters), "first": check_first(first), "after": check_cursor(after),
+            "count": _flag(count, "count"), "facets": _flag(facets, "facets"),
+            "highlights": _flag(highlights, "highlights")}
 
 
 def check_suggest(prefix, types=None, limit=10, caller=None) -> dict:

@@ -275,16 +275,18 @@ def search_body(q: dict, size: int) -> dict:
     scored = bool(q["text"])
     body = {
         "query": {"bool": {"must": [_matching(q["text"])], "filter": _filters(q)}},
-        "size": size, "track_total_hits": True,
+        "size": size, "track_total_hits": q.get("count", True),
         # the key breaks ties so that pages never overlap nor skip
         "sort": ([{"_score": {"order": "desc"}}] if scored else []) + [{"key": {"order": "asc"}}],
-        "highlight": {**HIGHLIGHT, "fields": {"title": {"number_of_fragments": 0},
-                                              "body": {"fragment_size": 160, "number_of_fragments": 3}}},
         "_source": ["node"], "track_scores": True,
     }
+    if q.get("highlights", True):
+        body["highlight"] = {**HIGHLIGHT, "fields": {"title": {"number_of_fragments": 0},
+                                                     "body": {"fragment_size": 160, "number_of_fragments": 3}}}
     after = q["after"]
-    if after is None:  # facets are counted once, with the first page
-        body["aggs"] = {name: {"terms": {"field": name, "size": 100}} for name in FACETS}
+    if after is None:
+        if q.get("facets", True):  # facets are counted once, with the first page
+            body["aggs"] = {name: {"terms": {"field": name, "size": 100}} for name in FACETS}
     elif len(after) == 2 and scored:
         body["search_after"] = [after[0] + abs(after[0]) * _ABOVE + 1e-12, after[1]]
     else:
@@ -318,7 +320,7 @@ def results(response: dict, q: dict, size: int) -> dict | None:
     facets = [{"field": name, "buckets": [{"value": b["key"], "count": b["doc_count"]}
                                           for b in aggregations[name]["buckets"]]}
               for name in FACETS] if aggregations else []
-    return {"total_count": response["hits"]["total"]["value"], "edges": edges,
+    return {"total_count": response["hits"]["total"]["value"] if q.get("count", True) else None, "edges": edges,
             "page_info": {"has_next_page": has_next, "end_cursor": edges[-1]["cursor"] if edges else None},
             "facets": facets}
 

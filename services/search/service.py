@@ -35,7 +35,8 @@ class SearchService:
 
     # -- queries --------------------------------------------------------------------------
     @rpc
-    def query(self, text, types=None, filter=None, first=20, after=None, caller=None):
+    def query(self, text, types=None, filter=None, first=20, after=None, caller=None, count=True, facets=True,
+              highlights=True):
         """Search members, toolkits, ordinances and asks. ``text`` is free text (typos
         tolerated) with "quoted phrases"; ``types`` from member, toolkit, ordinance, ask;
         ``filter`` keys type, state, issue_area, status, jurisdiction (a value or a list).
@@ -43,8 +44,10 @@ class SearchService:
         facets [{field, buckets [{value, count}]}] for type, state, issue_area, status
         (counted with the first page; a page asked with ``after`` has none). Asks are
         searched only for a MEMBER, PARTNER or STAFF ``caller`` (Unauthenticated otherwise).
-        BadInput for unknown filters or values; Unavailable if the engine is away."""
-        return usecases.query(self.engine, text, types, filter, first, after, caller)
+        BadInput for unknown filters or values; Unavailable if the engine is away.
+        ``count``, ``facets``, ``highlights`` false: total_count None, facets [] and
+        highlights [] (the engine neither counts, aggregates nor highlights)."""
+        return usecases.query(self.engine, text, types, filter, first, after, caller, count, facets, highlights)
 
     @rpc
     def suggest(self, prefix, types=None, limit=10, caller=None):

@@ -34,8 +34,9 @@ EVENTS = Counter(
 
 
 # -- queries ------------------------------------------------------------------------------------
-def query(repo, text, types=None, filters=None, first=20, after=None, caller=None) -> dict:
-    return repo.query(index.check_query(text, types, filters, first, after, caller))
+def query(repo, text, types=None, filters=None, first=20, after=None, caller=None, count=True, facets=True,
+          highlights=True) -> dict:
+    return repo.query(index.check_query(text, types, filters, first, after, caller, count, facets, highlights))
 
 
 def suggest(repo, prefix, types=None, limit=10, caller=None) -> list[dict]:

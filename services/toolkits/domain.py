@@ -205,7 +205,7 @@ def public_toolkit(doc: dict) -> dict:
     status = "archived" if doc["status"] == "archived" else "published"
     out = {"id": doc["slug"], "slug": doc["slug"], "version": doc["version"], "status": status,
            "toolkit_version": shown["version"], "published_at": shown.get("published_at"),
-           "title": shown["title"], "issue_area": shown["issue_area"], "summary": excerpt(shown.get("summary")),
+           "title": shown["title"], "issue_area": shown["issue_area"], "summary": shown.get("summary"),
            "talking_points": [excerpt(p, 500) for p in (shown.get("talking_points") or [])[:TALKING_POINTS_IN_EVENT]],
            "resources": [dict(r) for r in shown.get("resources") or []],
            "expert_ids": list(shown.get("expert_ids") or [])}
