@@ -34,7 +34,11 @@ def document() -> dict:
     return {"asyncapi": "2.6.0",
             "info": {"title": "Clearinghouse events", "version": "1.0.0",
                      "description": "CloudEvents 1.0 (structured JSON) on RabbitMQ topic exchanges. "
-                                    "Webhook deliveries carry the same CloudEvent as body."},
+                                    "Webhook deliveries carry the same CloudEvent as body. Each event's data "
+                                    "is the entity's public view at its version, never a private field (no "
+                                    "contact details, drafts or subscription secrets); long texts are excerpts "
+                                    "and a toolkit's model ordinance and legal notes go by reference "
+                                    "(toolkit_version)."},
             "servers": {"local": {"url": "amqp://127.0.0.1:5672", "protocol": "amqp"}},
             "channels": channels, "components": {"messages": messages}}
 
