@@ -59,7 +59,7 @@ class Stack:
         self.tmp.cleanup()
 
 
-def wait_for(call, timeout=60):
+def wait_for(call, timeout=180):  # a loaded machine starts services slowly
     deadline = time.monotonic() + timeout
     while True:
         try:
