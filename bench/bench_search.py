@@ -29,6 +29,7 @@ from clearinghouse.config import METRICS_PORTS  # noqa: E402
 from clearinghouse.embedded import EmbeddedSearch  # noqa: E402
 from clearinghouse.issue_areas import ISSUE_AREAS  # noqa: E402
 from services.search import index  # noqa: E402
+from services.search.repository import OVERFETCH, search_body  # noqa: E402
 from services.search.repository import SearchRepository as SearchIndex  # noqa: E402
 from services.search.transport import client, is_embedded  # noqa: E402
 
@@ -236,6 +237,22 @@ def main():
             engine_browse = percentiles(timed(lambda i: es.search(index=engine.alias, size=20,
                                                                   query={"match_all": {}}), args.queries))
 
+            # 6b. the same text queries with and without facets (and the count and highlights
+            #     a client selects with them), over RPC and sent straight to the engine
+            def ask(i, selected):
+                text, filters = QUERIES[i % len(QUERIES)]
+                return rpc.search.query(text, filter=filters, first=20, count=selected, facets=selected,
+                                        highlights=selected)
+
+            def engine_ask(i, selected):
+                text, filters = QUERIES[i % len(QUERIES)]
+                q = index.check_query(text, None, filters, 20, None, None, selected, selected, selected)
+                es.search(index=engine.alias, **search_body(q, 20 + 1 + OVERFETCH))
+            plain = percentiles(timed(lambda i: ask(i, False), args.queries))
+            plain_engine = percentiles(timed(lambda i: engine_ask(i, False), args.queries))
+            faceted = percentiles(timed(lambda i: ask(i, True), args.queries))
+            faceted_engine = percentiles(timed(lambda i: engine_ask(i, True), args.queries))
+
             # 7. event -> searchable on the full index
             after_big = percentiles(timed(lambda i: write_then_find(1000 + i), 50))
 
@@ -243,7 +260,7 @@ def main():
         print(f"{'indexing':52} {'docs/s':>9} {'vs baseline':>12}")
         print(f"{'raw bulk, ' + str(args.events) + ' docs into an empty index (baseline)':52} "
               f"{small_bulk_rate:9.0f} {1.0:12.2f}")
-        print(f"{'event path (write, event, fetch, index)':52} {event_rate:9.0f} {event_rate / small_bulk_rate:12.3f}"
+        print(f"{'event path (write, event, batched bulk index)':52} {event_rate:9.0f} {event_rate / small_bulk_rate:12.3f}"
               f"   ({2 * half} events, 10 writers)")
         print(f"{'rebuild from the owners over RPC':52} {rebuild_rate:9.0f} {rebuild_rate / small_bulk_rate:12.3f}"
               f"   ({rebuild_docs} docs in {rebuilt['seconds']:.2f}s)")
@@ -259,6 +276,13 @@ def main():
                 ("write -> searchable", after_big)]
         for name, q in rows:
             print(f"{name:52} {q['p50']:9.2f} {q['p99']:8.2f} {q['p50'] / browse['p50']:14.2f}")
+        print(f"\n{'the same query over RPC vs straight to the engine':52} {'p50 ms':>9} {'p99 ms':>8} {'p50 x engine':>14}"
+              f" {'p99 x engine':>12}")
+        for name, over_rpc, straight in [("text queries, no facets/count/highlights", plain, plain_engine),
+                                         ("text queries with facets, count, highlights", faceted, faceted_engine)]:
+            print(f"{name + ' (engine)':52} {straight['p50']:9.2f} {straight['p99']:8.2f} {1.0:14.2f} {1.0:12.2f}")
+            print(f"{name + ' (RPC)':52} {over_rpc['p50']:9.2f} {over_rpc['p99']:8.2f}"
+                  f" {over_rpc['p50'] / straight['p50']:14.2f} {over_rpc['p99'] / straight['p99']:12.2f}")
         if scrape:
             print("\nevent -> searchable, from search's histogram (p50/p99 are bucket bounds):")
             for name, (buckets, seconds, count) in [

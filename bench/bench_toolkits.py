@@ -62,6 +62,8 @@ def main():
             "toolkits.get_ordinance": lambda rpc, i: rpc.toolkits.get_ordinance(ids[i % len(ids)]),
             "toolkits.record_action": record,
             "toolkits.list_ordinances(first=20)": lambda rpc, i: rpc.toolkits.list_ordinances(first=20),
+            "toolkits.list_ordinances(first=20, count=False)": lambda rpc, i: rpc.toolkits.list_ordinances(
+                first=20, count=False),
             f"toolkits.can_pass ({args.ordinances} peers)": lambda rpc, i: rpc.toolkits.can_pass(pgh, "minimum-wage"),
             f"toolkits.spread ({args.ordinances})": lambda rpc, i: rpc.toolkits.spread("minimum-wage"),
         }

@@ -110,6 +110,14 @@ def check_first(first, field="first"):
     return first
 
 
+def check_count(value) -> bool:
+    """Whether a list RPC counts its whole filtered list (``count``: the client selected
+    totalCount); total_count is None when it does not."""
+    if not isinstance(value, bool):
+        raise BadInput(f"count must be true or false, got {value!r}")
+    return value
+
+
 def page(nodes, first, total, position_of, kind="list"):
     """Shape the first+1 rows fetched into a page: edges, page_info, total_count.
     ``kind`` names the list in each cursor, so that decode(kind=...) refuses another's."""

@@ -79,10 +79,10 @@ class Repository:
         """The documents with these ids, by id (missing ones are absent)."""
         return {d["_id"]: d for d in self.db[collection].find({"_id": {"$in": list(ids)}})}
 
-    def page(self, collection: str, query: dict, first: int, after, field: str, field_type=str):
+    def page(self, collection: str, query: dict, first: int, after, field: str, field_type=str, count=True):
         """A page ordered by ``field`` (never changed after insert; its values of
         ``field_type``), then id: no gaps or duplicates while others write. Returns edges,
-        page_info and total_count. The cursor is checked to hold a value of that type and
+        page_info and total_count (None without ``count``: nobody asked, nothing counted). The cursor is checked to hold a value of that type and
         an id, so nothing a client sends reaches the query as an operator."""
         kind = f"{collection}.{field}"
         position = paging.decode(after, kind, (field_type, str))
@@ -91,7 +91,7 @@ class Repository:
             value, last_id = position
             find["$or"] = [{field: {"$gt": value}}, {field: value, "_id": {"$gt": last_id}}]
         rows = list(self.db[collection].find(find).sort([(field, 1), ("_id", 1)]).limit(first + 1))
-        total = self.db[collection].count_documents(query)
+        total = self.db[collection].count_documents(query) if count else None
         return paging.page(rows, first, total, lambda d: [d[field], d["_id"]], kind)
 
     def modify(self, collection: str, entity_id: str, change, attempts: int = 3):
@@ -180,9 +180,10 @@ class Entities:
             edge["node"] = self.entity(collection, edge["node"])
         return page
 
-    def page_entities(self, collection: str, query, first: int, after, field: str, field_type=str) -> dict:
+    def page_entities(self, collection: str, query, first: int, after, field: str, field_type=str,
+                      count=True) -> dict:
         """Repository.page, of entities."""
-        return self.nodes(collection, self.page(collection, query, first, after, field, field_type))
+        return self.nodes(collection, self.page(collection, query, first, after, field, field_type, count))
 
 
 class NotReady:

@@ -4,7 +4,7 @@ import graphene
 from clearinghouse import validation
 from clearinghouse.issue_areas import ISSUE_AREAS
 
-from ..connections import page_args
+from ..connections import counted, page_args
 from ..inputs import drop_none
 from .loaders import MembersById, OrganizationsById
 from .types import (ApiKeyRecordConnection, IssueArea, Member, MemberConnection, MemberFilter, Organization,
@@ -39,7 +39,7 @@ class MembersQuery(graphene.ObjectType):
     def resolve_members(root, info, first, after=None, filter=None):
         ctx = info.context
         return ctx.call("members", "list_members", drop_none(filter or {}), first=first, after=after,
-                        caller=ctx.caller)
+                        caller=ctx.caller, count=counted(info))
 
     @staticmethod
     def resolve_organization(root, info, id):

@@ -1,7 +1,7 @@
 """The notifications service's part of Query."""
 import graphene
 
-from ..connections import page_args
+from ..connections import counted, page_args
 from ..inputs import enum_value
 from .types import Ask, AskConnection, DeliveryConnection, DeliveryStatus, EventSubscription
 
@@ -23,13 +23,13 @@ class NotificationsQuery(graphene.ObjectType):
     def resolve_deliveries(root, info, subscription_id, first, after=None, status=None):
         ctx = info.context
         return ctx.call("notifications", "list_deliveries", subscription_id, status=enum_value(status),
-                        first=first, after=after, caller=ctx.caller)
+                        first=first, after=after, caller=ctx.caller, count=counted(info))
 
     @staticmethod
     def resolve_asks(root, info, first, after=None, issue_area=None):
         ctx = info.context
         return ctx.call("notifications", "list_asks", issue_area=issue_area, first=first, after=after,
-                        caller=ctx.caller)
+                        caller=ctx.caller, count=counted(info))
 
     @staticmethod
     def resolve_ask(root, info, id):

@@ -5,8 +5,9 @@ import graphene
 from clearinghouse import validation
 from clearinghouse.errors import BadInput
 
+from ..connections import selected
 from ..inputs import drop_none, enum_value
-from .loaders import load_hits
+from .loaders import load_hits, needs_owner
 from .types import SearchFilter, SearchResults, SearchType, Suggestion
 
 
@@ -24,9 +25,12 @@ class SearchQuery(graphene.ObjectType):
         ctx = info.context
         # search takes an empty text (match everything); this field asks for one
         text = validation.text(query, "query", max_len=500)
+        asked = selected(info)
         results = await ctx.call("search", "query", text, types=enum_value(types) or None,
-                                 filter=drop_none(filter or {}), first=first, after=after, caller=ctx.caller)
-        results["edges"] = await load_hits(ctx, results["edges"])
+                                 filter=drop_none(filter or {}), first=first, after=after, caller=ctx.caller,
+                                 count="totalCount" in asked, facets="facets" in asked,
+                                 highlights="highlights" in selected(info, "edges"))
+        results["edges"] = await load_hits(ctx, results["edges"], needs_owner(info))
         return results
 
     @staticmethod

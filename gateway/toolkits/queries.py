@@ -4,7 +4,7 @@ import graphene
 
 from clearinghouse import validation
 
-from ..connections import page_args
+from ..connections import counted, page_args
 from ..inputs import drop_none, enum_value
 from ..limits import first_argument
 from ..scalars import Date
@@ -70,7 +70,7 @@ class ToolkitsQuery(graphene.ObjectType):
     def resolve_toolkits(root, info, first, after=None, issue_area=None, status=None):
         ctx = info.context
         return ctx.call("toolkits", "list_toolkits", issue_area=issue_area, status=enum_value(status),
-                        first=first, after=after, caller=ctx.caller)
+                        first=first, after=after, caller=ctx.caller, count=counted(info))
 
     # A malformed id is refused here, not in the batch: in get_ordinances it would fail
     # every other id loaded with it.
@@ -82,7 +82,7 @@ class ToolkitsQuery(graphene.ObjectType):
     def resolve_ordinances(root, info, first, after=None, filter=None):
         ctx = info.context
         return ctx.call("toolkits", "list_ordinances", drop_none(filter or {}), first=first, after=after,
-                        caller=ctx.caller)
+                        caller=ctx.caller, count=counted(info))
 
     @staticmethod
     def resolve_preemptions(root, info, state=None, issue_area=None):

@@ -112,13 +112,9 @@ def _sorted_offices(offices):
 
 
 def _member_event(event_type: str, doc: dict) -> dict:
-    data = {
-        "id": doc["id"], "version": doc["version"], "name": doc["name"], "status": doc["status"],
-        "issue_areas": doc.get("issue_areas", []),
-        "offices": [{k: o.get(k) for k in OFFICE_FIELDS} for o in doc.get("offices", [])],
-    }
-    if event_type == "member.left":
-        data = {k: data[k] for k in ("id", "version", "name", "status")}
+    # the public view at this version (what the public reads from get_member), with no
+    # private key at all: consumers, partners' webhooks included, need not call back
+    data = public_member(doc)
     return cloudevent(event_type, f"member/{doc['id']}", data)
 
 
@@ -165,12 +161,18 @@ def close_office(doc: dict, office_id: str, end_date: str) -> tuple[dict, list[d
     return new, [_member_event("member.updated", new)]
 
 
-def member_view(doc: dict, caller: Caller) -> dict:
-    """What ``caller`` may see: private contact details only for members and staff."""
+def public_member(doc: dict) -> dict:
+    """A member as anyone may see them: no contact details, not even as empty keys."""
     out = {k: doc.get(k) for k in ("name", "given_name", "family_name", "pronouns", "bio", "status",
                                    "joined_on", "issue_areas", "version")}
     out["id"] = doc["id"]
     out["offices"] = [{k: o.get(k) for k in ("id",) + OFFICE_FIELDS} for o in doc.get("offices", [])]
+    return out
+
+
+def member_view(doc: dict, caller: Caller) -> dict:
+    """What ``caller`` may see: private contact details only for members and staff."""
+    out = public_member(doc)
     for key in PRIVATE_FIELDS:
         out[key] = doc.get(key) if caller.role in SEES_PRIVATE else None
     return out
@@ -212,9 +214,7 @@ def check_member_filter(filters) -> MemberFilter:
 # -- organisations -------------------------------------------------------------------------
 
 def _organization_event(doc: dict) -> dict:
-    data = {"id": doc["id"], "version": doc["version"], "name": doc["name"], "kind": doc["kind"],
-            "issue_areas": doc.get("issue_areas", [])}
-    return cloudevent("organization.updated", f"organization/{doc['id']}", data)
+    return cloudevent("organization.updated", f"organization/{doc['id']}", organization_view(doc))
 
 
 def new_organization(fields: dict) -> tuple[dict, list[dict]]:

@@ -71,8 +71,8 @@ class Records(Entities):
     def count_affiliations(self, field: str, value: str) -> int:
         return self.count("affiliations", {field: value})
 
-    def page_members(self, wanted: domain.MemberFilter, first: int, after):
-        return self.page_entities("members", self.member_query(wanted), first, after, "name_key")
+    def page_members(self, wanted: domain.MemberFilter, first: int, after, count=True):
+        return self.page_entities("members", self.member_query(wanted), first, after, "name_key", count=count)
 
     def page_organizations(self, first: int, after):
         return self.page_entities("organizations", {}, first, after, "name_key")

@@ -47,10 +47,11 @@ class MembersService:
         return usecases.get_members(self.store, Caller.of(caller), member_ids)
 
     @rpc
-    def list_members(self, filter=None, first=20, after=None, caller=None):
+    def list_members(self, filter=None, first=20, after=None, caller=None, count=True):
         """A page of members by name: filter keys state, jurisdiction, body, role,
-        issue_area, status, name_prefix. Returns edges, page_info, total_count."""
-        return usecases.list_members(self.store, Caller.of(caller), filter, first, after)
+        issue_area, status, name_prefix. Returns edges, page_info, total_count (None with
+        ``count`` false: the members are then not counted)."""
+        return usecases.list_members(self.store, Caller.of(caller), filter, first, after, count)
 
     @rpc
     def add_office(self, member_id, office, caller=None):

@@ -9,7 +9,7 @@ from clearinghouse import validation as v
 from clearinghouse.caller import Caller
 from clearinghouse.errors import BadInput, Conflict, Unauthenticated
 from clearinghouse.events import now_iso
-from clearinghouse.paging import check_first
+from clearinghouse.paging import check_count, check_first
 
 from . import affiliations, domain
 
@@ -42,9 +42,9 @@ def get_members(members, caller: Caller, member_ids) -> list:
     return [domain.member_view(found[i], caller) if i in found else None for i in ids]
 
 
-def list_members(members, caller: Caller, filter, first, after) -> dict:
+def list_members(members, caller: Caller, filter, first, after, count=True) -> dict:
     wanted = domain.check_member_filter(filter)
-    return _shown(members.page_members(wanted, check_first(first), after),
+    return _shown(members.page_members(wanted, check_first(first), after, check_count(count)),
                   lambda member: domain.member_view(member, caller))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from clearinghouse import validation as v
 from clearinghouse.errors import BadInput, Conflict
-from clearinghouse.events import cloudevent
+from clearinghouse.events import cloudevent, excerpt
 from clearinghouse.issue_areas import ISSUE_AREAS, check_issue_area
 
 from .domain import iso, new_id
@@ -34,12 +34,27 @@ def check_member_id(value, field) -> str:
     return v.identifier(value, field, "mem")
 
 
-def new_ask(author_id: str, fields: dict, now: float) -> tuple[dict, list[dict]]:
-    doc = {"id": new_id("ask"), "author_id": author_id, **fields, "answers": [],
+ANSWERS_IN_EVENT = 5  # an ask's event carries its latest answers, each bounded
+EVENT_BODY = 4000
+
+
+def public_ask(doc: dict) -> dict:
+    """An ask as its events carry it (read by members, partners and staff): the question,
+    its latest answers (answer_count says how many) and no contact details."""
+    out = {k: doc[k] for k in ("id", "version", "issue_area", "subject", "author_id", "posted_at")}
+    out.update(body=excerpt(doc["body"], EVENT_BODY), author_name=doc.get("author_name"),
+               answer_count=len(doc["answers"]),
+               answers=[{**a, "body": excerpt(a["body"], EVENT_BODY)} for a in doc["answers"][-ANSWERS_IN_EVENT:]])
+    return out
+
+
+
+def new_ask(author_id: str, fields: dict, now: float, author_name: str | None = None) -> tuple[dict, list[dict]]:
+    """The ask and its ask.posted, which carries what the emails need (the author's public
+    name included), so nobody reads the ask or its author back to send them."""
+    doc = {"id": new_id("ask"), "author_id": author_id, "author_name": author_name, **fields, "answers": [],
            "posted_at": iso(now), "posted_ts": now, "version": 1}
-    data = {"id": doc["id"], "version": 1, "issue_area": doc["issue_area"], "subject": doc["subject"],
-            "body": doc["body"], "author_id": author_id, "posted_at": doc["posted_at"]}
-    return doc, [cloudevent("ask.posted", f"ask/{doc['id']}", data)]
+    return doc, [cloudevent("ask.posted", f"ask/{doc['id']}", {**public_ask(doc), "body": doc["body"]})]
 
 
 def answer(doc: dict, author_id: str, body: str, now: float) -> tuple[dict, list[dict]]:
@@ -49,8 +64,7 @@ def answer(doc: dict, author_id: str, body: str, now: float) -> tuple[dict, list
     body = check_body(body)
     entry = {"author_id": author_id, "body": body, "posted_at": iso(now)}
     new = {**doc, "answers": doc["answers"] + [entry], "version": doc["version"] + 1}
-    data = {"id": doc["id"], "version": new["version"], "issue_area": doc["issue_area"],
-            "subject": doc["subject"], "answer_count": len(new["answers"]), "answer": entry}
+    data = {**public_ask(new), "answer": {**entry, "body": excerpt(body, EVENT_BODY)}}
     return new, [cloudevent("ask.answered", f"ask/{doc['id']}", data)]
 
 

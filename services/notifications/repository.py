@@ -102,7 +102,8 @@ class NotificationsRepository(Records, Repository):
         self.db.ask_opt_outs.create_index([("ask_id", ASCENDING)])
         self.db.asks.create_index([("toolkit_slug", ASCENDING), ("resolved_ts", DESCENDING)])
 
-    def _newest_first(self, collection: str, query: dict, first: int, after, field: str, field_type, kind: str):
+    def _newest_first(self, collection: str, query: dict, first: int, after, field: str, field_type, kind: str,
+                      count=True):
         """A page by ``field`` then id, newest first (Repository.page reads oldest first
         only); the cursor is checked by paging.decode as there."""
         position = paging.decode(after, kind=kind, types=(field_type, str))
@@ -111,7 +112,7 @@ class NotificationsRepository(Records, Repository):
             value, last_id = position
             find["$or"] = [{field: {"$lt": value}}, {field: value, "_id": {"$lt": last_id}}]
         rows = list(self.db[collection].find(find).sort([(field, -1), ("_id", -1)]).limit(first + 1))
-        total = self.db[collection].count_documents(query)
+        total = self.db[collection].count_documents(query) if count else None
         return self.nodes(collection, paging.page(rows, first, total, lambda d: [field_type(d[field]), d["_id"]],
                                                   kind=kind))
 
@@ -272,16 +273,16 @@ class NotificationsRepository(Records, Repository):
              "status": {"$in": ["succeeded", "parked"]}},
             {"$set": {"status": "pending", "attempts": 0, "due_at": now, "lease_until": 0.0}}).modified_count
 
-    def page_deliveries(self, subscription_id: str, status: str | None, first: int, after):
+    def page_deliveries(self, subscription_id: str, status: str | None, first: int, after, count=True):
         """Newest first, by arrival order, then id."""
         query = {"subscription_id": subscription_id, **({"status": status} if status else {})}
-        return self._newest_first("deliveries", query, first, after, "seq", int, kind="deliveries")
+        return self._newest_first("deliveries", query, first, after, "seq", int, kind="deliveries", count=count)
 
     # -- asks ------------------------------------------------------------------------------
-    def page_asks(self, issue_area: str | None, first: int, after):
+    def page_asks(self, issue_area: str | None, first: int, after, count=True):
         """Newest first."""
         query = {"issue_area": issue_area} if issue_area else {}
-        return self._newest_first("asks", query, first, after, "posted_ts", float, kind="asks")
+        return self._newest_first("asks", query, first, after, "posted_ts", float, kind="asks", count=count)
 
     def insert_ask_emails(self, records: list[dict]) -> int:
         docs = [{"_id": ask_email_key(r["ask_id"], r["member_id"]), **r} for r in records]

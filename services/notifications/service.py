@@ -67,7 +67,7 @@ class NotificationsService:
         if not is_cloudevent(event):
             return
         mail = self.replies.mail(self.store)
-        if usecases.queue_ask_emails(self.store, self.members, event["data"]["id"], self.clock.now(),
+        if usecases.queue_ask_emails(self.store, self.members, event["data"], self.clock.now(),
                                      also=lambda area: listserv.reached(self.members, self.toolkits, area),
                                      headers=mail.headers):
             self.courier.wake()
@@ -177,10 +177,10 @@ class NotificationsService:
         return usecases.delete_subscription(self.store, Caller.of(caller), subscription_id, self.partners)
 
     @rpc
-    def list_deliveries(self, subscription_id, status=None, first=20, after=None, caller=None):
+    def list_deliveries(self, subscription_id, status=None, first=20, after=None, caller=None, count=True):
         """A page of a subscription's deliveries, newest first; status filters
         (pending, retrying, succeeded, parked). A cursor not given by this list is BadInput."""
-        return usecases.list_deliveries(self.store, Caller.of(caller), subscription_id, status, first, after)
+        return usecases.list_deliveries(self.store, Caller.of(caller), subscription_id, status, first, after, count)
 
     @rpc
     def replay_deliveries(self, subscription_id, since, caller=None):
@@ -216,6 +216,7 @@ class NotificationsService:
         return usecases.get_asks(self.store, Caller.of(caller), ask_ids)
 
     @rpc
-    def list_asks(self, issue_area=None, first=20, after=None, caller=None):
-        """A page of asks, newest first, optionally on one issue area."""
-        return usecases.list_asks(self.store, Caller.of(caller), issue_area, first, after)
+    def list_asks(self, issue_area=None, first=20, after=None, caller=None, count=True):
+        """A page of asks, newest first, optionally on one issue area (total_count None
+        with ``count`` false)."""
+        return usecases.list_asks(self.store, Caller.of(caller), issue_area, first, after, count)

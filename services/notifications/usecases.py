@@ -10,7 +10,7 @@ from clearinghouse import validation as v
 from clearinghouse.caller import Caller
 from clearinghouse.errors import NotFound, Unavailable
 from clearinghouse.issue_areas import check_issue_area
-from clearinghouse.paging import check_first
+from clearinghouse.paging import check_count, check_first
 
 from . import access, asks, bus, domain, signing
 
@@ -121,11 +121,11 @@ def _active_bus(repo, sub_id) -> bool:
     return bool(sub and sub["channel"] == "bus" and sub["active"])
 
 
-def list_deliveries(repo, caller: Caller, subscription_id, status, first, after) -> dict:
+def list_deliveries(repo, caller: Caller, subscription_id, status, first, after, count=True) -> dict:
     subscription(repo, caller, subscription_id, "deliveries")
     status = v.choice(status.lower() if isinstance(status, str) else status, "status", domain.STATUSES,
                       required=False)
-    page = repo.page_deliveries(subscription_id, status, check_first(first), after)
+    page = repo.page_deliveries(subscription_id, status, check_first(first), after, check_count(count))
     for edge in page["edges"]:
         edge["node"] = domain.delivery_view(edge["node"])
     return page
@@ -143,8 +143,8 @@ def post_ask(repo, members, caller: Caller, author_id, data, now: float) -> dict
     author_id = access.ask_author(caller, author_id, "postAsk")
     author_id = asks.check_member_id(author_id, "author_id")
     fields = asks.check_ask(data)
-    _check_member(members, author_id)
-    ask, events = asks.new_ask(author_id, fields, now)
+    author = _check_member(members, author_id)
+    ask, events = asks.new_ask(author_id, fields, now, author["name"])
     return asks.ask_view(repo.insert_ask(ask, events))
 
 
@@ -169,36 +169,32 @@ def get_asks(repo, caller: Caller, ask_ids) -> list:
     return [asks.ask_view(found.get(i)) for i in ids]
 
 
-def list_asks(repo, caller: Caller, issue_area, first, after) -> dict:
+def list_asks(repo, caller: Caller, issue_area, first, after, count=True) -> dict:
     access.read_asks(caller, "asks")
     if issue_area is not None:
         check_issue_area(issue_area, "issue_area")
-    page = repo.page_asks(issue_area, check_first(first), after)
+    page = repo.page_asks(issue_area, check_first(first), after, check_count(count))
     for edge in page["edges"]:
         edge["node"] = asks.ask_view(edge["node"])
     return page
 
 
-def queue_ask_emails(repo, members, ask_id: str, now: float, also=None, headers=None) -> int:
-    """Queue the ask's email to every active member who follows its issue area (and those
-    ``also(issue_area)`` names: the listserv's sponsors and experts), each with
-    ``headers(ask_id, member_id)``; returns how many were new. An ask that is not ours
-    (another deployment on this bus) sends none."""
-    try:
-        ask = repo.ask(ask_id)
-    except NotFound:
-        return 0
-    author = members.get_members([ask["author_id"]])[0]
-    reached = _followers(members, ask["issue_area"]) + (also(ask["issue_area"]) if also else [])
-    records = asks.ask_emails(ask, author and author["name"], reached, now)
+def queue_ask_emails(repo, members, posted: dict, now: float, also=None, headers=None) -> int:
+    """Queue the email of an ask (ask.posted's data: the ask with its author's name) to
+    every active member who follows its issue area (and those ``also(issue_area)`` names:
+    the listserv's sponsors and experts), each with ``headers(ask_id, member_id)``; returns
+    how many were new. The event carries all the email needs: neither the ask nor its
+    author is read back."""
+    reached = _followers(members, posted["issue_area"]) + (also(posted["issue_area"]) if also else [])
+    records = asks.ask_emails(posted, posted.get("author_name"), reached, now)
     for record in records if headers else ():
-        record["headers"] = headers(ask_id, record["member_id"])
+        record["headers"] = headers(posted["id"], record["member_id"])
     return repo.insert_ask_emails(records)
 
 
-def _check_member(members, member_id):
+def _check_member(members, member_id) -> dict:
     try:
-        members.get_member(member_id)
+        return members.get_member(member_id)
     except NotFound:
         asks.refuse_unknown_author(member_id)
 

@@ -17,7 +17,7 @@ import re
 from clearinghouse import ocd, validation as v
 from clearinghouse.caller import ASK_READERS, Caller
 from clearinghouse.errors import BadInput, Unauthenticated
-from clearinghouse.events import CATALOG
+from clearinghouse.events import CATALOG, excerpt
 from clearinghouse.issue_areas import check_issue_area
 from clearinghouse.paging import check_first, decode, refused
 from clearinghouse.statuses import MEMBER_DEPARTED, MEMBER_STATUSES, ORDINANCE_STATUSES
@@ -38,6 +38,9 @@ STATUSES = tuple(dict.fromkeys(MEMBER_STATUSES + TOOLKIT_STATUSES + ORDINANCE_ST
 FILTER_KEYS = ("type", "state", "issue_area", "status", "jurisdiction")
 FACETS = ("type", "state", "issue_area", "status")
 MAX_TEXT = 500
+# what an event carries of a long entity (the owners' events say the same): search indexes
+# that much from events and from a rebuild alike
+TALKING_POINTS, ACTIONS, ANSWERS = 10, 20, 5
 CURSOR = "search"  # the list name in search cursors: another list's cursor is refused
 
 
@@ -74,14 +77,25 @@ def member_document(member: dict) -> dict:
     }
 
 
+def _long_text(value) -> str | None:
+    """A long text as events carry it: an excerpt, or a reference with one (the model
+    ordinance); an owner's whole text (a rebuild) is cut the same way, so both paths
+    index the same document."""
+    if isinstance(value, dict):
+        return value.get("excerpt")
+    return excerpt(value)
+
+
 def toolkit_document(toolkit: dict) -> dict:
-    node = {k: toolkit.get(k) for k in ("slug", "title", "issue_area", "summary", "status", "version",
-                                        "published_at")}
+    node = {k: toolkit.get(k) for k in ("slug", "title", "issue_area", "summary", "status", "published_at")}
+    # the published number (an event's version is the entity's counter, toolkit_version the number)
+    node["version"] = toolkit.get("toolkit_version", toolkit.get("version"))
     node["id"] = toolkit["slug"]
+    points = (toolkit.get("talking_points") or [])[:TALKING_POINTS]
     return {
         "title": toolkit.get("title") or toolkit["slug"],
-        "body": _join(toolkit.get("summary"), toolkit.get("model_ordinance"), toolkit.get("legal_notes"),
-                      *(toolkit.get("talking_points") or [])),
+        "body": _join(_long_text(toolkit.get("summary")), _long_text(toolkit.get("model_ordinance")),
+                      _long_text(toolkit.get("legal_notes")), *(excerpt(p, 500) for p in points)),
         "issue_area": [toolkit["issue_area"]] if toolkit.get("issue_area") else [],
         "status": "published", "node": node,
         # owners answer with the latest published version; a draft-only or archived
@@ -93,7 +107,8 @@ def toolkit_document(toolkit: dict) -> dict:
 def ordinance_document(ordinance: dict) -> dict:
     node = {k: ordinance.get(k) for k in ("id", "title", "jurisdiction", "state", "issue_area", "toolkit_slug",
                                           "status", "sponsor_ids", "source_url", "version")}
-    notes = [ordinance.get("notes")] + [a.get("note") for a in ordinance.get("actions") or []]
+    latest = (ordinance.get("actions") or [])[-ACTIONS:]
+    notes = [excerpt(ordinance.get("notes"))] + [excerpt(a.get("note"), 500) for a in latest]
     jurisdiction = ordinance.get("jurisdiction")
     return {
         "title": ordinance["title"], "body": _join(*notes), "places": _place(jurisdiction),
@@ -107,11 +122,13 @@ def ordinance_document(ordinance: dict) -> dict:
 def ask_document(ask: dict) -> dict:
     answers = ask.get("answers") or []
     node = {k: ask.get(k) for k in ("id", "issue_area", "subject", "body", "author_id", "posted_at", "version")}
-    node["answer_count"] = len(answers)
+    node["body"] = excerpt(node["body"], 4000)
+    node["answer_count"] = ask.get("answer_count", len(answers))
     return {
-        "title": ask["subject"], "body": _join(ask.get("body"), *(a.get("body") for a in answers)),
+        "title": ask["subject"],
+        "body": _join(excerpt(ask.get("body"), 4000), *(excerpt(a.get("body"), 4000) for a in answers[-ANSWERS:])),
         "issue_area": [ask["issue_area"]] if ask.get("issue_area") else [],
-        "status": "answered" if answers else "open", "node": node, "visible": True,
+        "status": "answered" if node["answer_count"] else "open", "node": node, "visible": True,
     }
 
 
@@ -233,10 +250,21 @@ def visible_types(types: list[str], caller: Caller) -> list[str]:
     return types or [t for t in TYPES if t != "ask"]
 
 
-def check_query(text, types=None, filters=None, first=20, after=None, caller=None) -> dict:
+def _flag(value, name) -> bool:
+    if not isinstance(value, bool):
+        raise BadInput(f"{name} must be true or false, got {value!r}")
+    return value
+
+
+def check_query(text, types=None, filters=None, first=20, after=None, caller=None,
+                count=True, facets=True, highlights=True) -> dict:
+    """The checked query; ``count``, ``facets`` and ``highlights`` say what the client
+    selected (what it did not, the engine neither counts, aggregates nor highlights)."""
     text = v.text(text if text is not None else "", "text", required=False, max_len=MAX_TEXT) or ""
     return {"text": text, "types": visible_types(check_types(types), Caller.of(caller)),
-            "filter": check_filter(filters), "first": check_first(first), "after": check_cursor(after)}
+            "filter": check_filter(filters), "first": check_first(first), "after": check_cursor(after),
+            "count": _flag(count, "count"), "facets": _flag(facets, "facets"),
+            "highlights": _flag(highlights, "highlights")}
 
 
 def check_suggest(prefix, types=None, limit=10, caller=None) -> dict:

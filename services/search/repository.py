@@ -138,6 +138,35 @@ class SearchRepository:
         except ConflictError:
             return False
 
+    def write_many(self, docs_and_versions: list) -> dict:
+        """Index many documents at their versions with one bulk request to the live index
+        (another to a building one first, during a rebuild) and at most one refresh.
+        Returns each key's outcome: True written, False a version at least as new is there,
+        None refused by the engine (a document it cannot map)."""
+        if not docs_and_versions:
+            return {}
+        with engine_errors("write"):
+            # the building index first, as write() does and for the same reason
+            if self.es.indices.exists_alias(name=self.building):
+                self._bulk_write(self.building, docs_and_versions, refresh=False)
+            return self._bulk_write(self.alias, docs_and_versions, refresh=True)
+
+    def _bulk_write(self, alias, docs_and_versions, refresh) -> dict:
+        operations = []
+        for doc, version in docs_and_versions:
+            operations += [{"index": {"_index": alias, "_id": doc["key"], "version": version,
+                                      "version_type": "external"}}, doc]
+        response = self.es.bulk(operations=operations, refresh=refresh, require_alias=True)
+        outcomes = {}
+        for (doc, _), item in zip(docs_and_versions, response["items"]):
+            status = item["index"].get("status", 500)
+            if status >= 500 or status == 404:  # the engine (or the index) is not there
+                raise Unavailable(f"the search engine could not write {doc['key']} ({status}); try again shortly")
+            outcomes[doc["key"]] = True if status < 300 else (False if status == 409 else None)
+            if outcomes[doc["key"]] is None:
+                log.warning("the engine refused %s: %.300r", doc["key"], item["index"].get("error"))
+        return outcomes
+
     def bulk(self, target: str, docs_and_versions) -> int:
         """Bulk-index into a concrete index; stale versions are skipped. Returns applied."""
         actions = ({"_op_type": "index", "_index": target, "_id": doc["key"], "_version": version,
@@ -248,16 +277,18 @@ def search_body(q: dict, size: int) -> dict:
     scored = bool(q["text"])
     body = {
         "query": {"bool": {"must": [_matching(q["text"])], "filter": _filters(q)}},
-        "size": size, "track_total_hits": True,
+        "size": size, "track_total_hits": q.get("count", True),
         # the key breaks ties so that pages never overlap nor skip
         "sort": ([{"_score": {"order": "desc"}}] if scored else []) + [{"key": {"order": "asc"}}],
-        "highlight": {**HIGHLIGHT, "fields": {"title": {"number_of_fragments": 0},
-                                              "body": {"fragment_size": 160, "number_of_fragments": 3}}},
         "_source": ["node"], "track_scores": True,
     }
+    if q.get("highlights", True):
+        body["highlight"] = {**HIGHLIGHT, "fields": {"title": {"number_of_fragments": 0},
+                                                     "body": {"fragment_size": 160, "number_of_fragments": 3}}}
     after = q["after"]
-    if after is None:  # facets are counted once, with the first page
-        body["aggs"] = {name: {"terms": {"field": name, "size": 100}} for name in FACETS}
+    if after is None:
+        if q.get("facets", True):  # facets are counted once, with the first page
+            body["aggs"] = {name: {"terms": {"field": name, "size": 100}} for name in FACETS}
     elif len(after) == 2 and scored:
         body["search_after"] = [after[0] + abs(after[0]) * _ABOVE + 1e-12, after[1]]
     else:
@@ -291,7 +322,7 @@ def results(response: dict, q: dict, size: int) -> dict | None:
     facets = [{"field": name, "buckets": [{"value": b["key"], "count": b["doc_count"]}
                                           for b in aggregations[name]["buckets"]]}
               for name in FACETS] if aggregations else []
-    return {"total_count": response["hits"]["total"]["value"], "edges": edges,
+    return {"total_count": response["hits"]["total"]["value"] if q.get("count", True) else None, "edges": edges,
             "page_info": {"has_next_page": has_next, "end_cursor": edges[-1]["cursor"] if edges else None},
             "facets": facets}
 

@@ -1,16 +1,15 @@
 """The search service: entrypoints only. It owns nothing but its index, which it builds
-from the domain events (fetching each entity's public view from its owner) and can
-rebuild from the owners over RPC. index.py says what is indexed and what may be asked,
+from the domain events (each carries its entity's public view) and can rebuild from the
+owners over RPC. index.py says what is indexed and what may be asked,
 usecases.py does each operation, repository.py speaks to the engine."""
 
-from clearinghouse.consumers import event_handler
 from clearinghouse.events import CATALOG
 from clearinghouse.metrics import Metrics
-from clearinghouse.rpc import ServiceRpc, rpc
+from clearinghouse.rpc import rpc
 from clearinghouse.tracing import Tracing
 
 from . import index, usecases
-from .owners import Owners
+from .batches import batched_event_handler
 from .rebuild import Rebuilds
 from .repository import SearchEngine
 from .retry import Retries
@@ -20,7 +19,7 @@ def _consumes(*event_types):
     """One durable queue per event type, all handled by the same method."""
     def decorate(fn):
         for event_type in event_types:
-            fn = event_handler(CATALOG[event_type].service, event_type)(fn)
+            fn = batched_event_handler(CATALOG[event_type].service, event_type)(fn)
         return fn
     return decorate
 
@@ -33,14 +32,11 @@ class SearchService:
     retries = Retries()
     metrics = Metrics()
     tracing = Tracing()  # the request's trace, for the events and log lines this worker writes
-    # the owners (events.OWNERS), read over RPC only, each call with a deadline
-    members = ServiceRpc("members")
-    toolkits = ServiceRpc("toolkits")
-    notifications = ServiceRpc("notifications")
 
     # -- queries --------------------------------------------------------------------------
     @rpc
-    def query(self, text, types=None, filter=None, first=20, after=None, caller=None):
+    def query(self, text, types=None, filter=None, first=20, after=None, caller=None, count=True, facets=True,
+              highlights=True):
         """Search members, toolkits, ordinances and asks. ``text`` is free text (typos
         tolerated) with "quoted phrases"; ``types`` from member, toolkit, ordinance, ask;
         ``filter`` keys type, state, issue_area, status, jurisdiction (a value or a list).
@@ -48,8 +44,10 @@ class SearchService:
         facets [{field, buckets [{value, count}]}] for type, state, issue_area, status
         (counted with the first page; a page asked with ``after`` has none). Asks are
         searched only for a MEMBER, PARTNER or STAFF ``caller`` (Unauthenticated otherwise).
-        BadInput for unknown filters or values; Unavailable if the engine is away."""
-        return usecases.query(self.engine, text, types, filter, first, after, caller)
+        BadInput for unknown filters or values; Unavailable if the engine is away.
+        ``count``, ``facets``, ``highlights`` false: total_count None, facets [] and
+        highlights [] (the engine neither counts, aggregates nor highlights)."""
+        return usecases.query(self.engine, text, types, filter, first, after, caller, count, facets, highlights)
 
     @rpc
     def suggest(self, prefix, types=None, limit=10, caller=None):
@@ -77,9 +75,9 @@ class SearchService:
 
     # -- events ----------------------------------------------------------------------------
     @_consumes(*index.EVENT_KINDS)
-    def on_event(self, event):
-        """Index the entity an event names, at its version (stale and duplicate events
-        change nothing). An owner or engine outage puts the event back on its queue after
-        a wait that grows while the outage lasts (retry.py)."""
-        # the service's ServiceRpc attributes are the owners' proxies
-        return usecases.take_event(event, self.engine, Owners(self), self.retries)
+    def on_event(self, events):
+        """Index a batch of events (batches.py) straight from the public views they carry,
+        each at its entity's version (stale and duplicate events change nothing), in one
+        bulk write; no owner is called. An engine outage puts the batch back on its queues
+        after a wait that grows while the outage lasts (retry.py)."""
+        return usecases.take_events(events, self.engine, self.retries)

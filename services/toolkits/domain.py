@@ -14,7 +14,7 @@ import uuid
 
 from clearinghouse import ocd, validation as v
 from clearinghouse.errors import BadInput, Conflict, NotFound
-from clearinghouse.events import cloudevent, now_iso
+from clearinghouse.events import cloudevent, excerpt, now_iso
 from clearinghouse.issue_areas import ISSUE_AREAS, check_issue_area
 
 from . import actions, amendments, provisions
@@ -236,17 +236,34 @@ def group_ordinances(docs, field: str, wanted: list[str], limit: int) -> dict:
 
 # -- toolkits --------------------------------------------------------------------------------
 
+# Events stay small: text that can be long goes as an excerpt, and the model ordinance and
+# legal notes by reference (get_toolkit(slug, version=toolkit_version) has them whole).
+TALKING_POINTS_IN_EVENT = 10
+ACTIONS_IN_EVENT = 20
+
+
+def public_toolkit(doc: dict) -> dict:
+    """The latest published version as anyone may see it, bounded for an event (never the
+    draft): what toolkit events carry and what search indexes."""
+    shown = doc["published"][-1]
+    status = "archived" if doc["status"] == "archived" else "published"
+    out = {"id": doc["slug"], "slug": doc["slug"], "version": doc["version"], "status": status,
+           "toolkit_version": shown["version"], "published_at": shown.get("published_at"),
+           "title": shown["title"], "issue_area": shown["issue_area"], "summary": shown.get("summary"),
+           "talking_points": [excerpt(p, 500) for p in (shown.get("talking_points") or [])[:TALKING_POINTS_IN_EVENT]],
+           "resources": [dict(r) for r in shown.get("resources") or []],
+           "expert_ids": list(shown.get("expert_ids") or [])}
+    for body in ("model_ordinance", "legal_notes"):
+        text = shown.get(body)
+        out[body] = None if text is None else {"toolkit_version": shown["version"], "length": len(text),
+                                               "excerpt": excerpt(text)}
+    return out
+
+
 def _toolkit_event(event_type: str, doc: dict) -> dict:
     # Events are public: they name the latest published version (for toolkit.published the
     # one just frozen), never the draft; a toolkit never published emits none at all.
-    data = {"id": doc["slug"], "version": doc["version"], "slug": doc["slug"]}
-    if event_type == "toolkit.archived":
-        data["issue_area"] = doc["issue_area"]
-    else:
-        data.update(title=doc["published"][-1]["title"], issue_area=doc["published"][-1]["issue_area"])
-    if event_type == "toolkit.published":
-        data["toolkit_version"] = doc["published"][-1]["version"]
-    return cloudevent(event_type, f"toolkit/{doc['slug']}", data)
+    return cloudevent(event_type, f"toolkit/{doc['slug']}", public_toolkit(doc))
 
 
 def _content(fields: dict) -> dict:
@@ -338,10 +355,19 @@ def toolkit_view(doc: dict, version: int | None = None, draft: bool = False) -> 
 
 # -- ordinances --------------------------------------------------------------------------------
 
+def public_ordinance(doc: dict) -> dict:
+    """The ordinance as anyone may see it, bounded for an event: its latest actions only
+    (``action_count`` says how many there are), notes as excerpts."""
+    out = {k: doc.get(k) for k in ("title", "jurisdiction", "state", "issue_area", "toolkit_slug", "sponsor_ids",
+                                   "status", "provisions", "source_url", "version")}
+    out.update(id=doc["id"], notes=excerpt(doc.get("notes")), action_count=len(doc["actions"]),
+               actions=[{**{k: a.get(k) for k in ("type", "date", "source_url")}, "note": excerpt(a.get("note"), 500)}
+                        for a in doc["actions"][-ACTIONS_IN_EVENT:]])
+    return out
+
+
 def _ordinance_event(event_type: str, doc: dict, **extra) -> dict:
-    data = {"id": doc["id"], "version": doc["version"], "jurisdiction": doc["jurisdiction"],
-            "state": doc["state"], "issue_area": doc["issue_area"], **extra}
-    return cloudevent(event_type, f"ordinance/{doc['id']}", data)
+    return cloudevent(event_type, f"ordinance/{doc['id']}", {**public_ordinance(doc), **extra})
 
 
 def _with_dates(doc: dict) -> dict:
@@ -380,9 +406,7 @@ def new_ordinance(fields: dict) -> tuple[dict, list[dict]]:
     for action in history:  # the texts of the amendments in the history given, in date order
         if action["type"] == "amended":  # (its provisions and their history are given as they are now)
             doc = amendments.with_text(doc, action, now)
-    event = _ordinance_event("ordinance.recorded", doc)
-    event["data"].update(title=doc["title"], status=status)
-    return doc, [event]
+    return doc, [_ordinance_event("ordinance.recorded", doc)]
 
 
 def record_action(doc: dict, action: dict) -> tuple[dict, list[dict]]:
@@ -412,12 +436,12 @@ def _amended(doc: dict, action: dict) -> tuple[dict, list[dict]]:
     new = amendments.apply(doc, action, doc["updated_at"])
     changes = action.get("changes") or {}
     text = amendments.text_version(new)
-    data = {"title": new["title"], "date": action["date"],
+    data = {"date": action["date"],
             "effective_date": changes.get("effective_date") or action["date"],
             "summary": changes.get("summary") or action.get("note"),
             "changed_provisions": sorted((changes.get("provisions") or {})),
-            "provisions": new.get("provisions") or {}, "text_version": text["version"] if text else None,
-            "sponsor_ids": new.get("sponsor_ids") or [], "source_url": action.get("source_url")}
+            "text_version": text["version"] if text else None,
+            "amendment_source_url": action.get("source_url")}
     return new, [_ordinance_event("ordinance.amended", new, **data)]
 
 
@@ -456,8 +480,9 @@ def preemption_id(state: str, issue_area: str) -> str:
 
 
 def _preemption_event(doc: dict) -> dict:
-    data = {"id": doc["id"], "version": doc["version"], "state": doc["state"], "issue_area": doc["issue_area"],
-            "scope": doc["scope"]}
+    # the record as preemption_view shows it, without its history (which only grows)
+    data = {**{k: value for k, value in preemption_view(doc).items() if k != "history"},
+            "notes": excerpt(doc.get("notes")), "history_count": len(doc.get("history") or [])}
     return cloudevent("preemption.changed", f"preemption/{doc['id']}", data)
 
 

@@ -62,11 +62,11 @@ class Records(Entities):
     def missing(self, collection: str, key: str) -> str:
         return f"no {_NAMES[collection]} {key!r}"
 
-    def page_ordinances(self, filters: dict, first: int, after) -> dict:
+    def page_ordinances(self, filters: dict, first: int, after, count=True) -> dict:
         """Ordinances by jurisdiction matching every filter (domain.check_ordinance_filter);
         plain equality, so a sponsor_id matches any one of the sponsor_ids."""
         query = {_FILTER_FIELDS[name]: value for name, value in filters.items()}
-        return self.page_entities("ordinances", query, first, after, "jurisdiction")
+        return self.page_entities("ordinances", query, first, after, "jurisdiction", count=count)
 
     def page_cases(self, filters: dict, first: int, after) -> dict:
         """Cases by slug matching every filter (cases.check_case_filter), plain equality."""
@@ -94,7 +94,8 @@ class ToolkitsRepository(Records, Repository):
         self.db.bills.create_index([("state", ASCENDING)])  # cases are found by list fields: not indexed
 
     # -- toolkits -------------------------------------------------------------------------------
-    def page_toolkits(self, status: str | None, issue_area: str | None, published_only: bool, first: int, after):
+    def page_toolkits(self, status: str | None, issue_area: str | None, published_only: bool, first: int, after,
+                      count=True):
         """Toolkits by slug in ``status`` (any but archived when None), on ``issue_area``
         if given, and with ``published_only`` just those with a published version."""
         query = {"status": status if status else {"$ne": "archived"}}
@@ -103,7 +104,7 @@ class ToolkitsRepository(Records, Repository):
         if published_only:
             # $elemMatch rather than "published.0" or $ne []: nx-27017 answers those wrongly
             query["published"] = {"$elemMatch": {"version": {"$gte": 1}}}
-        return self.page_entities("toolkits", query, first, after, "_id")
+        return self.page_entities("toolkits", query, first, after, "_id", count=count)
 
     def published_toolkits(self, issue_area: str) -> list[dict]:
         """The published (not archived) toolkits on the issue: only slug, status and

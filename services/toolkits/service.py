@@ -59,11 +59,11 @@ class ToolkitsService:
         return usecases.get_toolkits(self.store, Caller.of(caller), slugs)
 
     @rpc
-    def list_toolkits(self, issue_area=None, status=None, first=20, after=None, caller=None):
+    def list_toolkits(self, issue_area=None, status=None, first=20, after=None, caller=None, count=True):
         """A page of toolkits by slug; archived ones only with status="archived". STAFF see
         drafts and published ones by default; anyone else published ones, archived ones
-        once published, and is Forbidden drafts."""
-        return usecases.list_toolkits(self.store, Caller.of(caller), issue_area, status, first, after)
+        once published, and is Forbidden drafts. total_count is None with ``count`` false."""
+        return usecases.list_toolkits(self.store, Caller.of(caller), issue_area, status, first, after, count)
 
     # -- ordinances ------------------------------------------------------------------------------
     @rpc
@@ -92,10 +92,11 @@ class ToolkitsService:
         return usecases.get_ordinances(self.store, Caller.of(caller), ordinance_ids)
 
     @rpc
-    def list_ordinances(self, filter=None, first=20, after=None, caller=None):
+    def list_ordinances(self, filter=None, first=20, after=None, caller=None, count=True):
         """A page of ordinances by jurisdiction: filter keys state, jurisdiction,
-        issue_area, status, sponsor_id, toolkit_slug."""
-        return usecases.list_ordinances(self.store, Caller.of(caller), filter, first, after)
+        issue_area, status, sponsor_id, toolkit_slug. total_count is None with ``count``
+        false (nothing is counted)."""
+        return usecases.list_ordinances(self.store, Caller.of(caller), filter, first, after, count)
 
     @rpc
     def ordinances_of(self, key, values, limit=100, caller=None):

@@ -11,7 +11,7 @@ from clearinghouse import ocd, validation as v
 from clearinghouse.caller import Caller
 from clearinghouse.errors import BadInput, Conflict
 from clearinghouse.issue_areas import check_issue_area
-from clearinghouse.paging import check_first
+from clearinghouse.paging import check_count, check_first
 
 from . import access, actions, bills, cases, domain, lineage, texts
 
@@ -66,11 +66,11 @@ def get_toolkits(repo, caller: Caller, slugs) -> list[dict | None]:
             for s in slugs]
 
 
-def list_toolkits(repo, caller: Caller, issue_area=None, status=None, first=20, after=None) -> dict:
+def list_toolkits(repo, caller: Caller, issue_area=None, status=None, first=20, after=None, count=True) -> dict:
     status = v.choice(status, "status", domain.TOOLKIT_STATUSES, required=False)
     issue_area = None if issue_area is None else check_issue_area(issue_area, "issue_area")
     status, published_only = access.listing(caller, status)
-    page = repo.page_toolkits(status, issue_area, published_only, check_first(first), after)
+    page = repo.page_toolkits(status, issue_area, published_only, check_first(first), after, check_count(count))
     return _viewed(page, domain.toolkit_view)
 
 
@@ -106,8 +106,8 @@ def get_ordinances(repo, caller: Caller, ordinance_ids) -> list[dict | None]:
     return [domain.ordinance_view(found[i]) if i in found else None for i in ids]
 
 
-def list_ordinances(repo, caller: Caller, filter=None, first=20, after=None) -> dict:
-    page = repo.page_ordinances(domain.check_ordinance_filter(filter), check_first(first), after)
+def list_ordinances(repo, caller: Caller, filter=None, first=20, after=None, count=True) -> dict:
+    page = repo.page_ordinances(domain.check_ordinance_filter(filter), check_first(first), after, check_count(count))
     return _viewed(page, domain.ordinance_view)
 
 

@@ -75,6 +75,17 @@ def test_members_page_with_filters_cursors_and_total(gateway, keys, people):
     assert [e["node"]["name"] for e in by_prefix["edges"]] == ["Cy Chen"]
 
 
+def test_a_page_without_total_count_asks_the_service_not_to_count(gateway, keys, people, event_tap):
+    requests_out = event_tap("nameko-rpc", "members.list_members")
+    plain = gateway.data("{ members(first: 1) { pageInfo { hasNextPage } edges { node { name } } } }")["members"]
+    counted = gateway.data("""{ members(first: 1) { totalCount edges { node { name } } }
+                               again: members(first: 1) { ...on MemberConnection { totalCount } } }""")["members"]
+    assert plain["pageInfo"]["hasNextPage"] and counted["totalCount"] >= 3
+    sent = requests_out.wait_for(3)
+    # the members service counts (count_documents) only for the page whose client asked
+    assert [r["kwargs"]["count"] for r in sent] == [False, True, True]
+
+
 def test_an_unknown_member_is_null_and_a_malformed_id_is_bad_user_input(gateway, keys):
     assert gateway.data('{ member(id: "mem_0123456789abcdef") { name } }') == {"member": None}
     error = gateway.error('{ member(id: "42") { name } }')

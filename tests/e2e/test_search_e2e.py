@@ -72,11 +72,36 @@ def test_hits_are_the_owners_records_fetched_in_one_batch_per_type(gateway, keys
     assert by_type["Member"][0]["email"] == "e@x.org"  # a member may see contact details
     assert results["totalCount"] >= 4
     assert any(f["field"] == "type" for f in results["facets"])
-    # one search, then one batch per type and level, however many hits
+    # one search, then one batch per type and level, however many hits, and only for the
+    # types asked for fields the index does not hold: a toolkit's experts, a member's email
     assert made["search.query"] == 1
-    assert made["toolkits.get_toolkits"] == 1 and made["toolkits.get_ordinances"] == 1
-    assert made["notifications.get_asks"] == 1
+    assert made["toolkits.get_toolkits"] == 1 and "toolkits.get_ordinances" not in made
+    assert "notifications.get_asks" not in made
     assert made["members.get_members"] <= 2
+
+
+INDEXED_ONLY = """query($q: String!) { search(query: $q, first: 10) { edges { node {
+  __typename
+  ... on Member { id name bio status issueAreas }
+  ... on Toolkit { slug title summary version }
+  ... on Ordinance { id title status jurisdiction { name } } } } } }"""
+
+
+def test_hits_from_the_index_call_no_owner_and_what_is_not_selected_is_not_counted(gateway, corpus, gateway_calls,
+                                                                                  event_tap):
+    requests = event_tap("nameko-rpc", "search.query")
+    response = {}
+    made = gateway_calls.during(lambda: response.update(gateway.data(INDEXED_ONLY, {"q": "sick"})))
+    nodes = {e["node"]["__typename"]: e["node"] for e in response["search"]["edges"]}
+    assert nodes["Toolkit"] == {"__typename": "Toolkit", "slug": "paid-sick-days", "title": "Paid Sick Days",
+                                "summary": "Earned paid sick time for every worker.", "version": 1}
+    assert nodes["Ordinance"]["jurisdiction"]["name"] and nodes["Member"]["name"]
+    # the hits were answered from the index: the search, and no call to any owner
+    assert made["search.query"] == 1 and made["members"] == made["toolkits"] == made["notifications"] == 0
+    # and search was told that no count, facets or highlights were selected
+    [sent] = requests.wait_for(1)
+    assert {k: sent["kwargs"][k] for k in ("count", "facets", "highlights")} == {
+        "count": False, "facets": False, "highlights": False}
 
 
 def test_the_public_sees_no_contact_details_and_no_asks(gateway, corpus):

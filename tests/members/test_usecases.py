@@ -288,3 +288,17 @@ def test_offices_added_and_closed_queue_member_updated_with_the_new_version(memb
     assert [(e["type"], e["data"]["version"]) for e in events] == [
         ("member.joined", 1), ("member.updated", 2), ("member.updated", 3)]
     assert [[o["end_date"] for o in e["data"]["offices"]] for e in events] == [[], [None], ["2024-01-01"]]
+
+
+def test_a_page_without_its_count_counts_nothing(members):
+    for name in ("Ann", "Bo", "Cy"):
+        create(members, name=name)
+    counted = getattr(members, "counts", 0)
+    page = usecases.list_members(members, PUBLIC, None, 2, None, count=False)
+    assert page["total_count"] is None and len(page["edges"]) == 2 and page["page_info"]["has_next_page"]
+    assert getattr(members, "counts", 0) == counted  # no count asked of the store
+    assert usecases.list_members(members, PUBLIC, None, 2, None)["total_count"] == 3
+    assert members.counts == counted + 1
+    for bad in ("yes", 1, None, [True]):
+        with pytest.raises(BadInput, match="count must be true or false"):
+            usecases.list_members(members, PUBLIC, None, 2, None, count=bad)

@@ -20,10 +20,10 @@ class InMemoryNotificationsRepository(Records, InMemoryRepository):
         super().__init__()
         self.revision = 0
 
-    def _newest_first(self, collection, query, first, after, field, field_type, kind):
+    def _newest_first(self, collection, query, first, after, field, field_type, kind, count=True):
         position = paging.decode(after, kind=kind, types=(field_type, str))
         rows = sorted(self.documents(collection, query), key=lambda d: (d[field], d["_id"]), reverse=True)
-        total = len(rows)
+        total = len(rows) if count else None
         if position is not None:
             rows = [d for d in rows if (d[field], d["_id"]) < tuple(position)]
         return self.nodes(collection, paging.page(rows[:first + 1], first, total,
@@ -103,14 +103,14 @@ class InMemoryNotificationsRepository(Records, InMemoryRepository):
                             and d["created_ts"] >= since and d["status"] in ("succeeded", "parked"),
                             {"status": "pending", "attempts": 0, "due_at": now, "lease_until": 0.0})
 
-    def page_deliveries(self, subscription_id, status, first, after):
+    def page_deliveries(self, subscription_id, status, first, after, count=True):
         query = {"subscription_id": subscription_id, **({"status": status} if status else {})}
-        return self._newest_first("deliveries", query, first, after, "seq", int, kind="deliveries")
+        return self._newest_first("deliveries", query, first, after, "seq", int, kind="deliveries", count=count)
 
     # -- asks ------------------------------------------------------------------------------
-    def page_asks(self, issue_area, first, after):
+    def page_asks(self, issue_area, first, after, count=True):
         query = {"issue_area": issue_area} if issue_area else None
-        return self._newest_first("asks", query, first, after, "posted_ts", float, kind="asks")
+        return self._newest_first("asks", query, first, after, "posted_ts", float, kind="asks", count=count)
 
     def insert_ask_emails(self, records):
         table, added = self._table("ask_emails"), 0

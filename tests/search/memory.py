@@ -34,6 +34,12 @@ class InMemorySearchRepository:
         self.documents[doc["key"]] = copy.deepcopy(doc)
         return True
 
+    def write_many(self, docs_and_versions: list) -> dict:
+        """As one bulk request: each document at its version, in order; one call counted."""
+        self._answer()
+        self.bulks = getattr(self, "bulks", 0) + 1
+        return {doc["key"]: self.write(doc, version) for doc, version in docs_and_versions}
+
     def query(self, q: dict) -> dict:
         self._answer()
         self.asked.append(q)

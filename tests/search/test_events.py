@@ -5,6 +5,7 @@ import json
 import urllib.request
 
 import kombu
+from eventlet.event import Event
 import pytest
 from elasticsearch import BadRequestError
 from nameko.testing.services import entrypoint_waiter
@@ -13,7 +14,7 @@ from prometheus_client import REGISTRY
 from clearinghouse.errors import Unauthenticated
 from services.search import index
 from services.toolkits.service import ToolkitsService
-from tests.support import PGH
+from tests.support import PGH, wait_until
 
 
 @pytest.fixture
@@ -34,6 +35,13 @@ def republish(amqp_uri, exchange, events):
                              routing_key=event["type"])
 
 
+def batch_outcomes(worker_ctx, result, exc_info):
+    """(event, outcome) for each event of a batch search's on_event handled without error."""
+    if exc_info is not None or not worker_ctx.args:
+        return []
+    return [(event, got) for event, got in zip(worker_ctx.args[0], result) if isinstance(event, dict)]
+
+
 @contextlib.contextmanager
 def handled(search, events, outcome):
     """After the block, wait until search's ``on_event`` has handled each of ``events`` (a
@@ -41,9 +49,9 @@ def handled(search, events, outcome):
     waiting = [event["id"] for event in events]
 
     def done(worker_ctx, result, exc_info):
-        event = worker_ctx.args[0] if worker_ctx.args else None
-        if exc_info is None and result == outcome and isinstance(event, dict) and event.get("id") in waiting:
-            waiting.remove(event["id"])
+        for event, got in batch_outcomes(worker_ctx, result, exc_info):
+            if got == outcome and event.get("id") in waiting:
+                waiting.remove(event["id"])
         return not waiting
     with entrypoint_waiter(search, "on_event", callback=done):
         yield
@@ -57,9 +65,9 @@ def handled_types(search, event_types, outcomes=("indexed", "hidden", "stale")):
     waiting = list(event_types)
 
     def done(worker_ctx, result, exc_info):
-        event = worker_ctx.args[0] if worker_ctx.args else None
-        if exc_info is None and result in outcomes and isinstance(event, dict) and event.get("type") in waiting:
-            waiting.remove(event["type"])
+        for event, got in batch_outcomes(worker_ctx, result, exc_info):
+            if got in outcomes and event.get("type") in waiting:
+                waiting.remove(event["type"])
         return not waiting
     with entrypoint_waiter(search, "on_event", callback=done):
         yield
@@ -72,7 +80,8 @@ def retried(search, event, times=1):
     failures = []
 
     def done(worker_ctx, result, exc_info):
-        if exc_info is not None and worker_ctx.args and worker_ctx.args[0].get("id") == event["id"]:
+        if exc_info is not None and any(e.get("id") == event["id"] for e in worker_ctx.args[0]
+                                        if isinstance(e, dict)):
             failures.append(exc_info)
         return len(failures) >= times
     with entrypoint_waiter(search, "on_event", callback=done):
@@ -277,24 +286,6 @@ def test_an_ask_and_its_answers_are_searchable(members, start_service, search, r
     assert found(rpc, "ballot measure", ask["id"], caller=member)
 
 
-def test_an_event_goes_back_on_the_queue_until_its_owner_answers(start_service, search, rpc,
-                                                                  es, search_settings, amqp_uri):
-    from clearinghouse.events import cloudevent
-    from services.members.service import MembersService
-    event = cloudevent("member.updated", "member/mem_00000000000000dd",
-                       {"id": "mem_00000000000000dd", "version": 4, "name": "Nobody", "status": "active"})
-    retries = consumed("member.updated", "retried")
-    with retried(search, event):
-        republish(amqp_uri, "members.events", [event])
-    assert consumed("member.updated", "retried") > retries
-    assert stored(es, search_settings, "member", "mem_00000000000000dd")["found"] is False
-    # members answers NotFound: the member is gone, so a hidden tombstone holds its version
-    with handled(search, [event], "hidden"):
-        start_service(MembersService)
-    assert stored(es, search_settings, "member", "mem_00000000000000dd").get("_version") == 4
-    assert stored(es, search_settings, "member", "mem_00000000000000dd")["_source"]["visible"] is False
-
-
 def test_an_event_waits_while_the_index_is_missing_and_is_applied_once_it_is_back(members, search, raw_index,
                                                                                    es, search_settings, amqp_uri):
     from clearinghouse.events import cloudevent
@@ -306,7 +297,82 @@ def test_an_event_waits_while_the_index_is_missing_and_is_applied_once_it_is_bac
     with retried(search, event, times=2):  # two attempts while it is missing
         republish(amqp_uri, "members.events", [event])
     assert consumed("member.updated", "retried") >= retries + 2
-    # members has no such member: a hidden tombstone holds its version
-    with handled(search, [event], "hidden"):
+    # the event carries the member's public view: indexed from it, at its version
+    with handled(search, [event], "indexed"):
         assert raw_index.ensure() is True  # the live index again, empty
     assert stored(es, search_settings, "member", "mem_00000000000000ee").get("_version") == 2
+
+
+# -- batches ------------------------------------------------------------------------------------
+
+class StopsAfterWriting:
+    """The real repository, but the first batch it writes stops its worker for good right
+    after the write (before the batch is acknowledged), and says so."""
+
+    def __init__(self, repository, written):
+        self.repository, self.written = repository, written
+
+    def write_many(self, docs_and_versions):
+        outcomes = self.repository.write_many(docs_and_versions)
+        if not self.written.ready():
+            self.written.send(len(docs_and_versions))
+            Event().wait()  # never returns: the container is killed here
+        return outcomes
+
+    def __getattr__(self, name):
+        return getattr(self.repository, name)
+
+
+def test_a_crash_between_writing_a_batch_and_acknowledging_it_loses_nothing(start_service, search, rpc, amqp_uri):
+    from clearinghouse.events import cloudevent
+    from services.search.repository import SearchEngine
+    from services.search.service import SearchService
+    written = Event()
+
+    class Engine(SearchEngine):
+        def get_dependency(self, worker_ctx):
+            return StopsAfterWriting(self.repository, written)
+
+    class CrashingSearch(SearchService):
+        engine = Engine()
+
+    search.kill()  # a search process that crashes mid-batch takes over the queues
+    crashing = start_service(CrashingSearch)
+    events = [cloudevent("member.joined", f"member/mem_{i:016x}",
+                         {"id": f"mem_{i:016x}", "version": 1, "name": f"Batch Member{i:02d}", "status": "active"})
+              for i in range(30)]
+    stale = consumed("member.joined", "stale")
+    republish(amqp_uri, "members.events", events)
+    in_the_batch = written.wait()
+    crashing.kill()  # after the bulk write, before its batch is acknowledged
+    start_service(SearchService)
+    # the crashed batch is delivered again (nothing of it was acknowledged): its events are
+    # written a second time and change nothing, and every event is searchable
+    wait_until(lambda: consumed("member.joined", "stale") >= stale + in_the_batch, timeout=30,
+               message=f"the {in_the_batch} events of the crashed batch delivered again")
+    wait_until(lambda: rpc.search.query("", types=["member"], first=0)["total_count"] == 30, timeout=30,
+               message="all 30 members searchable")
+    assert sorted(ids(rpc.search.query("batch member", types=["member"], first=50))) == \
+        sorted(e["data"]["id"] for e in events)
+
+
+def test_one_batch_is_one_bulk_request_with_duplicates_and_older_versions_changing_nothing(search, rpc, es,
+                                                                                       search_settings, amqp_uri):
+    from clearinghouse.events import cloudevent
+
+    def member(version, name):
+        return cloudevent("member.updated", "member/mem_00000000000000ab",
+                          {"id": "mem_00000000000000ab", "version": version, "name": name, "status": "active"})
+    newest = member(3, "Newest Name")
+    batch = [member(2, "Older Name"), newest, newest, member(1, "Oldest Name")]
+    outcomes = []
+
+    def done(worker_ctx, result, exc_info):
+        outcomes.extend(got for _, got in batch_outcomes(worker_ctx, result, exc_info))
+        return len(outcomes) >= len(batch)
+    with entrypoint_waiter(search, "on_event", callback=done, timeout=30):
+        republish(amqp_uri, "members.events", batch)
+    assert outcomes.count("indexed") <= 2 and "indexed" in outcomes  # the newest always wins
+    held = stored(es, search_settings, "member", "mem_00000000000000ab")
+    assert held["_version"] == 3 and held["_source"]["node"]["name"] == "Newest Name"
+    assert ids(rpc.search.query('"older name"')) == [] and ids(rpc.search.query('"oldest name"')) == []

@@ -1,5 +1,5 @@
-"""search's use cases against in-memory twins of the repository and the owners: what an
-event does to the index, what an outage does to the event, and that a refused question
+"""search's use cases against an in-memory twin of the repository: what a batch of events
+does to the index, what an outage does to the batch, and that a refused question
 never reaches the engine. Microseconds each; the real engine and broker have their own
 tests (test_events.py, test_query.py)."""
 import pytest
@@ -8,29 +8,20 @@ from eventlet.event import Event
 from clearinghouse.errors import BadInput, Unauthenticated, Unavailable
 from clearinghouse.events import cloudevent
 from services.search import retry, usecases
-from tests.search.memory import InMemoryOwners, InMemorySearchRepository
+from tests.search.memory import InMemorySearchRepository
 
 MEMBER_ID = "mem_0123456789abcdef"
 MEMBER = "member:" + MEMBER_ID
 
 
-def member(version, **extra):
-    return {"id": MEMBER_ID, "name": "Deb Gross", "status": "active", "version": version, **extra}
-
-
-def member_event(event_type, version):
+def member_event(event_type, version, **view):
     return cloudevent(event_type, f"member/{MEMBER_ID}",
-                      {"id": MEMBER_ID, "version": version, "name": "Deb Gross", "status": "active"})
+                      {"id": MEMBER_ID, "version": version, "name": "Deb Gross", "status": "active", **view})
 
 
 @pytest.fixture
 def repo():
     return InMemorySearchRepository()
-
-
-@pytest.fixture
-def owners():
-    return InMemoryOwners()
 
 
 def Patience():
@@ -41,71 +32,61 @@ def Patience():
     return backoff
 
 
-def test_an_event_indexes_its_entity_as_its_owner_shows_it_now(repo, owners):
-    owners.entities[("member", MEMBER_ID)] = member(2, name="Deb Gross-Newer")
-    assert usecases.apply_event(member_event("member.joined", 1), repo, owners) == "indexed"
+def test_an_event_indexes_the_public_view_it_carries(repo):
+    event = member_event("member.joined", 1, bio="Paid sick days in Pittsburgh.")
+    assert usecases.apply_events([event], repo) == ["indexed"]
     doc = repo.documents[MEMBER]
-    assert (doc["version"], doc["title"], doc["visible"]) == (2, "Deb Gross-Newer", True)
+    assert doc["version"] == 1 and doc["node"]["name"] == "Deb Gross" and "Pittsburgh" in doc["body"]
 
 
-def test_a_duplicate_or_older_event_is_stale_and_changes_nothing(repo, owners):
-    owners.entities[("member", MEMBER_ID)] = member(3)
-    assert usecases.apply_event(member_event("member.updated", 3), repo, owners) == "indexed"
-    before = dict(repo.documents[MEMBER])
-    owners.entities[("member", MEMBER_ID)] = member(1, name="Older Name")  # as a lagging read would
-    assert usecases.apply_event(member_event("member.updated", 3), repo, owners) == "stale"
-    assert usecases.apply_event(member_event("member.joined", 1), repo, owners) == "stale"
-    assert repo.documents[MEMBER] == before
+def test_duplicate_and_out_of_order_events_in_one_batch_change_nothing(repo):
+    newest = member_event("member.updated", 3, name="Deb Gross-Newer")
+    batch = [member_event("member.updated", 2, name="Older"), newest, newest,
+             member_event("member.joined", 1, name="Oldest")]
+    assert usecases.apply_events(batch, repo) == ["stale", "indexed", "stale", "stale"]
+    assert repo.bulks == 1 and repo.documents[MEMBER]["node"]["name"] == "Deb Gross-Newer"
+    # and the same events again, in another batch, find a version at least as new there
+    assert usecases.apply_events(list(reversed(batch)), repo) == ["stale"] * 4
+    assert repo.documents[MEMBER]["version"] == 3 and repo.documents[MEMBER]["node"]["name"] == "Deb Gross-Newer"
 
 
-def test_a_member_who_left_becomes_a_hidden_tombstone(repo, owners):
-    owners.entities[("member", MEMBER_ID)] = member(4, status="alumni")
-    assert usecases.apply_event(member_event("member.left", 4), repo, owners) == "hidden"
+def test_a_member_who_left_becomes_a_hidden_tombstone(repo):
+    usecases.apply_events([member_event("member.joined", 1)], repo)
+    assert usecases.apply_events([member_event("member.left", 4, status="alumni")], repo) == ["hidden"]
     assert repo.documents[MEMBER] == {"key": MEMBER, "type": "member", "id": MEMBER_ID, "version": 4,
                                       "visible": False}
 
 
-def test_an_entity_its_owner_no_longer_has_is_hidden_at_the_event_version(repo, owners):
-    assert usecases.apply_event(member_event("member.updated", 7), repo, owners) == "hidden"
-    assert repo.documents[MEMBER]["version"] == 7 and repo.documents[MEMBER]["visible"] is False
-
-
 @pytest.mark.parametrize("message", [
-    cloudevent("preemption.changed", "preemption/pa/minimum-wage", {"version": 1}),  # not a type search keeps
-    {"type": "member.joined", "data": {"id": MEMBER_ID, "version": 1}},  # not a CloudEvent
-    "member.joined",
+    {"hello": "world"}, "not even a dict",
+    cloudevent("preemption.changed", "preemption/pa/minimum-wage", {"id": "pa/minimum-wage", "version": 1}),
 ])
-def test_what_search_does_not_index_is_ignored(repo, owners, message):
-    assert usecases.apply_event(message, repo, owners) == "ignored"
+def test_what_search_does_not_index_is_ignored(repo, message):
+    assert usecases.apply_events([message], repo) == ["ignored"]
     assert repo.documents == {}
 
 
-def test_an_outage_sends_the_event_back_after_a_wait_that_grows_and_resets_once_indexed(repo, owners):
-    backoff, event = Patience(), member_event("member.joined", 1)
-    owners.away = True
-    for _ in range(6):
+def test_an_outage_sends_the_batch_back_after_a_wait_that_grows_and_resets_once_indexed(repo):
+    backoff = Patience()
+    repo.away = True
+    batch = [member_event("member.joined", 1), member_event("member.updated", 2)]
+    for _ in range(3):
         with pytest.raises(Unavailable):
-            usecases.take_event(event, repo, owners, backoff)
-    assert backoff.slept == [1.0, 2.0, 4.0, 8.0, 10.0, 10.0]
-    assert repo.documents == {}
-    owners.away = False
-    repo.away = True  # the index is missing: the same bounded wait, and the event is kept
-    with pytest.raises(Unavailable):
-        usecases.take_event(event, repo, owners, backoff)
-    assert backoff.slept[-1] == 10.0
+            usecases.take_events(batch, repo, backoff)
+    assert backoff.slept == [1.0, 2.0, 4.0] and repo.documents == {}
     repo.away = False
-    assert usecases.take_event(event, repo, owners, backoff) == "hidden"
-    owners.away = True
+    assert usecases.take_events(batch, repo, backoff) == ["stale", "indexed"]
+    repo.away = True
     with pytest.raises(Unavailable):
-        usecases.take_event(event, repo, owners, backoff)
+        usecases.take_events(batch, repo, backoff)
     assert backoff.slept[-1] == 1.0  # a success started the count again
 
 
-def test_an_event_that_cannot_be_indexed_for_good_is_dropped_without_a_wait(repo, owners):
+def test_an_event_that_cannot_be_indexed_for_good_is_dropped_and_the_rest_of_its_batch_indexed(repo):
     backoff = Patience()
-    owners.entities[("member", MEMBER_ID)] = {"id": MEMBER_ID, "version": 1}  # no name: a bug, not an outage
-    assert usecases.take_event(member_event("member.joined", 1), repo, owners, backoff) == "failed"
-    assert backoff.slept == [] and repo.documents == {}
+    broken = cloudevent("member.joined", "member/mem_00000000000000ff", {"id": "mem_00000000000000ff", "version": 1})
+    assert usecases.take_events([broken, member_event("member.joined", 1)], repo, backoff) == ["failed", "indexed"]
+    assert backoff.slept == [] and list(repo.documents) == [MEMBER]
 
 
 @pytest.mark.parametrize("call", [

@@ -15,12 +15,12 @@ class InMemoryToolkitsRepository(Records, InMemoryRepository):
             raise Conflict(f"ordinance {doc['_id']!r} already exists")
         return super().insert(collection, doc, events)
 
-    def page_toolkits(self, status, issue_area, published_only, first, after):
+    def page_toolkits(self, status, issue_area, published_only, first, after, count=True):
         def listed(d):
             return ((d["status"] == status) if status else d["status"] != "archived") and \
                 (issue_area is None or d["issue_area"] == issue_area) and \
                 (not published_only or any(p["version"] >= 1 for p in d["published"]))
-        return self.page_entities("toolkits", listed, first, after, "_id")
+        return self.page_entities("toolkits", listed, first, after, "_id", count=count)
 
     def published_toolkits(self, issue_area):
         return [entity("toolkits", d)

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from clearinghouse.errors import BadInput, Conflict, NotFound
+from clearinghouse.events import CATALOG
 from services.toolkits import actions, domain, provisions
 
 PGH = "ocd-division/country:us/state:pa/place:pittsburgh"
@@ -176,8 +177,11 @@ def test_status_changed_event_carries_the_catalog_fields():
     doc, _ = ordinance(["introduced"])
     _, (event,) = act(doc, "passed", "2015-08-03")
     assert event["type"] == "ordinance.status_changed" and event["subject"] == f"ordinance/{doc['id']}"
-    assert event["data"] == {"id": doc["id"], "version": 2, "from": "introduced", "to": "passed",
-                             "action": "passed", "jurisdiction": PGH, "state": "pa", "issue_area": "paid-sick-leave"}
+    assert {k: event["data"][k] for k in ("id", "version", "from", "to", "action", "jurisdiction", "state",
+                                          "issue_area", "status")} == {
+        "id": doc["id"], "version": 2, "from": "introduced", "to": "passed", "action": "passed",
+        "jurisdiction": PGH, "state": "pa", "issue_area": "paid-sick-leave", "status": "passed"}
+    assert set(event["data"]) == {"id", "version", *CATALOG["ordinance.status_changed"].data}
 
 
 @pytest.mark.parametrize("data, fragment", [
@@ -328,8 +332,10 @@ def test_setting_the_same_preemption_again_changes_nothing_and_changes_keep_hist
     assert domain.set_preemption(doc, fields) == (doc, [])
     changed, (event,) = domain.set_preemption(doc, {**fields, "scope": "partial"})
     assert [h["scope"] for h in changed["history"]] == ["full", "partial"]
-    assert event["data"] == {"id": "pa/minimum-wage", "version": 2, "state": "pa",
-                             "issue_area": "minimum-wage", "scope": "partial"}
+    assert {k: event["data"][k] for k in ("id", "version", "state", "issue_area", "scope", "year",
+                                          "history_count")} == {
+        "id": "pa/minimum-wage", "version": 2, "state": "pa", "issue_area": "minimum-wage", "scope": "partial",
+        "year": 1996, "history_count": 2}
     assert event["subject"] == "preemption/pa/minimum-wage"
 
 

@@ -166,7 +166,10 @@ def test_toolkit_events_are_queued_only_once_something_is_published(repo, staff)
                              ("toolkit.revised", "toolkit/paid-sick-days", 4),
                              ("toolkit.published", "toolkit/paid-sick-days", 5),
                              ("toolkit.archived", "toolkit/paid-sick-days", 6)]
-    assert [e["data"].get("toolkit_version") for e in events] == [1, None, 2, None]
+    # each shows the latest published version (never the draft), by its number
+    assert [e["data"]["toolkit_version"] for e in events] == [1, 1, 2, 2]
+    assert [e["data"]["title"] for e in events[:3]] == ["Paid Sick Days", "Paid Sick Days", "Paid Sick Days (2nd ed.)"]
+    assert [e["data"]["status"] for e in events] == ["published"] * 3 + ["archived"]
 
 
 def test_ordinance_events_follow_the_status_and_the_same_action_twice_is_one(repo, staff):
