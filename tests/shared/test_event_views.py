@@ -47,9 +47,10 @@ def every_event_type(staff):
     staff.toolkits.record_ruling("diner-v-pittsburgh", {
         "date": "2020-03-04", "court": "Common Pleas", "outcome": "for_defendant", "summary": "Upheld.",
         "source_url": "https://courts.example.org/ruling", "ordinance_action": None})
-    staff.toolkits.set_bill({"state": "pa", "bill_id": "HB 1", "session": "2025-2026", "title": "Preempt wages",
-                             "status": "introduced", "issue_areas": ["minimum-wage"],
-                             "would_void": [{"jurisdiction": PGH, "issue_area": "minimum-wage"}]})
+    bill = {"state": "pa", "bill_id": "HB 1", "session": "2025-2026", "title": "Preempt wages", "status": "introduced",
+            "issue_areas": ["minimum-wage"], "would_void": [{"jurisdiction": PGH, "issue_area": "minimum-wage"}]}
+    staff.toolkits.set_bill(bill)
+    staff.toolkits.set_bill({**bill, "status": "passed_chamber"})
     ask = staff.notifications.post_ask(asker["id"], {"issue_area": "minimum-wage", "subject": "Tip credit?",
                                                      "body": "Has anyone ended it?"})
     staff.notifications.answer_ask(ask["id"], asker["id"], "Seattle did.")

@@ -94,7 +94,7 @@ def test_cases_filter_by_legal_theory_and_ordinance(staff, ordinances):
     ({"challenged": {"ordinances": [{"ordinance_id": "ord_x"}]}}, "not a valid id"),
     ({"filings": [{"date": "2016-02-30", "kind": "complaint"}]}, "not a date"),
     ({"title": "Lewis\nv. Bentley"}, "control character"),
-    ({"docket_number": "x" * 101}, "the limit is 100"),
+    ({"docket_number": "x" * 301}, "the limit is 300"),
     ({"parties": [{"name": "A", "side": "judge"}]}, "not allowed"),
     ({"notes": "x" * 5001}, "the limit is 5000"),
 ])
