@@ -79,19 +79,23 @@ class Repository:
         """The documents with these ids, by id (missing ones are absent)."""
         return {d["_id"]: d for d in self.db[collection].find({"_id": {"$in": list(ids)}})}
 
-    def page(self, collection: str, query: dict, first: int, after, field: str, field_type=str):
+    def page(self, collection: str, query: dict, first: int, after, field: str, field_type=str,
+             newest_first: bool = False, count: bool = True):
         """A page ordered by ``field`` (never changed after insert; its values of
         ``field_type``), then id: no gaps or duplicates while others write. Returns edges,
         page_info and total_count. The cursor is checked to hold a value of that type and
-        an id, so nothing a client sends reaches the query as an operator."""
-        kind = f"{collection}.{field}"
+        an id, so nothing a client sends reaches the query as an operator. ``newest_first``
+        reads the other way; ``count=False`` leaves total_count None (a long export's pages
+        need no count each)."""
+        kind = f"{collection}.{field}" + (".desc" if newest_first else "")
         position = paging.decode(after, kind, (field_type, str))
         find = dict(query)
+        after_op, order = ("$lt", -1) if newest_first else ("$gt", 1)
         if position is not None:
             value, last_id = position
-            find["$or"] = [{field: {"$gt": value}}, {field: value, "_id": {"$gt": last_id}}]
-        rows = list(self.db[collection].find(find).sort([(field, 1), ("_id", 1)]).limit(first + 1))
-        total = self.db[collection].count_documents(query)
+            find["$or"] = [{field: {after_op: value}}, {field: value, "_id": {after_op: last_id}}]
+        rows = list(self.db[collection].find(find).sort([(field, order), ("_id", order)]).limit(first + 1))
+        total = self.db[collection].count_documents(query) if count else None
         return paging.page(rows, first, total, lambda d: [d[field], d["_id"]], kind)
 
     def modify(self, collection: str, entity_id: str, change, attempts: int = 3):
@@ -180,9 +184,10 @@ class Entities:
             edge["node"] = self.entity(collection, edge["node"])
         return page
 
-    def page_entities(self, collection: str, query, first: int, after, field: str, field_type=str) -> dict:
-        """Repository.page, of entities."""
-        return self.nodes(collection, self.page(collection, query, first, after, field, field_type))
+    def page_entities(self, collection: str, query, first: int, after, field: str, field_type=str,
+                      **options) -> dict:
+        """Repository.page, of entities (options: newest_first, count)."""
+        return self.nodes(collection, self.page(collection, query, first, after, field, field_type, **options))
 
 
 class NotReady:

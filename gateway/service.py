@@ -13,6 +13,7 @@ from clearinghouse.tracing import Tracing
 
 from . import graphiql, ratelimit
 from .endpoint import GraphQLEndpoint, json_response
+from .feeds import FeedRoutes
 from .limits import Limits
 from .rpc import Services
 from .schema import schema
@@ -46,7 +47,7 @@ def graphiql_off():
                                                  "to /graphql", "extensions": {"code": "FORBIDDEN"}}]}, 404)
 
 
-class GatewayService:
+class GatewayService(FeedRoutes):
     name = "gateway"
 
     graphql_endpoint = Endpoint()

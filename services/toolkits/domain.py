@@ -359,7 +359,7 @@ def record_action(doc: dict, action: dict) -> tuple[dict, list[dict]]:
 
 def ordinance_view(doc: dict) -> dict:
     out = {k: doc.get(k) for k in ("title", "jurisdiction", "state", "issue_area", "toolkit_slug", "sponsor_ids",
-                                   "status", "provisions", "source_url", "notes", "version")}
+                                   "status", "provisions", "source_url", "notes", "version", "updated_at")}
     out["id"] = doc["id"]
     out["actions"] = [{k: a.get(k) for k in ACTION_FIELDS + ("recorded_at",)} for a in doc["actions"]]
     out["next_actions"] = list(actions.next_actions(doc["status"]))

@@ -8,6 +8,8 @@ and single-document writes.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from pymongo import ASCENDING
 
 from clearinghouse import store
@@ -19,7 +21,7 @@ from . import domain
 ISSUE_AREA_LIMIT = 2000
 _NAMES = {"toolkits": "toolkit", "ordinances": "ordinance", "preemptions": "preemption record"}
 _KEYS = {"toolkits": "slug", "ordinances": "id", "preemptions": "id"}
-_STORAGE = ("measure_key",)
+_STORAGE = ("measure_key", "changed_ts")
 # ordinance filters by name -> the stored field; sponsor_id matches one of the sponsor_ids
 _FILTER_FIELDS = {"state": "state", "jurisdiction": "jurisdiction", "issue_area": "issue_area",
                   "status": "status", "sponsor_id": "sponsor_ids", "toolkit_slug": "toolkit_slug"}
@@ -39,7 +41,14 @@ def stored(collection: str, item: dict) -> dict:
     doc = store.document(item, _KEYS[collection])
     if collection == "ordinances":
         doc["measure_key"] = measure_key(item)
+    if collection in ("ordinances", "toolkits"):
+        # the feeds' order: a number, since nx-27017 compares ISO timestamp strings wrongly
+        doc["changed_ts"] = changed_ts(item["updated_at"])
     return doc
+
+
+def changed_ts(updated_at: str) -> float:
+    return dt.datetime.fromisoformat(updated_at.replace("Z", "+00:00")).timestamp()
 
 
 class Records(Entities):
@@ -61,6 +70,18 @@ class Records(Entities):
         plain equality, so a sponsor_id matches any one of the sponsor_ids."""
         query = {_FILTER_FIELDS[name]: value for name, value in filters.items()}
         return self.page_entities("ordinances", query, first, after, "jurisdiction")
+
+    def page_ordinance_changes(self, filters: dict, first: int, after) -> dict:
+        """Ordinances matching the filters, the latest changed first (the feed of changes).
+        An ordinance changed while a reader pages moves to the top: it is read again there."""
+        query = {_FILTER_FIELDS[name]: value for name, value in filters.items()}
+        return self.page_entities("ordinances", query, first, after, "changed_ts", float, newest_first=True)
+
+    def page_ordinances_by_id(self, filters: dict, first: int, after) -> dict:
+        """Ordinances matching the filters by id (for exports: ids never change, so a long
+        read has no gaps or repeats), without counting every page."""
+        query = {_FILTER_FIELDS[name]: value for name, value in filters.items()}
+        return self.page_entities("ordinances", query, first, after, "_id", count=False)
 
 
 class ToolkitsRepository(Records, Repository):
@@ -87,6 +108,13 @@ class ToolkitsRepository(Records, Repository):
             # $elemMatch rather than "published.0" or $ne []: nx-27017 answers those wrongly
             query["published"] = {"$elemMatch": {"version": {"$gte": 1}}}
         return self.page_entities("toolkits", query, first, after, "_id")
+
+    def page_publications(self, issue_area: str | None, first: int, after) -> dict:
+        """Published toolkits, the latest changed first (the feed of publications)."""
+        query = {"status": "published"}
+        if issue_area is not None:
+            query["issue_area"] = issue_area
+        return self.page_entities("toolkits", query, first, after, "changed_ts", float, newest_first=True)
 
     def published_toolkits(self, issue_area: str) -> list[dict]:
         """The published (not archived) toolkits on the issue: only slug, status and

@@ -65,6 +65,11 @@ class ToolkitsService:
         once published, and is Forbidden drafts."""
         return usecases.list_toolkits(self.store, Caller.of(caller), issue_area, status, first, after)
 
+    @rpc
+    def toolkit_publications(self, issue_area=None, first=20, after=None, caller=None):
+        """A page of published toolkits, the latest changed first (the toolkits feed)."""
+        return usecases.toolkit_publications(self.store, Caller.of(caller), issue_area, first, after)
+
     # -- ordinances ------------------------------------------------------------------------------
     @rpc
     def record_ordinance(self, data, caller=None):
@@ -96,6 +101,18 @@ class ToolkitsService:
         """A page of ordinances by jurisdiction: filter keys state, jurisdiction,
         issue_area, status, sponsor_id, toolkit_slug."""
         return usecases.list_ordinances(self.store, Caller.of(caller), filter, first, after)
+
+    @rpc
+    def ordinance_changes(self, filter=None, first=20, after=None, caller=None):
+        """A page of ordinances, the latest changed first (the ordinances feed); filter as
+        list_ordinances."""
+        return usecases.ordinance_changes(self.store, Caller.of(caller), filter, first, after)
+
+    @rpc
+    def export_ordinances(self, filter=None, first=1000, after=None, caller=None):
+        """A page of up to 1000 ordinances by id (for bulk exports; total_count is None);
+        filter as list_ordinances."""
+        return usecases.export_ordinances(self.store, Caller.of(caller), filter, first, after)
 
     @rpc
     def ordinances_of(self, key, values, limit=100, caller=None):
@@ -137,6 +154,12 @@ class ToolkitsService:
         in ``definitions``) and one row per ordinance (the given ids in order, or all on
         the issue by state and jurisdiction)."""
         return usecases.compare_provisions(self.store, Caller.of(caller), issue_area, ordinance_ids)
+
+    @rpc
+    def provision_fields(self, caller=None):
+        """Every coded provision field: name, kind, meaning and the issue areas coding it
+        (empty for the fields every issue area takes)."""
+        return usecases.provision_fields(self.store, Caller.of(caller))
 
     @rpc
     def status_definitions(self, caller=None):
