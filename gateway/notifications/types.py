@@ -5,6 +5,7 @@ from clearinghouse import paging
 from clearinghouse.errors import BadInput
 
 from ..connections import connection, page_args
+from ..feeds import feed_path
 from ..members.loaders import MembersById
 from ..members.types import Member
 from ..scalars import DateTime
@@ -89,8 +90,13 @@ class Ask(graphene.ObjectType):
     answer_connection = graphene.Field(AnswerConnection, required=True, **page_args(),
                                        description="The answers as a connection, oldest first, to page through.")
     posted_at = DateTime(required=True)
+    feed_url = graphene.String(required=True, description="the Atom feed of asks on its issue area (member keys)")
 
     resolve_author = staticmethod(_author)
+
+    @staticmethod
+    def resolve_feed_url(ask, info):
+        return feed_path("asks.atom", issueArea=ask["issue_area"])
 
     @staticmethod
     def resolve_answers(ask, info, first):

@@ -2,6 +2,7 @@
 import graphene
 
 from ..connections import connection
+from ..feeds import feed_path
 from ..limits import first_argument
 from ..loaders import Pending
 from ..members.loaders import MembersById
@@ -63,6 +64,11 @@ class Toolkit(graphene.ObjectType):
     versions = graphene.List(graphene.NonNull(ToolkitVersion), required=True, first=first_argument())
     change_note = graphene.String(description="what changed in the version shown")
     draft_version = graphene.Int(description="the number of a pending draft, if one is being written")
+    feed_url = graphene.String(required=True, description="the Atom feed of toolkit publications on its issue area")
+
+    @staticmethod
+    def resolve_feed_url(toolkit, info):
+        return feed_path("toolkits.atom", issueArea=toolkit["issue_area"])
 
     @staticmethod
     def resolve_experts(toolkit, info):
@@ -103,6 +109,17 @@ class Ordinance(graphene.ObjectType):
                                  description="actions that may be recorded next, given the status")
     first_action = graphene.Field(Action, description="the oldest action (where it started)")
     latest_action = graphene.Field(Action, description="the action that set the current status")
+    feed_url = graphene.String(required=True, description="the Atom feed of ordinance changes in its jurisdiction")
+    calendar_url = graphene.String(required=True, description="the iCalendar feed of its jurisdiction's "
+                                                              "ordinance dates")
+
+    @staticmethod
+    def resolve_feed_url(ordinance, info):
+        return feed_path("ordinances.atom", jurisdiction=ordinance["jurisdiction"])
+
+    @staticmethod
+    def resolve_calendar_url(ordinance, info):
+        return feed_path("calendar.ics", jurisdiction=ordinance["jurisdiction"])
 
     @staticmethod
     def resolve_jurisdiction(ordinance, info):

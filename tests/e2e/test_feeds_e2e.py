@@ -191,3 +191,15 @@ def forged(token) -> str:
 ])
 def test_hostile_feed_parameters_are_refused_with_a_code(seeded, path):
     refused(get(seeded, path, key=seeded["keys"]["member"]))
+
+
+def test_graphql_objects_link_to_their_feeds(seeded, platform):
+    data = platform.gateway.data(
+        '{ ordinance(id: "%s") { feedUrl calendarUrl } toolkit(slug: "paid-sick-days") { feedUrl } '
+        'ask(id: "%s") { feedUrl } }' % (seeded["pgh"]["id"], seeded["ask"]["id"]), key=seeded["keys"]["member"])
+    assert entry_ids(get(seeded, data["ordinance"]["feedUrl"]))[0].startswith(
+        f"urn:clearinghouse:ordinance:{seeded['pgh']['id']}:")
+    assert all(uid.startswith(seeded["pgh"]["id"]) for uid in calendar_events(get(seeded, data["ordinance"]["calendarUrl"])))
+    assert entry_ids(get(seeded, data["toolkit"]["feedUrl"])) == ["urn:clearinghouse:toolkit:paid-sick-days:v1"]
+    assert entry_ids(get(seeded, data["ask"]["feedUrl"], key=seeded["keys"]["member"])) == [
+        f"urn:clearinghouse:ask:{seeded['ask']['id']}"]
