@@ -13,6 +13,7 @@ from clearinghouse.tracing import Tracing
 
 from . import graphiql, ratelimit
 from .endpoint import GraphQLEndpoint, json_response
+from .export import ExportRoutes
 from .feeds import FeedRoutes
 from .limits import Limits
 from .rpc import Services
@@ -47,7 +48,7 @@ def graphiql_off():
                                                  "to /graphql", "extensions": {"code": "FORBIDDEN"}}]}, 404)
 
 
-class GatewayService(FeedRoutes):
+class GatewayService(FeedRoutes, ExportRoutes):
     name = "gateway"
 
     graphql_endpoint = Endpoint()
