@@ -10,6 +10,8 @@
   clearinghouse search rebuild               reindex search from the owners (progress on stderr)
   clearinghouse deliveries replay SUB --since 2026-01-31T00:00:00Z
                                              queue a subscription's deliveries again
+  clearinghouse export ordinances.csv [--out FILE] [--state pa] [--issue-area ...]
+                                             a bulk export (as /export/ serves it), as STAFF
 """
 import argparse
 import sys
@@ -135,6 +137,37 @@ def deliveries_replay(settings, args):
     return _on_service(settings, "notifications", replay)
 
 
+def export(settings, args):
+    """Write an export (gateway.export: the same stream the gateway serves) to --out or stdout."""
+    from clearinghouse import rpc as calls
+    from gateway import export as exports
+    given = {name: value for name, value in (("issueArea", args.issue_area), ("state", args.state),
+                                             ("jurisdiction", args.jurisdiction), ("status", args.status))
+             if value is not None}
+    allowed = exports.EXPORTS.get(args.name, ((),))[0]
+    if set(given) - set(allowed):
+        print(f"error: {args.name} takes no {', '.join(sorted(set(given) - set(allowed)))} filter", file=sys.stderr)
+        return 2
+
+    def write(rpc):
+        def call(service, method, *a, **k):
+            return calls.call(getattr(rpc, service), method, *a, timeout=settings.rpc_timeout, **k)
+        if args.name == "codebook":
+            import json
+            chunks = [json.dumps(exports.codebook(call, STAFF), indent=2).encode() + b"\n"]
+        else:
+            chunks = exports.open_export(call, STAFF, args.name, given)
+        out = open(args.out, "wb") if args.out else sys.stdout.buffer
+        try:
+            for chunk in chunks:
+                out.write(chunk)
+        finally:
+            if args.out:
+                out.close()
+        return 0
+    return _on_service(settings, "toolkits", write)
+
+
 def events_kept(settings, args):
     """List the dead letters or the unrouted events, or replay them (--replay)."""
     from clearinghouse import broker
@@ -205,6 +238,15 @@ def parser():
     replay.add_argument("--since", required=True, help="ISO 8601 timestamp with a zone, e.g. 2026-01-31T00:00:00Z")
     replay.set_defaults(func=deliveries_replay)
     sub.add_parser("status", help="every process and its readiness").set_defaults(func=status)
+    exp = sub.add_parser("export", help="a bulk export (CSV, JSON Lines or the codebook), as STAFF")
+    exp.add_argument("name", choices=["ordinances.csv", "ordinances.jsonl", "preemptions.csv", "members.csv",
+                                      "codebook"])
+    exp.add_argument("--out", help="write to this file (default: standard output)")
+    exp.add_argument("--issue-area")
+    exp.add_argument("--state")
+    exp.add_argument("--jurisdiction")
+    exp.add_argument("--status", help="ordinance status (ordinances only)")
+    exp.set_defaults(func=export)
     events = sub.add_parser("events", help="events the broker kept").add_subparsers(dest="action", required=True)
     for name, what in (("dead-letters", "events a consumer failed on too often"),
                        ("unrouted", "events published while no queue was bound")):

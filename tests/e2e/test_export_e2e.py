@@ -170,3 +170,17 @@ def test_the_codebook_describes_every_column(seeded):
 ])
 def test_hostile_export_parameters_are_refused_with_a_code(seeded, path):
     refused(get(seeded, path, key=seeded["keys"]["staff"]))
+
+
+def test_clearinghouse_export_writes_what_the_gateway_serves(seeded, platform, tmp_path, capsys):
+    from ops import cli
+    out = tmp_path / "members.csv"
+    assert cli.export(platform.settings, cli.parser().parse_args(["export", "members.csv", "--out", str(out)])) == 0
+    served = get(seeded, "/export/members.csv", key=seeded["keys"]["staff"]).content
+    assert out.read_bytes() == served
+    args = cli.parser().parse_args(["export", "ordinances.jsonl", "--state", "az", "--out", str(tmp_path / "o")])
+    assert cli.export(platform.settings, args) == 0
+    assert [json.loads(line)["title"] for line in (tmp_path / "o").read_text().splitlines()] == ["Tempe Minimum Wage"]
+    assert cli.export(platform.settings, cli.parser().parse_args(["export", "ordinances.csv", "--state", "zz"])) == 2
+    assert cli.export(platform.settings, cli.parser().parse_args(["export", "preemptions.csv", "--status", "x"])) == 2
+    assert "state 'zz' is not a state" in capsys.readouterr().err
