@@ -54,6 +54,6 @@ def first(given: dict[str, str], maximum: int, default: int = 20) -> int:
     value = given.get("first")
     if value is None:
         return default
-    if not value.isdigit() or not 1 <= int(value) <= maximum:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= maximum:  # not "１" nor "²"
         raise BadInput(f"first must be a whole number from 1 to {maximum}, got {value[:20]!r}")
     return int(value)
