@@ -80,18 +80,21 @@ class Repository:
         return {d["_id"]: d for d in self.db[collection].find({"_id": {"$in": list(ids)}})}
 
     def page(self, collection: str, query: dict, first: int, after, field: str, field_type=str,
-             newest_first: bool = False, count: bool = True):
+             newest_first: bool = False, count: bool = True, unique: bool = False):
         """A page ordered by ``field`` (never changed after insert; its values of
         ``field_type``), then id: no gaps or duplicates while others write. Returns edges,
         page_info and total_count. The cursor is checked to hold a value of that type and
         an id, so nothing a client sends reaches the query as an operator. ``newest_first``
         reads the other way; ``count=False`` leaves total_count None (a long export's pages
-        need no count each)."""
+        need no count each); ``unique`` says no two documents share a value of ``field``."""
         kind = f"{collection}.{field}" + (".desc" if newest_first else "")
         position = paging.decode(after, kind, (field_type, str))
         find = dict(query)
         after_op, order = ("$lt", -1) if newest_first else ("$gt", 1)
-        if position is not None:
+        if position is not None and (unique or field == "_id"):
+            # one range on a unique field: no $or (nx-27017 scans the whole collection for one)
+            find[field] = {after_op: position[0]}
+        elif position is not None:
             value, last_id = position
             find["$or"] = [{field: {after_op: value}}, {field: value, "_id": {after_op: last_id}}]
         rows = list(self.db[collection].find(find).sort([(field, order), ("_id", order)]).limit(first + 1))
@@ -186,7 +189,7 @@ class Entities:
 
     def page_entities(self, collection: str, query, first: int, after, field: str, field_type=str,
                       **options) -> dict:
-        """Repository.page, of entities (options: newest_first, count)."""
+        """Repository.page, of entities (options: newest_first, count, unique)."""
         return self.nodes(collection, self.page(collection, query, first, after, field, field_type, **options))
 
 

@@ -77,11 +77,12 @@ class Records(Entities):
         query = {_FILTER_FIELDS[name]: value for name, value in filters.items()}
         return self.page_entities("ordinances", query, first, after, "changed_ts", float, newest_first=True)
 
-    def page_ordinances_by_id(self, filters: dict, first: int, after) -> dict:
-        """Ordinances matching the filters by id (for exports: ids never change, so a long
-        read has no gaps or repeats), without counting every page."""
+    def page_ordinances_by_place(self, filters: dict, first: int, after) -> dict:
+        """Ordinances matching the filters by jurisdiction, issue and title (the unique,
+        indexed measure_key, never changed: a long read has no gaps or repeats and each page
+        is one range on an index), without counting every page (for exports)."""
         query = {_FILTER_FIELDS[name]: value for name, value in filters.items()}
-        return self.page_entities("ordinances", query, first, after, "_id", count=False)
+        return self.page_entities("ordinances", query, first, after, "measure_key", count=False, unique=True)
 
 
 class ToolkitsRepository(Records, Repository):
@@ -95,6 +96,8 @@ class ToolkitsRepository(Records, Repository):
         self.db.ordinances.create_index([("jurisdiction", ASCENDING)])
         self.db.ordinances.create_index([("issue_area", ASCENDING)])
         self.db.ordinances.create_index([("measure_key", ASCENDING)], unique=True)
+        self.db.ordinances.create_index([("changed_ts", ASCENDING)])
+        self.db.toolkits.create_index([("changed_ts", ASCENDING)])
         self.db.preemptions.create_index([("state", ASCENDING), ("issue_area", ASCENDING)])
 
     # -- toolkits -------------------------------------------------------------------------------

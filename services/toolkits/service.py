@@ -110,7 +110,8 @@ class ToolkitsService:
 
     @rpc
     def export_ordinances(self, filter=None, first=1000, after=None, caller=None):
-        """A page of up to 1000 ordinances by id (for bulk exports; total_count is None);
+        """A page of up to 1000 ordinances by jurisdiction, issue area and title (for bulk
+        exports; total_count is None);
         filter as list_ordinances."""
         return usecases.export_ordinances(self.store, Caller.of(caller), filter, first, after)
 
