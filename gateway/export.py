@@ -20,6 +20,7 @@ from typing import Callable, Iterator
 from nameko.web.handlers import http as route
 from werkzeug.wrappers import Response
 
+from clearinghouse.errors import NotFound
 from clearinghouse.statuses import ORDINANCE_STATUSES
 
 from .feeds import http, params
@@ -227,13 +228,21 @@ def codebook(call, caller: dict) -> dict:
 
 
 class ExportRoutes:
-    def _export(self, request, name):
+    @route("GET", "/export/<name>")
+    def export(self, request, name):
+        """An export by name (EXPORTS: ordinances.csv, ordinances.jsonl, preemptions.csv,
+        members.csv, STAFF only), or the codebook: every export's columns as JSON."""
         self.tracing.begin(request.headers.get("traceparent"))
-        allowed, mimetype = EXPORTS[name]
         try:
-            identity = http.identity(self, request)
-            given = params.read(request, allowed, name)
-            chunks = open_export(self.services.call, identity.caller, name, given)
+            identity = http.admitted(self, request)
+            if name == "codebook":
+                params.read(request, (), "the codebook")
+                body = json.dumps(codebook(self.services.call, identity.caller), indent=2).encode()
+                return http.conditional(request, body, "application/json", private=False, max_age=300)
+            if name not in EXPORTS:
+                raise NotFound(f"no export {name[:60]!r}; there are {', '.join(EXPORTS)} and codebook")
+            allowed, mimetype = EXPORTS[name]
+            chunks = open_export(self.services.call, identity.caller, name, params.read(request, allowed, name))
         except Exception as exc:  # noqa: BLE001 -- every failure is a coded answer, never a traceback
             return http.refusal(exc, self.services.trace_id)
         response = Response(chunks, mimetype=mimetype)
@@ -241,35 +250,3 @@ class ExportRoutes:
         response.headers["Cache-Control"] = "no-store" if name == "members.csv" else "public, max-age=60"
         response.headers["Vary"] = "Authorization"
         return response
-
-    @route("GET", "/export/ordinances.csv")
-    def export_ordinances_csv(self, request):
-        """Ordinances with their coded provisions, one row each (filters issueArea, state, jurisdiction, status)."""
-        return self._export(request, "ordinances.csv")
-
-    @route("GET", "/export/ordinances.jsonl")
-    def export_ordinances_jsonl(self, request):
-        """Ordinances as JSON Lines, with their actions and provisions nested."""
-        return self._export(request, "ordinances.jsonl")
-
-    @route("GET", "/export/preemptions.csv")
-    def export_preemptions_csv(self, request):
-        """State preemption records (filters issueArea, state)."""
-        return self._export(request, "preemptions.csv")
-
-    @route("GET", "/export/members.csv")
-    def export_members_csv(self, request):
-        """Members with their contact details: STAFF keys only (members decides)."""
-        return self._export(request, "members.csv")
-
-    @route("GET", "/export/codebook")
-    def export_codebook(self, request):
-        """Every export's columns with their types and meanings, as JSON."""
-        self.tracing.begin(request.headers.get("traceparent"))
-        try:
-            identity = http.identity(self, request)
-            params.read(request, (), "the codebook")
-            body = json.dumps(codebook(self.services.call, identity.caller), indent=2).encode()
-        except Exception as exc:  # noqa: BLE001
-            return http.refusal(exc, self.services.trace_id)
-        return http.conditional(request, body, "application/json", private=False, max_age=300)

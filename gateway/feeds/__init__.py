@@ -44,7 +44,7 @@ class FeedRoutes:
         """Run ``build(identity) -> Response``; any error becomes its JSON refusal."""
         self.tracing.begin(request.headers.get("traceparent"))
         try:
-            return build(http.identity(self, request))
+            return build(http.admitted(self, request))
         except Exception as exc:  # noqa: BLE001 -- every failure is a coded answer, never a traceback
             return http.refusal(exc, self.services.trace_id)
 
@@ -65,21 +65,20 @@ class FeedRoutes:
     @route("GET", "/feeds/toolkits.atom")
     def toolkits_feed(self, request):
         """Published toolkits, the latest changed first, at their latest version."""
-        def build(identity):
-            given = params.read(request, ("issueArea",) + _PAGING, "toolkits.atom (a toolkit has no place or type)")
-            page = self.services.call("toolkits", "toolkit_publications", params.filters(given).get("issue_area"),
-                                      params.first(given, PAGE), given.get("after"), caller=identity.caller)
-            return self._atom(request, given, page, atom.toolkits, private=False)
-        return self._feed(request, build)
+        return self._issue_feed(request, "toolkits.atom", "toolkits", "toolkit_publications", atom.toolkits, False)
 
     @route("GET", "/feeds/asks.atom")
     def asks_feed(self, request):
         """The network's asks, newest first: for keys notifications lets read asks."""
+        return self._issue_feed(request, "asks.atom", "notifications", "list_asks", atom.asks, True)
+
+    def _issue_feed(self, request, name, service, method, render, private):
+        """A feed of things that have an issue area but no place or type."""
         def build(identity):
-            given = params.read(request, ("issueArea",) + _PAGING, "asks.atom (an ask has no place or type)")
-            page = self.services.call("notifications", "list_asks", params.filters(given).get("issue_area"),
+            given = params.read(request, ("issueArea",) + _PAGING, f"{name} (it has no place or type)")
+            page = self.services.call(service, method, params.filters(given).get("issue_area"),
                                       params.first(given, PAGE), given.get("after"), caller=identity.caller)
-            return self._atom(request, given, page, atom.asks, private=True)
+            return self._atom(request, given, page, render, private=private)
         return self._feed(request, build)
 
     @route("GET", "/feeds/calendar.ics")

@@ -14,14 +14,38 @@ STATUS_OF_CODE = {"BAD_USER_INPUT": 400, "UNAUTHENTICATED": 401, "FORBIDDEN": 40
                   "UNAVAILABLE": 503}
 
 
-def identity(service, request):
-    """The caller of this request, as GraphQL knows it (Unauthenticated for a bad key)."""
-    return service.graphql_endpoint.keys.identity(
-        request.headers.get("Authorization"), lambda key: service.services.call("members", "authenticate", key))
+class Limited(Exception):
+    """This caller is over GATEWAY_RATE_LIMIT: ``response`` is the gateway's 429."""
+
+    def __init__(self, response: Response):
+        super().__init__("rate limited")
+        self.response = response
+
+
+def admitted(service, request):
+    """The caller of this request, as GraphQL knows it (Unauthenticated for a bad key),
+    within the same rate limit as GraphQL (Limited with the 429 when over it)."""
+    endpoint, trace_id = service.graphql_endpoint, service.services.trace_id
+
+    def limit(identity):
+        refusal = endpoint.rate_limit.refusal(request, identity, trace_id) if endpoint.rate_limit else None
+        if refusal is not None:
+            raise Limited(refusal)
+
+    try:
+        identity = endpoint.keys.identity(request.headers.get("Authorization"),
+                                          lambda key: service.services.call("members", "authenticate", key))
+    except Exception:
+        limit(None)  # a key that did not authenticate counts against the address, as in GraphQL
+        raise
+    limit(identity)
+    return identity
 
 
 def refusal(exc: BaseException, trace_id: str | None = None) -> Response:
     """Any error as ``{"errors": [{"message", "extensions": {"code"}}]}`` with its status."""
+    if isinstance(exc, Limited):
+        return exc.response
     code, message = code_and_message(exc)
     body = {"errors": [request_error(code, message, trace_id)]}
     response = Response(json.dumps(body), status=STATUS_OF_CODE.get(code, 500), mimetype="application/json")

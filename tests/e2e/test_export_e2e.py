@@ -184,3 +184,8 @@ def test_clearinghouse_export_writes_what_the_gateway_serves(seeded, platform, t
     assert cli.export(platform.settings, cli.parser().parse_args(["export", "ordinances.csv", "--state", "zz"])) == 2
     assert cli.export(platform.settings, cli.parser().parse_args(["export", "preemptions.csv", "--status", "x"])) == 2
     assert "state 'zz' is not a state" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["secrets.csv", "members.jsonl", "ORDINANCES.CSV", "%2e%2e", "x" * 300])
+def test_an_unknown_export_is_not_found_with_a_code(seeded, name):
+    assert "no export" in refused(get(seeded, f"/export/{name}", key=seeded["keys"]["staff"]), 404, "NOT_FOUND")
