@@ -47,6 +47,11 @@ def stored(collection: str, item: dict) -> dict:
     return doc
 
 
+def query_of(filters: dict) -> dict:
+    """The store query for checked ordinance filters (domain.check_ordinance_filter)."""
+    return {_FILTER_FIELDS[name]: value for name, value in filters.items()}
+
+
 def changed_ts(updated_at: str) -> float:
     return dt.datetime.fromisoformat(updated_at.replace("Z", "+00:00")).timestamp()
 
@@ -68,21 +73,20 @@ class Records(Entities):
     def page_ordinances(self, filters: dict, first: int, after) -> dict:
         """Ordinances by jurisdiction matching every filter (domain.check_ordinance_filter);
         plain equality, so a sponsor_id matches any one of the sponsor_ids."""
-        query = {_FILTER_FIELDS[name]: value for name, value in filters.items()}
-        return self.page_entities("ordinances", query, first, after, "jurisdiction")
+        return self.page_entities("ordinances", query_of(filters), first, after, "jurisdiction")
 
     def page_ordinance_changes(self, filters: dict, first: int, after) -> dict:
         """Ordinances matching the filters, the latest changed first (the feed of changes).
         An ordinance changed while a reader pages moves to the top: it is read again there."""
-        query = {_FILTER_FIELDS[name]: value for name, value in filters.items()}
-        return self.page_entities("ordinances", query, first, after, "changed_ts", float, newest_first=True)
+        return self.page_entities("ordinances", query_of(filters), first, after, "changed_ts", float,
+                                  newest_first=True)
 
     def page_ordinances_by_place(self, filters: dict, first: int, after) -> dict:
         """Ordinances matching the filters by jurisdiction, issue and title (the unique,
         indexed measure_key, never changed: a long read has no gaps or repeats and each page
         is one range on an index), without counting every page (for exports)."""
-        query = {_FILTER_FIELDS[name]: value for name, value in filters.items()}
-        return self.page_entities("ordinances", query, first, after, "measure_key", count=False, unique=True)
+        return self.page_entities("ordinances", query_of(filters), first, after, "measure_key", count=False,
+                                  unique=True)
 
 
 class ToolkitsRepository(Records, Repository):
@@ -98,6 +102,11 @@ class ToolkitsRepository(Records, Repository):
         self.db.ordinances.create_index([("measure_key", ASCENDING)], unique=True)
         self.db.ordinances.create_index([("changed_ts", ASCENDING)])
         self.db.toolkits.create_index([("changed_ts", ASCENDING)])
+        for collection in ("ordinances", "toolkits"):
+            # documents stored before the feeds existed get their feed order once
+            for doc in self.db[collection].find({"changed_ts": {"$exists": False}}, {"updated_at": 1}):
+                self.db[collection].update_one({"_id": doc["_id"]},
+                                               {"$set": {"changed_ts": changed_ts(doc["updated_at"])}})
         self.db.preemptions.create_index([("state", ASCENDING), ("issue_area", ASCENDING)])
 
     # -- toolkits -------------------------------------------------------------------------------
