@@ -102,3 +102,47 @@ def test_keyset_pages_reads_the_first_page_at_once_and_the_rest_on_demand():
     pages = export.keyset_pages(fetch)
     assert asked == [None]  # a refusal is raised before any byte goes out
     assert [p[0]["n"] for p in pages] == [0, 1, 2] and asked == [None, "1", "2"]
+
+
+class Refusing:
+    """A rate limit that refuses every request after the first ``allowed``, and notes who it counted."""
+
+    def __init__(self, allowed):
+        self.allowed, self.counted = allowed, []
+
+    def refusal(self, request, identity, trace_id=None):
+        self.counted.append(identity)
+        if len(self.counted) > self.allowed:
+            from werkzeug.wrappers import Response
+            return Response("{}", status=429)
+        return None
+
+
+def service_with(rate_limit, authenticate):
+    from types import SimpleNamespace
+
+    from gateway.auth import KeyCache
+    calls = SimpleNamespace(trace_id=None, call=lambda service, method, key: authenticate(key))
+    return SimpleNamespace(graphql_endpoint=SimpleNamespace(keys=KeyCache(), rate_limit=rate_limit), services=calls)
+
+
+def test_feeds_are_rate_limited_as_graphql_a_bad_key_counting_against_the_address():
+    from clearinghouse.errors import Unauthenticated
+    from gateway.feeds import http
+
+    def authenticate(key):
+        if key != "good":
+            raise Unauthenticated("no such key")
+        return {"role": "member", "key_id": "key_1", "owner_id": None, "owner_kind": None}
+
+    limit = Refusing(allowed=2)
+    service = service_with(limit, authenticate)
+    keyed = Request(EnvironBuilder(headers={"Authorization": "Bearer good"}).get_environ())
+    assert http.admitted(service, keyed).role == "member"
+    with pytest.raises(Unauthenticated):
+        http.admitted(service, Request(EnvironBuilder(headers={"Authorization": "Bearer bad"}).get_environ()))
+    assert limit.counted[1] is None  # the address, not a key
+    with pytest.raises(http.Limited) as refused:
+        http.admitted(service, keyed)
+    assert http.refusal(refused.value).status_code == 429
+    assert http.admitted(service_with(None, authenticate), keyed).role == "member"  # GATEWAY_RATE_LIMIT=0
