@@ -203,3 +203,10 @@ def test_graphql_objects_link_to_their_feeds(seeded, platform):
     assert entry_ids(get(seeded, data["toolkit"]["feedUrl"])) == ["urn:clearinghouse:toolkit:paid-sick-days:v1"]
     assert entry_ids(get(seeded, data["ask"]["feedUrl"], key=seeded["keys"]["member"])) == [
         f"urn:clearinghouse:ask:{seeded['ask']['id']}"]
+
+
+def test_a_calendar_over_its_limit_asks_to_be_narrowed(seeded, monkeypatch):
+    import gateway.feeds
+    monkeypatch.setattr(gateway.feeds, "CALENDAR_LIMIT", 2)  # the gateway runs in this process
+    assert "narrow the calendar" in refused(get(seeded, "/feeds/calendar.ics"))
+    assert calendar_events(get(seeded, "/feeds/calendar.ics?state=az"))  # one ordinance is within it
