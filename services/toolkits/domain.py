@@ -366,6 +366,17 @@ def ordinance_view(doc: dict) -> dict:
     return out
 
 
+# what a bulk export carries of an ordinance: named, so that a large field added to the
+# view later (a full text) does not swell every export page
+EXPORT_FIELDS = ("id", "title", "jurisdiction", "state", "issue_area", "toolkit_slug", "sponsor_ids", "status",
+                 "provisions", "actions", "next_actions", "source_url", "notes", "version", "updated_at")
+
+
+def export_view(doc: dict) -> dict:
+    view = ordinance_view(doc)
+    return {k: view[k] for k in EXPORT_FIELDS}
+
+
 def spread_view(doc: dict) -> dict:
     out = ordinance_view(doc)
     out["first_action"] = out["actions"][0] if out["actions"] else None

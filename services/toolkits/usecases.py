@@ -126,7 +126,7 @@ def ordinance_changes(repo, caller: Caller, filter=None, first=20, after=None) -
 def export_ordinances(repo, caller: Caller, filter=None, first=EXPORT_PAGE, after=None) -> dict:
     page = repo.page_ordinances_by_place(domain.check_ordinance_filter(filter),
                                       check_first(first, maximum=EXPORT_PAGE), after)
-    return _viewed(page, domain.ordinance_view)
+    return _viewed(page, domain.export_view)
 
 
 def ordinances_of(repo, caller: Caller, key, values, limit=100) -> list[list[dict]]:

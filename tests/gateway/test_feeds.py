@@ -146,3 +146,10 @@ def test_feeds_are_rate_limited_as_graphql_a_bad_key_counting_against_the_addres
         http.admitted(service, keyed)
     assert http.refusal(refused.value).status_code == 429
     assert http.admitted(service_with(None, authenticate), keyed).role == "member"  # GATEWAY_RATE_LIMIT=0
+
+
+def test_the_export_view_carries_exactly_what_the_jsonl_codebook_describes():
+    from services.toolkits import domain
+    assert set(domain.EXPORT_FIELDS) == {name for name, _, _ in export.ORDINANCE_JSONL}
+    assert set(domain.export_view({**ORDINANCE, "toolkit_slug": None, "sponsor_ids": [], "notes": None})) == \
+        set(domain.EXPORT_FIELDS)
