@@ -102,11 +102,11 @@ def decode(cursor, kind=None, types=None, field="after"):
     return position
 
 
-def check_first(first, field="first"):
+def check_first(first, field="first", maximum=MAX_FIRST):
     if first is None:
-        return 20
-    if not isinstance(first, int) or isinstance(first, bool) or not 0 <= first <= MAX_FIRST:
-        raise BadInput(f"{field} must be a whole number from 0 to {MAX_FIRST}, got {first!r}")
+        return min(20, maximum)
+    if not isinstance(first, int) or isinstance(first, bool) or not 0 <= first <= maximum:
+        raise BadInput(f"{field} must be a whole number from 0 to {maximum}, got {first!r}")
     return first
 
 

@@ -79,18 +79,27 @@ class Repository:
         """The documents with these ids, by id (missing ones are absent)."""
         return {d["_id"]: d for d in self.db[collection].find({"_id": {"$in": list(ids)}})}
 
-    def page(self, collection: str, query: dict, first: int, after, field: str, field_type=str, count=True):
+    def page(self, collection: str, query: dict, first: int, after, field: str, field_type=str,
+             newest_first: bool = False, count: bool = True, unique: bool = False):
         """A page ordered by ``field`` (never changed after insert; its values of
         ``field_type``), then id: no gaps or duplicates while others write. Returns edges,
-        page_info and total_count (None without ``count``: nobody asked, nothing counted). The cursor is checked to hold a value of that type and
-        an id, so nothing a client sends reaches the query as an operator."""
-        kind = f"{collection}.{field}"
+        page_info and total_count. The cursor is checked to hold a value of that type and
+        an id, so nothing a client sends reaches the query as an operator. ``newest_first``
+        reads the other way; ``count=False`` leaves total_count None (a long export's pages
+        need no count each); ``unique`` says no two documents share a value of ``field``."""
+        kind = f"{collection}.{field}" + (".desc" if newest_first else "")
         position = paging.decode(after, kind, (field_type, str))
         find = dict(query)
-        if position is not None:
+        after_op, order = ("$lt", -1) if newest_first else ("$gt", 1)
+        if position is not None and (unique or field == "_id"):
+            # one range on a unique field: no $or (nx-27017 scans the whole collection for one)
+            find[field] = {after_op: position[0]}
+        elif position is not None:
             value, last_id = position
-            find["$or"] = [{field: {"$gt": value}}, {field: value, "_id": {"$gt": last_id}}]
-        rows = list(self.db[collection].find(find).sort([(field, 1), ("_id", 1)]).limit(first + 1))
+            find["$or"] = [{field: {after_op: value}}, {field: value, "_id": {after_op: last_id}}]
+        # a unique field needs no tie-break, and nx-27017 sorts on one indexed key far faster than on two
+        keys = [(field, order)] if unique else [(field, order), ("_id", order)]
+        rows = list(self.db[collection].find(find).sort(keys).limit(first + 1))
         total = self.db[collection].count_documents(query) if count else None
         return paging.page(rows, first, total, lambda d: [d[field], d["_id"]], kind)
 
@@ -181,9 +190,9 @@ class Entities:
         return page
 
     def page_entities(self, collection: str, query, first: int, after, field: str, field_type=str,
-                      count=True) -> dict:
-        """Repository.page, of entities."""
-        return self.nodes(collection, self.page(collection, query, first, after, field, field_type, count))
+                      **options) -> dict:
+        """Repository.page, of entities (options: newest_first, count, unique)."""
+        return self.nodes(collection, self.page(collection, query, first, after, field, field_type, **options))
 
 
 class NotReady:

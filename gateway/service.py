@@ -15,6 +15,8 @@ from clearinghouse.tracing import Tracing
 from . import compression, graphiql, http as graphql_http, live, persisted, ratelimit
 from .cors import Cors
 from .endpoint import GraphQLEndpoint, json_response
+from .export import ExportRoutes
+from .feeds import FeedRoutes
 from .limits import Limits
 from .notifications import unsubscribe
 from .rpc import Services
@@ -67,7 +69,7 @@ def graphiql_off():
                                                  "to /graphql", "extensions": {"code": "FORBIDDEN"}}]}, 404)
 
 
-class GatewayService:
+class GatewayService(FeedRoutes, ExportRoutes):
     name = "gateway"
 
     graphql_endpoint = Endpoint()

@@ -13,6 +13,8 @@
   clearinghouse import openstates --state oh --issue-area minimum-wage [--session 2025-2026] [--query TEXT]
                                              state bills from Open States (OPENSTATES_API_KEY) into the
                                              preemption bill watch
+  clearinghouse export ordinances.csv [--out FILE] [--state pa] [--issue-area ...]
+                                             a bulk export (as /export/ serves it), as STAFF
 """
 import argparse
 import sys
@@ -138,6 +140,37 @@ def deliveries_replay(settings, args):
     return _on_service(settings, "notifications", replay)
 
 
+def export(settings, args):
+    """Write an export (gateway.export: the same stream the gateway serves) to --out or stdout."""
+    from clearinghouse import rpc as calls
+    from gateway import export as exports
+    given = {name: value for name, value in (("issueArea", args.issue_area), ("state", args.state),
+                                             ("jurisdiction", args.jurisdiction), ("status", args.status))
+             if value is not None}
+    allowed = exports.EXPORTS.get(args.name, ((),))[0]
+    if set(given) - set(allowed):
+        print(f"error: {args.name} takes no {', '.join(sorted(set(given) - set(allowed)))} filter", file=sys.stderr)
+        return 2
+
+    def write(rpc):
+        def call(service, method, *a, **k):
+            return calls.call(getattr(rpc, service), method, *a, timeout=settings.rpc_timeout, **k)
+        if args.name == "codebook":
+            import json
+            chunks = [json.dumps(exports.codebook(call, STAFF), indent=2).encode() + b"\n"]
+        else:
+            chunks = exports.open_export(call, STAFF, args.name, given)
+        out = open(args.out, "wb") if args.out else sys.stdout.buffer
+        try:
+            for chunk in chunks:
+                out.write(chunk)
+        finally:
+            if args.out:
+                out.close()
+        return 0
+    return _on_service(settings, "toolkits", write)
+
+
 def events_kept(settings, args):
     """List the dead letters or the unrouted events, or replay them (--replay)."""
     from clearinghouse import broker
@@ -260,6 +293,15 @@ def parser():
                             help="a jurisdiction whose ordinance on the issue the bills would void (repeat)")
     openstates.add_argument("--base-url", help=argparse.SUPPRESS)  # a recorded-response server in tests
     openstates.set_defaults(func=import_openstates)
+    exp = sub.add_parser("export", help="a bulk export (CSV, JSON Lines or the codebook), as STAFF")
+    exp.add_argument("name", choices=["ordinances.csv", "ordinances.jsonl", "preemptions.csv", "members.csv",
+                                      "codebook"])
+    exp.add_argument("--out", help="write to this file (default: standard output)")
+    exp.add_argument("--issue-area")
+    exp.add_argument("--state")
+    exp.add_argument("--jurisdiction")
+    exp.add_argument("--status", help="ordinance status (ordinances only)")
+    exp.set_defaults(func=export)
     events = sub.add_parser("events", help="events the broker kept").add_subparsers(dest="action", required=True)
     for name, what in (("dead-letters", "events a consumer failed on too often"),
                        ("unrouted", "events published while no queue was bound")):

@@ -5,6 +5,7 @@ from clearinghouse import paging
 from clearinghouse.errors import BadInput
 
 from ..connections import connection, page_args
+from ..feeds import feed_path
 from ..members.loaders import MembersById
 from ..members.types import Member
 from ..scalars import DateTime
@@ -115,6 +116,7 @@ class Ask(graphene.ObjectType):
     resolved_at = DateTime(description="when its asker marked it resolved; null while open")
     accepted_answer = graphene.Field(Answer, description="the answer that settled it, if its asker named one")
     toolkit = graphene.Field(lambda: _toolkit_type(), description="the toolkit that shows it as a question and answer")
+    feed_url = graphene.String(required=True, description="the Atom feed of asks on its issue area (member keys)")
 
     resolve_author = staticmethod(_author)
 
@@ -128,6 +130,10 @@ class Ask(graphene.ObjectType):
         from ..toolkits.loaders import ToolkitsBySlug
         slug = ask.get("toolkit_slug")
         return ToolkitsBySlug.of(info.context).load(slug) if slug else None
+
+    @staticmethod
+    def resolve_feed_url(ask, info):
+        return feed_path("asks.atom", issueArea=ask["issue_area"])
 
     @staticmethod
     def resolve_answers(ask, info, first):

@@ -2,6 +2,7 @@
 import graphene
 
 from ..connections import connection
+from ..feeds import feed_path
 from ..limits import first_argument
 from ..loaders import Pending
 from ..members.loaders import MembersById
@@ -80,6 +81,12 @@ class Toolkit(graphene.ObjectType):
         from ..notifications.loaders import QuestionsByToolkit
         return QuestionsByToolkit.of(info.context).load(toolkit["slug"]).then(lambda asks: asks[:first])
 
+    feed_url = graphene.String(required=True, description="the Atom feed of toolkit publications on its issue area")
+
+    @staticmethod
+    def resolve_feed_url(toolkit, info):
+        return feed_path("toolkits.atom", issueArea=toolkit["issue_area"])
+
     @staticmethod
     def resolve_experts(toolkit, info):
         return present(MembersById.of(info.context).load_many(toolkit.get("expert_ids") or []))
@@ -140,6 +147,18 @@ class Ordinance(graphene.ObjectType):
     @staticmethod
     def resolve_derived_from(ordinance, info, first):
         return (ordinance.get("derived_from") or [])[:first]
+
+    feed_url = graphene.String(required=True, description="the Atom feed of ordinance changes in its jurisdiction")
+    calendar_url = graphene.String(required=True, description="the iCalendar feed of its jurisdiction's "
+                                                              "ordinance dates")
+
+    @staticmethod
+    def resolve_feed_url(ordinance, info):
+        return feed_path("ordinances.atom", jurisdiction=ordinance["jurisdiction"])
+
+    @staticmethod
+    def resolve_calendar_url(ordinance, info):
+        return feed_path("calendar.ics", jurisdiction=ordinance["jurisdiction"])
 
     @staticmethod
     def resolve_jurisdiction(ordinance, info):

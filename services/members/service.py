@@ -54,6 +54,12 @@ class MembersService:
         return usecases.list_members(self.store, Caller.of(caller), filter, first, after, count)
 
     @rpc
+    def export_members(self, first=1000, after=None, caller=None):
+        """A page of up to 1000 members by id with their contact details (for bulk exports;
+        total_count is None). STAFF only."""
+        return usecases.export_members(self.store, Caller.of(caller), first, after)
+
+    @rpc
     def add_office(self, member_id, office, caller=None):
         """Add an office held: role, body, jurisdiction, district, dates (STAFF). Emits
         member.updated."""

@@ -13,6 +13,8 @@ from clearinghouse.paging import check_count, check_first
 
 from . import affiliations, domain
 
+EXPORT_PAGE = 1000  # members per export_members page
+
 
 # -- members ------------------------------------------------------------------------------
 
@@ -45,6 +47,12 @@ def get_members(members, caller: Caller, member_ids) -> list:
 def list_members(members, caller: Caller, filter, first, after, count=True) -> dict:
     wanted = domain.check_member_filter(filter)
     return _shown(members.page_members(wanted, check_first(first), after, check_count(count)),
+                  lambda member: domain.member_view(member, caller))
+
+
+def export_members(members, caller: Caller, first, after) -> dict:
+    caller.require(domain.EDITORS, "exporting members")
+    return _shown(members.page_members_by_id(check_first(first, maximum=EXPORT_PAGE), after),
                   lambda member: domain.member_view(member, caller))
 
 

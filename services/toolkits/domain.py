@@ -447,7 +447,7 @@ def _amended(doc: dict, action: dict) -> tuple[dict, list[dict]]:
 
 def ordinance_view(doc: dict) -> dict:
     out = {k: doc.get(k) for k in ("title", "jurisdiction", "state", "issue_area", "toolkit_slug", "sponsor_ids",
-                                   "status", "provisions", "source_url", "notes", "version", "toolkit_version")}
+                                   "status", "provisions", "source_url", "notes", "version", "toolkit_version", "updated_at")}
     out["id"] = doc["id"]
     text = amendments.text_version(doc)
     out["text"] = text["text"] if text else None
@@ -459,6 +459,17 @@ def ordinance_view(doc: dict) -> dict:
     out["actions"] = [{k: a.get(k) for k in ACTION_FIELDS + ("recorded_at",)} for a in doc["actions"]]
     out["next_actions"] = list(actions.next_actions(doc["status"]))
     return out
+
+
+# what a bulk export carries of an ordinance: named, so that a large field added to the
+# view later (a full text) does not swell every export page
+EXPORT_FIELDS = ("id", "title", "jurisdiction", "state", "issue_area", "toolkit_slug", "sponsor_ids", "status",
+                 "provisions", "actions", "next_actions", "source_url", "notes", "version", "updated_at")
+
+
+def export_view(doc: dict) -> dict:
+    view = ordinance_view(doc)
+    return {k: view[k] for k in EXPORT_FIELDS}
 
 
 def spread_view(doc: dict) -> dict:

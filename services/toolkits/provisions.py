@@ -97,3 +97,15 @@ def check(issue_area: str, provisions, field: str = "provisions") -> dict:
 
 def definitions(issue_area: str) -> list[dict]:
     return [{"name": f.name, "kind": f.kind, "meaning": f.meaning} for f in fields_for(issue_area)]
+
+
+def codebook() -> list[dict]:
+    """Every coded field once, with the issue areas that code it (every area takes COMMON)."""
+    fields: dict[str, dict] = {}
+    for area, area_fields in [(None, COMMON), *BY_ISSUE_AREA.items()]:
+        for f in area_fields:
+            entry = fields.setdefault(f.name, {"name": f.name, "kind": f.kind, "meaning": f.meaning,
+                                               "issue_areas": []})
+            if area is not None:
+                entry["issue_areas"].append(area)
+    return list(fields.values())

@@ -8,6 +8,8 @@ and single-document writes.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from pymongo import ASCENDING
 
 from clearinghouse import store
@@ -25,7 +27,7 @@ CASE_FILTER_FIELDS = {"legal_theory": "legal_theories", "state": "states", "issu
                       "ordinance_id": "ordinance_ids"}
 BILL_FILTER_FIELDS = {"state": "state", "session": "session", "status": "status", "issue_area": "issue_areas",
                       "ordinance_id": "ordinance_ids"}
-_STORAGE = ("measure_key",)
+_STORAGE = ("measure_key", "changed_ts")
 # ordinance filters by name -> the stored field; sponsor_id matches one of the sponsor_ids
 _FILTER_FIELDS = {"state": "state", "jurisdiction": "jurisdiction", "issue_area": "issue_area",
                   "status": "status", "sponsor_id": "sponsor_ids", "toolkit_slug": "toolkit_slug"}
@@ -45,7 +47,19 @@ def stored(collection: str, item: dict) -> dict:
     doc = store.document(item, _KEYS[collection])
     if collection == "ordinances":
         doc["measure_key"] = measure_key(item)
+    if collection in ("ordinances", "toolkits"):
+        # the feeds' order: a number, since nx-27017 compares ISO timestamp strings wrongly
+        doc["changed_ts"] = changed_ts(item["updated_at"])
     return doc
+
+
+def query_of(filters: dict) -> dict:
+    """The store query for checked ordinance filters (domain.check_ordinance_filter)."""
+    return {_FILTER_FIELDS[name]: value for name, value in filters.items()}
+
+
+def changed_ts(updated_at: str) -> float:
+    return dt.datetime.fromisoformat(updated_at.replace("Z", "+00:00")).timestamp()
 
 
 class Records(Entities):
@@ -65,8 +79,7 @@ class Records(Entities):
     def page_ordinances(self, filters: dict, first: int, after, count=True) -> dict:
         """Ordinances by jurisdiction matching every filter (domain.check_ordinance_filter);
         plain equality, so a sponsor_id matches any one of the sponsor_ids."""
-        query = {_FILTER_FIELDS[name]: value for name, value in filters.items()}
-        return self.page_entities("ordinances", query, first, after, "jurisdiction", count=count)
+        return self.page_entities("ordinances", query_of(filters), first, after, "jurisdiction", count=count)
 
     def page_cases(self, filters: dict, first: int, after) -> dict:
         """Cases by slug matching every filter (cases.check_case_filter), plain equality."""
@@ -77,6 +90,19 @@ class Records(Entities):
         """Preemption bills by id (state, session, bill) matching every filter."""
         query = {BILL_FILTER_FIELDS[name]: value for name, value in filters.items()}
         return self.page_entities("bills", query, first, after, "_id")
+
+    def page_ordinance_changes(self, filters: dict, first: int, after) -> dict:
+        """Ordinances matching the filters, the latest changed first (the feed of changes).
+        An ordinance changed while a reader pages moves to the top: it is read again there."""
+        return self.page_entities("ordinances", query_of(filters), first, after, "changed_ts", float,
+                                  newest_first=True)
+
+    def page_ordinances_by_place(self, filters: dict, first: int, after) -> dict:
+        """Ordinances matching the filters by jurisdiction, issue and title (the unique,
+        indexed measure_key, never changed: a long read has no gaps or repeats and each page
+        is one range on an index), without counting every page (for exports)."""
+        return self.page_entities("ordinances", query_of(filters), first, after, "measure_key", count=False,
+                                  unique=True)
 
 
 class ToolkitsRepository(Records, Repository):
@@ -90,6 +116,13 @@ class ToolkitsRepository(Records, Repository):
         self.db.ordinances.create_index([("jurisdiction", ASCENDING)])
         self.db.ordinances.create_index([("issue_area", ASCENDING)])
         self.db.ordinances.create_index([("measure_key", ASCENDING)], unique=True)
+        self.db.ordinances.create_index([("changed_ts", ASCENDING)])
+        self.db.toolkits.create_index([("changed_ts", ASCENDING)])
+        for collection in ("ordinances", "toolkits"):
+            # documents stored before the feeds existed get their feed order once
+            for doc in self.db[collection].find({"changed_ts": {"$exists": False}}, {"updated_at": 1}):
+                self.db[collection].update_one({"_id": doc["_id"]},
+                                               {"$set": {"changed_ts": changed_ts(doc["updated_at"])}})
         self.db.preemptions.create_index([("state", ASCENDING), ("issue_area", ASCENDING)])
         self.db.bills.create_index([("state", ASCENDING)])  # cases are found by list fields: not indexed
 
@@ -105,6 +138,13 @@ class ToolkitsRepository(Records, Repository):
             # $elemMatch rather than "published.0" or $ne []: nx-27017 answers those wrongly
             query["published"] = {"$elemMatch": {"version": {"$gte": 1}}}
         return self.page_entities("toolkits", query, first, after, "_id", count=count)
+
+    def page_publications(self, issue_area: str | None, first: int, after) -> dict:
+        """Published toolkits, the latest changed first (the feed of publications)."""
+        query = {"status": "published"}
+        if issue_area is not None:
+            query["issue_area"] = issue_area
+        return self.page_entities("toolkits", query, first, after, "changed_ts", float, newest_first=True)
 
     def published_toolkits(self, issue_area: str) -> list[dict]:
         """The published (not archived) toolkits on the issue: only slug, status and

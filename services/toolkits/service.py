@@ -65,6 +65,11 @@ class ToolkitsService:
         once published, and is Forbidden drafts. total_count is None with ``count`` false."""
         return usecases.list_toolkits(self.store, Caller.of(caller), issue_area, status, first, after, count)
 
+    @rpc
+    def toolkit_publications(self, issue_area=None, first=20, after=None, caller=None):
+        """A page of published toolkits, the latest changed first (the toolkits feed)."""
+        return usecases.toolkit_publications(self.store, Caller.of(caller), issue_area, first, after)
+
     # -- ordinances ------------------------------------------------------------------------------
     @rpc
     def record_ordinance(self, data, caller=None):
@@ -97,6 +102,19 @@ class ToolkitsService:
         issue_area, status, sponsor_id, toolkit_slug. total_count is None with ``count``
         false (nothing is counted)."""
         return usecases.list_ordinances(self.store, Caller.of(caller), filter, first, after, count)
+
+    @rpc
+    def ordinance_changes(self, filter=None, first=20, after=None, caller=None):
+        """A page of ordinances, the latest changed first (the ordinances feed); filter as
+        list_ordinances."""
+        return usecases.ordinance_changes(self.store, Caller.of(caller), filter, first, after)
+
+    @rpc
+    def export_ordinances(self, filter=None, first=1000, after=None, caller=None):
+        """A page of up to 1000 ordinances by jurisdiction, issue area and title (for bulk
+        exports; total_count is None);
+        filter as list_ordinances."""
+        return usecases.export_ordinances(self.store, Caller.of(caller), filter, first, after)
 
     @rpc
     def ordinances_of(self, key, values, limit=100, caller=None):
@@ -207,6 +225,12 @@ class ToolkitsService:
         the coded provisions side by side. BadInput past 200,000 characters a side;
         NotFound for an unknown ordinance, toolkit or version."""
         return usecases.compare_texts(self.store, Caller.of(caller), left, right)
+
+    @rpc
+    def provision_fields(self, caller=None):
+        """Every coded provision field: name, kind, meaning and the issue areas coding it
+        (empty for the fields every issue area takes)."""
+        return usecases.provision_fields(self.store, Caller.of(caller))
 
     @rpc
     def status_definitions(self, caller=None):

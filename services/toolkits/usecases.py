@@ -13,9 +13,10 @@ from clearinghouse.errors import BadInput, Conflict
 from clearinghouse.issue_areas import check_issue_area
 from clearinghouse.paging import check_count, check_first
 
-from . import access, actions, bills, cases, domain, lineage, texts
+from . import access, actions, bills, cases, domain, lineage, provisions, texts
 
 PEERS = 100
+EXPORT_PAGE = 1000  # ordinances per export_ordinances page
 
 
 # -- toolkits --------------------------------------------------------------------------------
@@ -74,6 +75,12 @@ def list_toolkits(repo, caller: Caller, issue_area=None, status=None, first=20, 
     return _viewed(page, domain.toolkit_view)
 
 
+def toolkit_publications(repo, caller: Caller, issue_area=None, first=20, after=None) -> dict:
+    issue_area = None if issue_area is None else check_issue_area(issue_area, "issue_area")
+    page = repo.page_publications(issue_area, check_first(first), after)
+    return _viewed(page, domain.toolkit_view)
+
+
 # -- ordinances ------------------------------------------------------------------------------
 def record_ordinance(repo, caller: Caller, data) -> dict:
     caller.require(access.EDITORS, "recording an ordinance")
@@ -109,6 +116,17 @@ def get_ordinances(repo, caller: Caller, ordinance_ids) -> list[dict | None]:
 def list_ordinances(repo, caller: Caller, filter=None, first=20, after=None, count=True) -> dict:
     page = repo.page_ordinances(domain.check_ordinance_filter(filter), check_first(first), after, check_count(count))
     return _viewed(page, domain.ordinance_view)
+
+
+def ordinance_changes(repo, caller: Caller, filter=None, first=20, after=None) -> dict:
+    page = repo.page_ordinance_changes(domain.check_ordinance_filter(filter), check_first(first), after)
+    return _viewed(page, domain.ordinance_view)
+
+
+def export_ordinances(repo, caller: Caller, filter=None, first=EXPORT_PAGE, after=None) -> dict:
+    page = repo.page_ordinances_by_place(domain.check_ordinance_filter(filter),
+                                      check_first(first, maximum=EXPORT_PAGE), after)
+    return _viewed(page, domain.export_view)
 
 
 def ordinances_of(repo, caller: Caller, key, values, limit=100) -> list[list[dict]]:
@@ -281,6 +299,10 @@ def _text_side(repo, caller: Caller, side: dict) -> dict:
         slug, version = side["toolkit_slug"], side["toolkit_version"]
     toolkit = access.toolkit(caller, repo.lookup("toolkits", slug), slug)
     return domain.toolkit_text_side(domain.toolkit_view(toolkit, version))
+
+
+def provision_fields(repo, caller: Caller) -> list[dict]:
+    return provisions.codebook()
 
 
 def status_definitions(repo, caller: Caller) -> list[dict]:

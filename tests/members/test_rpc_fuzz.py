@@ -45,6 +45,7 @@ def calls(seed):
         "list_members": st.tuples(st.fixed_dictionaries(
             {"filter": fields(("state", "jurisdiction", "body", "role", "issue_area", "status", "name_prefix"))
              | VALUE, "caller": caller, **page})),
+        "export_members": st.tuples(st.fixed_dictionaries({"caller": caller, **page})),
         "add_office": st.tuples(member, OFFICE, st.fixed_dictionaries({"caller": caller})),
         "close_office": st.tuples(member, ids("off", [seed["office_id"]]), st.just("2024-01-01") | VALUE,
                                   st.fixed_dictionaries({"caller": caller})),

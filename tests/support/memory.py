@@ -97,16 +97,18 @@ class InMemoryRepository:
         """Every document of ``collection`` in ``query`` (see ``matches``), oldest first."""
         return [copy.deepcopy(d) for d in self._table(collection).values() if query is None or matches(d, query)]
 
-    def page(self, collection: str, query, first: int, after, field: str, field_type=str, count=True):
+    def page(self, collection: str, query, first: int, after, field: str, field_type=str,
+             newest_first: bool = False, count: bool = True, unique: bool = False):
         """A page ordered by ``field``, then id, as Repository.page returns it (edges,
         page_info, total_count; cursors of the same kind, checked the same way)."""
-        kind = f"{collection}.{field}"
+        kind = f"{collection}.{field}" + (".desc" if newest_first else "")
         position = paging.decode(after, kind, (field_type, str))
-        rows = sorted(self.documents(collection, query), key=lambda d: (d[field], d["_id"]))
+        rows = sorted(self.documents(collection, query), key=lambda d: (d[field], d["_id"]), reverse=newest_first)
         total = len(rows) if count else None
         self.counts = getattr(self, "counts", 0) + bool(count)  # what the store would have counted
         if position is not None:
-            rows = [d for d in rows if (d[field], d["_id"]) > tuple(position)]
+            rows = [d for d in rows if ((d[field], d["_id"]) < tuple(position) if newest_first
+                                        else (d[field], d["_id"]) > tuple(position))]
         return paging.page(rows[:first + 1], first, total, lambda d: [d[field], d["_id"]], kind)
 
     # -- what tests look at -------------------------------------------------------------

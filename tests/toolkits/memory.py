@@ -2,7 +2,8 @@
 tests.support.memory.InMemoryRepository. The mapping between the domain's dicts and
 stored documents is the real one (repository.Records, over clearinghouse.store.Entities); only the queries are twinned."""
 from clearinghouse.errors import Conflict
-from services.toolkits.repository import ISSUE_AREA_LIMIT, Records, ToolkitsRepository, entity, measure_key
+from services.toolkits.repository import (ISSUE_AREA_LIMIT, Records, ToolkitsRepository, entity, measure_key,
+                                          query_of)
 from tests.support.memory import InMemoryRepository, matches
 
 
@@ -21,6 +22,18 @@ class InMemoryToolkitsRepository(Records, InMemoryRepository):
                 (issue_area is None or d["issue_area"] == issue_area) and \
                 (not published_only or any(p["version"] >= 1 for p in d["published"]))
         return self.page_entities("toolkits", listed, first, after, "_id", count=count)
+
+    def page_ordinance_changes(self, filters, first, after):
+        return self.page_entities("ordinances", query_of(filters), first, after, "changed_ts", float,
+                                  newest_first=True)
+
+    def page_ordinances_by_place(self, filters, first, after):
+        return self.page_entities("ordinances", query_of(filters), first, after, "measure_key", count=False,
+                                  unique=True)
+
+    def page_publications(self, issue_area, first, after):
+        query = {"status": "published", **({"issue_area": issue_area} if issue_area else {})}
+        return self.page_entities("toolkits", query, first, after, "changed_ts", float, newest_first=True)
 
     def published_toolkits(self, issue_area):
         return [entity("toolkits", d)

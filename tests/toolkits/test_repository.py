@@ -138,3 +138,63 @@ def test_preemption_records_come_by_state_and_issue_area(repo):
     assert [r["id"] for r in repo.preemptions()] == ["al/minimum-wage", "al/paid-sick-leave", "wa/minimum-wage"]
     assert [r["id"] for r in repo.preemptions("al", "minimum-wage")] == ["al/minimum-wage"]
     assert [r["id"] for r in repo.preemptions(None, "minimum-wage")] == ["al/minimum-wage", "wa/minimum-wage"]
+
+
+def read_all(read, first):
+    """Every node of a keyset listing ``read(first, after)``, page by page."""
+    nodes, after = [], None
+    while True:
+        page = read(first, after)
+        nodes += [e["node"] for e in page["edges"]]
+        if not page["page_info"]["has_next_page"]:
+            return nodes, page
+        after = page["page_info"]["end_cursor"]
+
+
+def test_ordinance_changes_come_latest_changed_first_and_page_without_repeats(repo):
+    made = []
+    for jurisdiction in (SEATTLE, PHL, PGH):
+        doc, events = ordinance(jurisdiction)
+        made.append(repo.add("ordinances", {**doc, "updated_at": f"2026-01-0{len(made) + 1}T00:00:00.000Z"}, events))
+    changed, _ = repo.change("ordinances", made[0]["id"], lambda o: ({**o, "updated_at": "2026-02-01T00:00:00.000Z",
+                                                                       "version": o["version"] + 1}, []))
+    nodes, _ = read_all(lambda first, after: repo.page_ordinance_changes({}, first, after), 1)
+    assert [o["jurisdiction"] for o in nodes] == [SEATTLE, PGH, PHL]
+    assert "changed_ts" not in nodes[0]  # a storage field only
+    assert [e["node"]["jurisdiction"] for e in repo.page_ordinance_changes({"state": "pa"}, 5, None)["edges"]] == \
+        [PGH, PHL]
+
+
+def test_ordinances_for_export_page_by_place_without_a_count(repo):
+    for jurisdiction, title in ((SEATTLE, "B"), (PGH, "Z"), (PGH, "A")):
+        doc, events = ordinance(jurisdiction, title=title)
+        repo.add("ordinances", doc, events)
+    nodes, last = read_all(lambda first, after: repo.page_ordinances_by_place({}, first, after), 2)
+    assert [(o["jurisdiction"], o["title"]) for o in nodes] == [(PGH, "A"), (PGH, "Z"), (SEATTLE, "B")]
+    assert last["total_count"] is None
+    assert len(repo.page_ordinances_by_place({"state": "wa"}, 10, None)["edges"]) == 1
+
+
+def test_publications_are_published_toolkits_latest_changed_first(repo):
+    for slug, published, day in (("old-kit", True, 1), ("draft-kit", False, 2), ("new-kit", True, 3)):
+        repo.add("toolkits", {**toolkit(slug, published=published), "updated_at": f"2026-01-0{day}T00:00:00.000Z"})
+    nodes, _ = read_all(lambda first, after: repo.page_publications(None, first, after), 1)
+    assert [t["slug"] for t in nodes] == ["new-kit", "old-kit"]
+    assert repo.page_publications("minimum-wage", 5, None)["edges"] == []
+
+
+def test_documents_stored_before_the_feeds_get_their_feed_order_at_start(mongo_server):
+    client = connect(mongo_server)
+    try:
+        repository = ToolkitsRepository(client[f"t{uuid.uuid4().hex[:10]}_toolkits"])
+        repository.ensure_indexes()
+        for jurisdiction, day in ((PGH, 1), (PHL, 2)):
+            doc, _ = ordinance(jurisdiction)
+            stored = {**repository.stored("ordinances", {**doc, "updated_at": f"2026-01-0{day}T00:00:00.000Z"})}
+            del stored["changed_ts"]  # as written before
+            repository.db.ordinances.insert_one(stored)
+        repository.ensure_indexes()
+        nodes, _ = read_all(lambda first, after: repository.page_ordinance_changes({}, first, after), 1)
+        assert [o["jurisdiction"] for o in nodes] == [PHL, PGH]
+    finally:
+        client.close()

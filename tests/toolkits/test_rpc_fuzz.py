@@ -77,6 +77,13 @@ def calls(seed):
         "list_ordinances": st.tuples(with_caller(filter=fields(
             ("state", "jurisdiction", "issue_area", "status", "sponsor_id", "toolkit_slug")) | VALUE,
             first=first, after=after)),
+        "ordinance_changes": st.tuples(with_caller(filter=fields(
+            ("state", "jurisdiction", "issue_area", "status", "sponsor_id", "toolkit_slug")) | VALUE,
+            first=first, after=after)),
+        "export_ordinances": st.tuples(with_caller(filter=fields(("state", "issue_area", "status")) | VALUE,
+                                                   first=st.integers(-5, 2000) | VALUE, after=after)),
+        "toolkit_publications": st.tuples(with_caller(issue_area=issue_area, first=first, after=after)),
+        "provision_fields": st.tuples(with_caller()),
         "ordinances_of": st.tuples(st.sampled_from(["sponsor_id", "toolkit_slug"]) | VALUE,
                                    st.lists(slug | ordinance, max_size=3) | VALUE, with_caller(limit=first)),
         "set_preemption": st.tuples(fields(domain.PREEMPTION_FIELDS) | st.fixed_dictionaries(
