@@ -1,5 +1,5 @@
-"""What search reads from the services that own the data, over RPC only: one entity's
-public view when an event names it, and every entity, page by page, for a rebuild.
+"""What search reads from the services that own the data, over RPC only: every entity,
+page by page, for a rebuild (events carry the public view, so nothing is read for them).
 
 Every call has a deadline (clearinghouse.rpc.Deadlined): nameko's RPC proxy waits for
 ever on a service whose queue exists but that nobody consumes (it is down), and a search
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from clearinghouse.errors import NotFound
 from clearinghouse.events import OWNERS
 from clearinghouse.rpc import Deadlined
 
@@ -33,17 +32,6 @@ class Owners:
 
     def _call(self, kind: str, method: str, *args, **kwargs):
         return getattr(getattr(self.proxies, OWNERS[kind]), method)(*args, **kwargs)
-
-    def fetch(self, kind: str, entity_key: str) -> dict | None:
-        """The entity as search may index it (asks as staff), or None if its owner has no such entity."""
-        method, kwargs = {"member": ("get_member", {}),
-                          "toolkit": ("get_toolkit", {}),
-                          "ordinance": ("get_ordinance", {}),
-                          "ask": ("get_ask", {"caller": READER})}[kind]
-        try:
-            return self._call(kind, method, entity_key, **kwargs)
-        except NotFound:
-            return None
 
     def pages(self, kind: str, first: int = PAGE):
         """Yield (entities, total_count) page by page, in the owner's order."""

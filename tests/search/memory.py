@@ -1,6 +1,6 @@
-"""In-memory twins of what search's use cases talk to: the repository (documents by key,
-each kept at its version as the engine's external versioning keeps it) and the owners
-(entities by type and key). Either can be made to be away, as an outage is."""
+"""An in-memory twin of what search's use cases talk to: the repository (documents by key,
+each kept at its version as the engine's external versioning keeps it). It can be made to
+be away, as an outage is."""
 from __future__ import annotations
 
 import copy
@@ -49,16 +49,3 @@ class InMemorySearchRepository:
         self._answer()
         self.asked.append(s)
         return []
-
-
-class InMemoryOwners:
-    """owners.Owners' fetch over entities by (type, key); None for one its owner lacks."""
-
-    def __init__(self, entities: dict | None = None):
-        self.entities = dict(entities or {})
-        self.away = False
-
-    def fetch(self, kind: str, entity_key: str) -> dict | None:
-        if self.away:
-            raise Unavailable(f"the owner of {kind} is not running; try again shortly")
-        return copy.deepcopy(self.entities.get((kind, entity_key)))
