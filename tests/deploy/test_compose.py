@@ -83,7 +83,8 @@ def test_stores_are_not_published_and_keep_their_data_in_named_volumes():
         volumes = [v.split(":")[0] for v in services[store]["volumes"]]
         assert set(volumes) <= set(compose["volumes"]), store
     published = {name for name, s in services.items() if s.get("ports")}
-    assert published == {"gateway", "grafana", "mailpit"}
+    assert published == {"gateway", "grafana", "mailpit", "notifications"}  # notifications: inbound SMTP
+    assert services["notifications"]["ports"] == ["2525:2525"]
 
 
 def test_credentials_come_only_from_the_uncommitted_env_file():

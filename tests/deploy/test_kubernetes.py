@@ -10,7 +10,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from clearinghouse.config import METRICS_PORTS
+from clearinghouse.config import METRICS_PORTS, Settings
 
 K8S = Path(__file__).resolve().parents[2] / "deploy" / "k8s"
 KUBERNETES_VERSION = "1.32.0"
@@ -73,13 +73,14 @@ def test_every_process_has_a_disruption_budget_and_the_gateway_an_autoscaler(ren
     assert autoscaler["spec"]["minReplicas"] >= 2
 
 
-def test_only_the_gateway_takes_connections_from_outside(rendered):
+def test_only_the_gateway_and_the_inbound_smtp_port_take_connections_from_outside(rendered):
     _, objects = rendered
     policies = of_kind(objects, "NetworkPolicy").values()
     deny = [p for p in policies if p["spec"]["podSelector"] == {"matchLabels": {"app.kubernetes.io/part-of": "clearinghouse"}}]
     assert deny and all("ingress" not in p["spec"] for p in deny), "a default-deny policy covers every process"
-    open_to_all = [p for p in policies for rule in p["spec"].get("ingress", []) if "from" not in rule]
-    assert [p["spec"]["podSelector"]["matchLabels"] for p in open_to_all] == [{"app.kubernetes.io/name": "gateway"}]
+    open_to_all = {p["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/name"]: {q["port"] for q in rule["ports"]}
+                   for p in policies for rule in p["spec"].get("ingress", []) if "from" not in rule}
+    assert open_to_all == {"gateway": {8000}, "notifications": {2525}}, "only HTTP and the replies' SMTP port are open"
     service_pods = [p for p in policies if p["spec"]["podSelector"]["matchLabels"].get("app.kubernetes.io/component") == "service"]
     for policy in service_pods:
         for rule in policy["spec"]["ingress"]:
@@ -99,3 +100,12 @@ def test_production_runs_the_broker_and_stores_from_their_operators_with_three_n
     for deployment in of_kind(objects, "Deployment").values():
         env = {e["name"] for e in deployment["spec"]["template"]["spec"]["containers"][0]["env"]}
         assert {"MONGO_URI", "AMQP_URI", "ELASTICSEARCH_URL"} <= env
+
+
+def test_replies_to_asks_reach_every_notifications_replica_on_the_inbound_smtp_port(rendered):
+    _, objects = rendered
+    inbound = of_kind(objects, "Service")["notifications-inbound"]["spec"]
+    assert inbound["type"] == "LoadBalancer" and inbound["selector"] == {"app.kubernetes.io/name": "notifications"}
+    assert [(p["port"], p["targetPort"]) for p in inbound["ports"]] == [(25, "smtp")]
+    (container,) = of_kind(objects, "Deployment")["notifications"]["spec"]["template"]["spec"]["containers"]
+    assert {p["name"]: p["containerPort"] for p in container["ports"]}["smtp"] == Settings().smtp_inbound_port
