@@ -23,7 +23,7 @@ OUTBOX_PUBLISHED = Counter(
 
 OUTBOX_PENDING = Gauge(
     "clearinghouse_outbox_pending_documents",
-    "Documents whose events the relay has not published yet (grows while RabbitMQ is away)",
+    "Documents whose events the relay has not published yet (grows while RabbitMQ is away; counted up to 10,000 per collection)",
     ["service"])
 
 OUTBOX_FAILURES = Counter(
