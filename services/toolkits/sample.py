@@ -689,6 +689,14 @@ PREEMPTIONS = [
     _pre("ca", "paid-sick-leave", "none", None, None, None,
          "California's statewide sick leave law did not preempt local laws (pslatwork, " + PSL_NJ_OR + "). "
          + _EPI_PL_NONE, EPI_PAID_LEAVE),
+    _pre("ca", "fair-scheduling", "none", "Cal. Labor Code § 1205", None, None,
+         "The Labor Code's part on wages, hours and working conditions 'shall not be deemed to restrict the "
+         "exercise of local police powers in a more stringent manner', and the section's 'labor standards' include "
+         "'hours worked, and other conditions of employment'. No statewide scheduling law had passed by November "
+         "2022: 'to date, these laws have only passed at the local level' (San Francisco, San Jose, Emeryville, "
+         "then Los Angeles; https://www.mondaq.com/unitedstates/employee-benefits-compensation/1254402/fair-work-"
+         "week-ordinance-los-angeles-city-joins-the-fray).",
+         "https://leginfo.legislature.ca.gov/faces/codes_displaySection.xhtml?lawCode=LAB&sectionNum=1205."),
     # no paid leave preemption per EPI's map
     *[_pre(state, "paid-sick-leave", "none", None, None, None, _EPI_PL_NONE, EPI_PAID_LEAVE)
       for state in ("ak", "co", "de", "hi", "id", "il")],
@@ -721,6 +729,16 @@ PREEMPTIONS = [
          "Law without the governor's signature on 2016-03-22: no political subdivision may set minimum wages "
          "higher than the state's, by ordinance or ballot initiative.",
          "http://news.wolterskluwerlb.com/news/idaho-bars-localities-from-surpassing-state-minimum-wage/"),
+    # Illinois
+    _pre("il", "minimum-wage", "none", None, None, None,
+         "Local minimum wages above the state's are in force: employers in Chicago, and in Cook County "
+         "municipalities that did not opt out of the county's ordinance, 'must pay the ordinance rate at a minimum "
+         "for non-exempt employees even when the State's minimum wage changes' (2019). The opt-outs are local "
+         "choices, not state preemption: the State Constitution lets home-rule municipalities pass superseding laws "
+         "(https://complianceposter.com/2016/12/08/minimum-wage-paid-sick-leave-benefits-reach-illinois-suburbs). "
+         "The verdict rests on those ordinances being in force; no Illinois statute on local minimum wages was read.",
+         "https://www.hrsource.org/maimis/Members/Articles/2019/06/June_11/Reminder__Minimum_Wage_Increases_in_"
+         "Chicago_and_Cook_County.aspx"),
     # Indiana
     _pre("in", "minimum-wage", "full", "IC 22-2-2-10.5 (P.L.211-2011)", 2011, None,
          "A unit may not establish, mandate or otherwise require a minimum wage above the state or federal one; "
@@ -799,6 +817,17 @@ PREEMPTIONS = [
     # New Jersey
     _pre("nj", "paid-sick-leave", "full", "New Jersey Earned Sick Leave Law", 2018, True,
          "In force 2018-10-29, it nullified the thirteen municipal paid sick leave laws.", PSL_NJ_OR),
+    # New York
+    _pre("ny", "paid-sick-leave", "partial", "N.Y. Labor Law § 196-b", 2020, None,
+         "The statewide sick leave law (signed 2020-04-03, in force 2020-09-30) left New York City's Earned Safe "
+         "and Sick Time Act standing: employers in the city 'must now comply with both laws' "
+         "(https://www.gtlaw-laborandemployment.com/2020/12/paid-sick-and-safe-leave-for-new-york-city-employers/). "
+         "Westchester County's Human Rights Commission announced that the county's Earned Sick Leave Law 'has been "
+         "preempted by New York's Paid Sick Leave Law', while its Safe Time Leave Law has not; the county law had "
+         "itself provided that it would be void once a state law with substantially the same provisions passed "
+         "(https://dmec.org/2018/10/02/westchester-county-enacts-sick-leave-law/). Whether other localities may go "
+         "beyond the state law was not checked.",
+         "https://www.workforcebulletin.com/tag/new-york-states-paid-sick-leave-law"),
     # Ohio
     _pre("oh", "minimum-wage", "full", "S.B. 331 (2016)", 2016, None,
          "Signed 2016-12-19: political subdivisions may not set minimum wages different from the state's. A "
@@ -868,6 +897,14 @@ PREEMPTIONS = [
          "under the state Minimum Wage Act.", "http://law.justia.com/cases/washington/supreme-court/2015/89723-9.html"),
     _pre("wa", "paid-sick-leave", "none", None, None, None,
          "Washington's statewide sick leave law did not preempt local laws.", PSL_NJ_OR),
+    _pre("wa", "fair-scheduling", "none", "RCW 49.46.120", None, None,
+         "The Minimum Wage Act (1959; section last amended by Initiative 1433, 2016) sets minimum standards only: "
+         "a local ordinance's standards on 'wages, hours, paid sick leave, or other working conditions' that are "
+         "more favorable to employees 'shall not be affected' and stay in full force. In June 2019 Olympia's city "
+         "manager reported 'no State level regulations regarding when and how workers are scheduled', Seattle "
+         "being the only Washington city with such rules (https://olympia.legistar.com/LegislationDetail"
+         ".aspx?ID=3984100&GUID=7CE7B034-C308-42CC-9F78-2B467DD6259D&Options=&Search=).",
+         "http://apps.leg.wa.gov/rcw/default.aspx?cite=49.46.120"),
     # Wisconsin
     _pre("wi", "minimum-wage", "full", "Wis. Stat. § 104.001 (2005 Wis. Act 12)", 2005, True,
          "Local living wage ordinances for private employers are barred; those in effect on 2005-06-16 became void "

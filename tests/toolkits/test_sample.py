@@ -13,11 +13,6 @@ from services.toolkits import actions, domain, provisions, sample, sample_policy
 from services.toolkits.service import ToolkitsService
 from services.toolkits.usecases import PEERS
 
-# Ordinances on a (state, issue area) for which no public source on state preemption (or its
-# absence) could be checked: can_pass answers "unknown" there, and says so.
-UNCHECKED_PREEMPTION = {("ca", "fair-scheduling"), ("wa", "fair-scheduling"), ("ny", "paid-sick-leave"),
-                        ("il", "minimum-wage")}
-
 LEGAL_THEORIES = {"home-rule-limits", "state-preemption", "federal-labor-law", "equal-protection", "voting-rights",
                   "uniformity-clause", "police-power", "dillons-rule", "other"}
 SIDES = {"plaintiff", "defendant", "intervenor", "amicus"}
@@ -114,9 +109,9 @@ def test_preemption_records_are_complete():
             assert p["statute"] or p["year"], f"{p['state']}/{p['issue_area']}: cite the law or at least its year"
 
 
-def test_every_state_and_issue_area_of_an_ordinance_has_a_preemption_record_but_the_named_unchecked():
+def test_every_state_and_issue_area_of_an_ordinance_has_a_preemption_record():
     missing = {(ocd.state_of(j), issue) for j, issue in ORDINANCE_KEYS} - PREEMPTION_KEYS
-    assert missing == UNCHECKED_PREEMPTION
+    assert missing == set(), "add a sourced record (allowed, preempted or partial) or leave the ordinance out"
 
 
 def test_preempted_ordinances_rest_on_a_recorded_preemption():
@@ -240,8 +235,15 @@ def test_sample_loads_once_tells_its_stories_and_can_pass_answers_from_it_with_s
         assert answer["verdict"] == VERDICTS[p["scope"]], (p["state"], p["issue_area"], answer["explanation"])
         assert [r["source_url"] for r in answer["preemptions"]] == [p["source_url"]]
         assert answer["explanation"]
-    for state, issue in UNCHECKED_PREEMPTION:  # said plainly, not guessed
-        assert rpc.toolkits.can_pass(places[(state, issue)], issue)["verdict"] == "unknown"
+    by_key = {(p["state"], p["issue_area"]): p for p in sample.PREEMPTIONS}
+    for jurisdiction, issue in ORDINANCE_KEYS:  # every ordinance's own place: never "unknown"
+        record = by_key[(ocd.state_of(jurisdiction), issue)]
+        answer = rpc.toolkits.can_pass(jurisdiction, issue)
+        assert answer["verdict"] == VERDICTS[record["scope"]], (jurisdiction, issue)
+        assert [r["source_url"] for r in answer["preemptions"]] == [record["source_url"]]
+    unrecorded = "ocd-division/country:us/state:vt/place:burlington"  # no Vermont record: said plainly, not guessed
+    assert "vt" not in {p["state"] for p in sample.PREEMPTIONS}
+    assert rpc.toolkits.can_pass(unrecorded, "fair-scheduling")["verdict"] == "unknown"
 
 
 def test_the_policy_records_load_after_the_sample_with_every_ordinance_extra(toolkits, rpc):
