@@ -1,8 +1,10 @@
 """The gateway in front of real services on the test's vhost, spoken to over real HTTP
 (the client and the other kit it uses are in tests.support.gateway)."""
 import dataclasses
+import os
 import uuid
 
+import elastic_transport
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
@@ -125,12 +127,17 @@ def platform(mongo_server, search_server, cleanup):
 
 
 def forget_platform(search_server, index_prefix, amqp_uri):
-    """Delete the platform's search indices and its vhost (its services are dead by now)."""
+    """Delete the platform's search indices and its vhost (its services are dead by now).
+    The session's embedded search server may have stopped first (cleanup runs in the
+    background): its indices went with it, so a refused connection leaves nothing to do."""
     try:
         es = client(search_server, embedded=is_embedded(search_server))
         try:
             for name in es.indices.get(index=f"{index_prefix}*"):
                 es.indices.delete(index=name, ignore_unavailable=True)
+        except elastic_transport.ConnectionError:
+            if os.environ.get("ELASTICSEARCH_URL"):  # a server of the developer's: it should answer
+                raise
         finally:
             es.close()
     finally:
