@@ -1,6 +1,7 @@
 """What the benchmarks share: a vhost on the local RabbitMQ, an embedded store, service
 processes, percentiles and peak memory. Run benchmarks from the repo root with the venv."""
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -18,6 +19,10 @@ from clearinghouse.config import DEFAULT_AMQP_URI  # noqa: E402
 from clearinghouse.embedded import EmbeddedMongo  # noqa: E402
 
 STAFF = {"role": "staff"}  # seeding is an operator's act (clearinghouse.caller)
+
+# A benchmark stopped with SIGTERM (timeout, kill) unwinds like Ctrl-C, so each Stack's
+# close() in its finally stops the services and embedded stores instead of orphaning them.
+signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 class Stack:
