@@ -27,7 +27,7 @@ import time  # noqa: E402
 
 import requests  # noqa: E402
 from harness import STAFF, Stack, peak_rss_mb, percentiles, wait_for  # noqa: E402
-from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
+from clearinghouse.rpc import ClusterRpcProxy  # noqa: E402 -- the services' own client options, as the gateway's
 
 QUERY = """query TwentyOrdinances { ordinances(first: 20) { totalCount edges { node {
   id title status jurisdiction { name } sponsors { id name } toolkit { slug title } } } } }"""

@@ -1,4 +1,5 @@
 """Open Civic Data division ids: validation, the state they lie in, a readable name."""
+import functools
 import re
 
 from .errors import BadInput
@@ -47,6 +48,7 @@ def state_of(division: str) -> str:
     return division.split("/")[2].split(":", 1)[1]
 
 
+@functools.lru_cache(maxsize=4096)  # the gateway names each ordinance's place in every answer
 def name_of(division: str) -> str:
     """'ocd-division/country:us/state:pa/place:pittsburgh' -> 'Pittsburgh, PA'."""
     parts = division.split("/")[1:]

@@ -1,8 +1,8 @@
 """The outbox relay: publishes the events a write left in its document, then clears them.
 
 Every write stores its CloudEvents in the entity's document (store.Repository). The relay
-is the service's event dispatcher: after each worker it wakes and sweeps the outbox
-collections, publishing with publisher confirms on ``<service>.events``; on a timer it
+is the service's event dispatcher: after each worker that wrote events it wakes and sweeps
+the outbox collections, publishing with publisher confirms on ``<service>.events``; on a timer it
 sweeps again, so events left by a broker outage or a crash go out once RabbitMQ is back
 or the service restarts. Delivery is at least once: consumers drop duplicates by id.
 Replicas' relays sweep the same outbox; a document's events are claimed before they are
@@ -12,11 +12,11 @@ not both publish it.
 from __future__ import annotations
 
 import logging
+import time
 
 import eventlet
 from eventlet.queue import Empty, LightQueue
 from nameko.events import EventDispatcher
-from nameko.timer import Timer
 
 from .backoff import Backoff
 from .metrics import OUTBOX_FAILURES, OUTBOX_PENDING, OUTBOX_PUBLISHED
@@ -85,6 +85,8 @@ class OutboxRelay(EventDispatcher):
         super().__init__(**options)
         self._wake = LightQueue()
         self._thread = None
+        self._written_seen = None
+        self._backlog_measured = 0.0
 
     def start(self):
         super().start()
@@ -109,10 +111,12 @@ class OutboxRelay(EventDispatcher):
         return self.wake
 
     def worker_result(self, worker_ctx, result=None, exc_info=None):
-        # A request or an event may have written events; a timer's periodic work does not,
-        # and waking on every tick would sweep the outbox several times a second for nothing
-        # (the relay's own periodic sweep still covers anything a timer wrote).
-        if not isinstance(worker_ctx.entrypoint, Timer):
+        # Wake only after a worker that wrote events (the repository counts such writes):
+        # sweeping and counting the outboxes after every read (get_member) cost each RPC
+        # several store queries. A repository that does not count wakes it every time.
+        written = getattr(self.store.repository, "events_written", None)
+        if written is None or written != self._written_seen:
+            self._written_seen = written
             self.wake()
 
     def wake(self):
@@ -151,6 +155,11 @@ class OutboxRelay(EventDispatcher):
             self._measure_backlog()
 
     def _measure_backlog(self):
+        # at most once per sweep interval: two counts over the outbox after every write's
+        # sweep were most of a write's store work
+        if time.monotonic() - self._backlog_measured < SWEEP_INTERVAL:
+            return
+        self._backlog_measured = time.monotonic()
         repository = self.store.repository
         try:
             # counted by a bounded find on the PENDING index, not count_documents: the embedded

@@ -6,14 +6,56 @@ import sys
 import eventlet
 from kombu.exceptions import OperationalError
 from nameko import rpc as nameko_rpc
+from nameko.amqp.publish import Publisher
+from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_SERIALIZER,
+                              DEFAULT_TRANSPORT_OPTIONS, LOGIN_METHOD_CONFIG_KEY, NON_PERSISTENT,
+                              SERIALIZER_CONFIG_KEY)
 from nameko.exceptions import RpcTimeout, UnknownService
+from nameko.standalone import rpc as standalone_rpc
 from pymongo.errors import ConnectionFailure
 
 from .config import Settings
 from .errors import ClearinghouseError, Unavailable
 
 
+# An RPC request is worth nothing once its caller's deadline has passed, so it is not
+# written to disk. nameko sends it persistent to the service's durable queue, and the
+# broker confirms a persistent message only once it is on disk or acknowledged: the
+# caller's publish then waited for the server's whole turn (bench/bench_members.py).
+# Confirms stay on: they are how a call to a service that is not running is told apart.
+CALL_OPTIONS = {"delivery_mode": NON_PERSISTENT}
+
+
+class ReplyPublisher(Publisher):
+    """Replies: to the caller's own non-durable reply queue, so nothing to persist, and
+    unconfirmed: a confirm held up the request's ack and told the server nothing it acts
+    on (a reply lost with the broker is the caller's deadline, as it is with a confirm)."""
+    use_confirms = False
+    delivery_mode = NON_PERSISTENT
+    # its own: publish() writes confirm_publish into it, and kombu keys its pools on it
+    transport_options = DEFAULT_TRANSPORT_OPTIONS.copy()
+
+
+class Responder(nameko_rpc.Responder):
+    publisher_cls = ReplyPublisher
+
+
+class RpcConsumer(nameko_rpc.RpcConsumer):
+    """nameko's RpcConsumer, replying through ReplyPublisher."""
+
+    def handle_result(self, message, result, exc_info):
+        config = self.container.config
+        responder = Responder(config[AMQP_URI_CONFIG_KEY], nameko_rpc.get_rpc_exchange(config),
+                              config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER), message,
+                              ssl=config.get(AMQP_SSL_CONFIG_KEY), login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
+        result, exc_info = responder.send_response(result, exc_info)  # in the request's serializer
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
+
+
 class Rpc(nameko_rpc.Rpc):
+    rpc_consumer = RpcConsumer()
+
     def __init__(self, **kwargs):
         # Our typed errors are answers, not crashes, and a store away is an outage, not a
         # bug: nameko logs both as expected (one line each, see clearinghouse.logs).
@@ -82,7 +124,7 @@ class ServiceRpc(nameko_rpc.RpcProxy):
     RPC_TIMEOUT setting."""
 
     def __init__(self, target_service: str, timeout: float | None = None, **options):
-        super().__init__(target_service, **options)
+        super().__init__(target_service, **{**CALL_OPTIONS, **options})
         self.timeout = timeout
 
     def setup(self):
@@ -92,3 +134,20 @@ class ServiceRpc(nameko_rpc.RpcProxy):
 
     def get_dependency(self, worker_ctx):
         return Deadlined(super().get_dependency(worker_ctx), self.timeout)
+
+
+class ClusterProxy(standalone_rpc.ClusterProxy):
+    def __getattr__(self, name):
+        if name not in self._proxies:
+            self._proxies[name] = nameko_rpc.ServiceProxy(self._worker_ctx, name, self._reply_listener,
+                                                          **CALL_OPTIONS)
+        return self._proxies[name]
+
+
+class ClusterRpcProxy(standalone_rpc.ClusterRpcProxy):
+    """nameko's standalone ClusterRpcProxy (for processes that are not services: the CLI,
+    the benches), sending its calls as the services' own clients do (CALL_OPTIONS)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._proxy = ClusterProxy(self._worker_ctx, self._reply_listener)

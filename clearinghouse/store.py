@@ -7,7 +7,10 @@ what makes the outbox safe without transactions.
 """
 from __future__ import annotations
 
+import collections
+import json
 import logging
+import time
 
 import pymongo
 from nameko.extensions import DependencyProvider
@@ -24,6 +27,11 @@ log = logging.getLogger(__name__)
 OUTBOX = "outbox"
 PENDING = "outbox_pending"
 REV = "outbox_rev"  # bumped by the relay each time it clears published events
+REVISIONS = "revisions"  # one document per counted collection: {_id: collection, n: writes so far}
+COUNT_CACHE_SIZE = 1000  # (collection, filter) pairs whose count a process remembers
+# A write is counted (its revision bumped) just after it lands; a process that died in
+# between leaves a count that misses that write until the next one, or this long at most.
+COUNT_MAX_AGE = 60.0
 
 
 def connect(mongo_uri: str) -> pymongo.MongoClient:
@@ -37,9 +45,15 @@ class Repository:
 
     # collections whose documents carry an outbox; the relay sweeps these
     outbox_collections: tuple[str, ...] = ()
+    # collections whose page counts are remembered per filter until the collection's
+    # revision moves; each must be written only through insert and replace, which bump it
+    counted_collections: tuple[str, ...] = ()
 
-    def __init__(self, db):
+    def __init__(self, db, clock=time.monotonic):
         self.db = db
+        self.events_written = 0  # writes that queued events: the relay wakes when it moves
+        self._counts = collections.OrderedDict()  # (collection, filter) -> (revision, total, when)
+        self._clock = clock
 
     def ensure_indexes(self):
         for name in self.outbox_collections:
@@ -52,6 +66,7 @@ class Repository:
             self.db[collection].insert_one(doc)
         except DuplicateKeyError as exc:
             raise Conflict(f"{collection[:-1]} {doc.get('_id')!r} already exists") from exc
+        self._written(collection, events)
         return doc
 
     def replace(self, collection: str, doc: dict, read: dict, events: list[dict] = ()) -> dict:
@@ -69,7 +84,41 @@ class Repository:
                 f"{collection[:-1]} {doc['_id']!r} was changed by someone else while you edited it; "
                 "read it again and retry"
             )
+        self._written(collection, events)
         return new
+
+    def _written(self, collection: str, events):
+        # after the write, never before: a count taken between a bump and its write
+        # would be remembered under the new revision without the write in it
+        if collection in self.counted_collections:
+            self.db[REVISIONS].update_one({"_id": collection}, {"$inc": {"n": 1}}, upsert=True)
+        if events:
+            self.events_written += 1
+
+    def revision(self, collection: str) -> int:
+        """How many writes ``collection`` has had (of a counted collection), as the store
+        says: every replica's writes bump it."""
+        found = self.db[REVISIONS].find_one({"_id": collection})
+        return found["n"] if found else 0
+
+    def count(self, collection: str, query: dict) -> int:
+        """How many documents match ``query``. Of a counted collection, remembered per
+        filter until the collection's revision moves (one lookup by id instead of a
+        count over the collection); of any other, counted each time."""
+        if collection not in self.counted_collections:
+            return self.db[collection].count_documents(query)
+        key = (collection, json.dumps(query, sort_keys=True, default=str))
+        revision, now = self.revision(collection), self._clock()
+        known = self._counts.get(key)
+        if known is not None and known[0] == revision and now - known[2] < COUNT_MAX_AGE:
+            self._counts.move_to_end(key)
+            return known[1]
+        total = self.db[collection].count_documents(query)
+        self._counts[key] = (revision, total, now)
+        self._counts.move_to_end(key)
+        while len(self._counts) > COUNT_CACHE_SIZE:
+            self._counts.popitem(last=False)
+        return total
 
     def find(self, collection: str, entity_id: str):
         """The stored document, or None."""
@@ -100,7 +149,7 @@ class Repository:
         # a unique field needs no tie-break, and nx-27017 sorts on one indexed key far faster than on two
         keys = [(field, order)] if unique else [(field, order), ("_id", order)]
         rows = list(self.db[collection].find(find).sort(keys).limit(first + 1))
-        total = self.db[collection].count_documents(query) if count else None
+        total = self.count(collection, query) if count else None
         return paging.page(rows, first, total, lambda d: [d[field], d["_id"]], kind)
 
     def modify(self, collection: str, entity_id: str, change, attempts: int = 3):

@@ -27,7 +27,7 @@ class Calls:
 
     def call(self, service: str, method: str, *args, **kwargs):
         RPC_CALLS.labels(service, method).inc()
-        return rpc.call(ServiceProxy(self._worker_ctx, service, self._reply_listener), method,
+        return rpc.call(ServiceProxy(self._worker_ctx, service, self._reply_listener, **rpc.CALL_OPTIONS), method,
                         *args, timeout=self.timeout, **kwargs)
 
 

@@ -107,6 +107,9 @@ class Records(Entities):
 
 class MembersRepository(Records, Repository):
     outbox_collections = ("members", "organizations")
+    # their counts are remembered until a write (clearinghouse.store.Repository.count);
+    # api keys are written by insert_key and revoke_key, so counted each time
+    counted_collections = ("members", "organizations", "affiliations")
 
     def ensure_indexes(self):
         super().ensure_indexes()
@@ -126,9 +129,6 @@ class MembersRepository(Records, Repository):
 
     def find_many(self, collection: str, query: dict) -> list[dict]:
         return list(self.db[collection].find(query).limit(1000))
-
-    def count(self, collection: str, query: dict) -> int:
-        return self.db[collection].count_documents(query)
 
     def insert_key(self, doc: dict):
         self.db.api_keys.insert_one(doc)

@@ -107,6 +107,8 @@ class Records(Entities):
 
 class ToolkitsRepository(Records, Repository):
     outbox_collections = ("toolkits", "ordinances", "preemptions", "cases", "bills")
+    # the paged ones: their counts are remembered until a write (clearinghouse.store.Repository.count)
+    counted_collections = ("toolkits", "ordinances", "cases", "bills")
 
     def ensure_indexes(self):
         super().ensure_indexes()

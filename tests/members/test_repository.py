@@ -149,3 +149,73 @@ def test_keys_are_found_by_hash_until_revoked_and_listed_oldest_first(repo):
     assert repo.revoke_key("key_0123456789abcdef", "2026-01-02T00:00:00.000Z") is False
     assert repo.find_key(domain.hash_key(key)) is None
     assert repo.key(record["id"])["revoked_at"] == "2026-01-01T00:00:00.000Z"
+
+
+# -- counts remembered until the collection's revision moves (the real store only) -----------
+def real_repository(database, **options):
+    repository = MembersRepository(database("members"), **options)
+    repository.ensure_indexes()
+    return repository
+
+
+def total(repository, **filters):
+    return repository.page_members(domain.check_member_filter(filters), 1, None)["total_count"]
+
+
+def test_a_count_is_remembered_until_a_write_moves_the_revision(database):
+    repository = real_repository(database)
+    add_member(repository, "Deb Gross", status="active")
+    assert total(repository) == 1
+    # a document the write path never saw: the remembered count does not know it
+    repository.db.members.insert_one({"_id": "mem_unseen", "name": "Unseen", "name_key": "unseen",
+                                      "status": "active"})
+    assert total(repository) == 1
+    before = repository.revision("members")
+    add_member(repository, "Erika Strassburger", status="active")
+    assert repository.revision("members") == before + 1
+    assert total(repository) == 3  # counted again: the direct insert shows now too
+
+
+def test_each_filter_has_its_own_count(database):
+    repository = real_repository(database)
+    add_member(repository, "Deb Gross", status="active")
+    add_member(repository, "Corey O'Connor", status="lapsed")
+    assert (total(repository), total(repository, status="active"), total(repository, status="lapsed")) == (2, 1, 1)
+    member = add_member(repository, "Bobby Wilson", status="active")
+    repository.change("members", member["id"], lambda m: ({**m, "status": "lapsed", "version": m["version"] + 1}, []))
+    assert (total(repository), total(repository, status="active"), total(repository, status="lapsed")) == (3, 1, 2)
+
+
+def test_replicas_on_one_store_see_each_others_writes_in_their_counts(database):
+    one, other = real_repository(database), real_repository(database)
+    add_member(one, "Deb Gross", status="active")
+    assert total(one, status="active") == total(other, status="active") == 1
+    add_member(other, "Erika Strassburger", status="active")
+    assert total(one, status="active") == 2
+    member = add_member(one, "Bobby Wilson", status="active")
+    assert total(other, status="active") == 3
+    other.change("members", member["id"], lambda m: ({**m, "status": "alumni", "version": m["version"] + 1}, []))
+    assert total(one, status="active") == 2
+
+
+def test_a_remembered_count_is_taken_again_once_it_is_old(database):
+    from clearinghouse.store import COUNT_MAX_AGE
+    now = [0.0]
+    repository = real_repository(database, clock=lambda: now[0])
+    add_member(repository, "Deb Gross")
+    assert total(repository) == 1
+    # what a replica that died between its write and the revision's bump would leave
+    repository.db.members.insert_one({"_id": "mem_unbumped", "name": "Unbumped", "name_key": "unbumped"})
+    now[0] += COUNT_MAX_AGE - 1
+    assert total(repository) == 1
+    now[0] += 2
+    assert total(repository) == 2
+
+
+def test_a_write_that_fails_does_not_move_the_revision(database):
+    repository = real_repository(database)
+    member = add_member(repository, "Deb Gross")
+    before = repository.revision("members")
+    with pytest.raises(Conflict):
+        repository.add("members", {**repository.get("members", member["id"])})
+    assert repository.revision("members") == before

@@ -96,3 +96,25 @@ def test_an_event_no_queue_is_bound_to_is_kept_not_dropped(start_service, rpc, a
     assert event["data"]["name"] == "Nobody is listening"
 
 
+
+
+def test_the_relay_wakes_after_a_worker_that_wrote_events_not_after_a_read(database):
+    from types import SimpleNamespace
+
+    from clearinghouse.outbox import OutboxRelay
+    repository = MembersStore(database("members"))
+    repository.ensure_indexes()
+    relay = OutboxRelay()
+    relay.store = SimpleNamespace(repository=repository)  # what start() finds among its siblings
+    relay.worker_result(None)  # the first worker: the relay has seen nothing yet
+    relay._wake.get_nowait()
+    repository.get_many("members", ["mem_none"])
+    relay.worker_result(None)
+    assert relay._wake.qsize() == 0  # a read: no sweep
+    write_member_without_publishing(repository.db, "Ann")  # another repository's write: not this process's
+    relay.worker_result(None)
+    assert relay._wake.qsize() == 0
+    doc, events = domain.new_member(domain.check_member_fields({"name": "Bea"}, partial=False))
+    repository.add("members", doc, events)
+    relay.worker_result(None)
+    assert relay._wake.qsize() == 1
