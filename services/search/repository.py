@@ -139,26 +139,32 @@ class SearchRepository:
             return False
 
     def write_many(self, docs_and_versions: list) -> dict:
-        """Index many documents at their versions with one bulk request to the live index
-        (another to a building one first, during a rebuild) and at most one refresh.
-        Returns each key's outcome: True written, False a version at least as new is there,
-        None refused by the engine (a document it cannot map)."""
+        """Index many documents at their versions with one bulk request and one refresh:
+        to a building index first (during a rebuild), then to the live one. Returns each
+        key's outcome in the live index: True written, False a version at least as new
+        is there, None refused by the engine (a document it cannot map)."""
         if not docs_and_versions:
             return {}
-        with engine_errors("write"):
-            # the building index first, as write() does and for the same reason
-            if self.es.indices.exists_alias(name=self.building):
-                self._bulk_write(self.building, docs_and_versions, refresh=False)
-            return self._bulk_write(self.alias, docs_and_versions, refresh=True)
-
-    def _bulk_write(self, alias, docs_and_versions, refresh) -> dict:
         operations = []
-        for doc, version in docs_and_versions:
-            operations += [{"index": {"_index": alias, "_id": doc["key"], "version": version,
-                                      "version_type": "external"}}, doc]
-        response = self.es.bulk(operations=operations, refresh=refresh, require_alias=True)
+        # The building index first, as write() does and for the same reason. Its items go
+        # in the same request (no round trip to ask whether a rebuild is under way): with
+        # no rebuild, require_alias makes each of them a 404 that we pass over. The engine
+        # resolves both aliases once for the request, so a swap cannot split a document
+        # from the index that goes live.
+        for target in (self.building, self.alias):
+            for doc, version in docs_and_versions:
+                operations += [{"index": {"_index": target, "_id": doc["key"], "version": version,
+                                          "version_type": "external"}}, doc]
+        with engine_errors("write"):
+            response = self.es.bulk(operations=operations, refresh=True, require_alias=True)
+        items = response["items"]
+        building, live = items[:len(docs_and_versions)], items[len(docs_and_versions):]
+        for (doc, _), item in zip(docs_and_versions, building):
+            status = item["index"].get("status", 500)
+            if status >= 500:
+                raise Unavailable(f"the search engine could not write {doc['key']} ({status}); try again shortly")
         outcomes = {}
-        for (doc, _), item in zip(docs_and_versions, response["items"]):
+        for (doc, _), item in zip(docs_and_versions, live):
             status = item["index"].get("status", 500)
             if status >= 500 or status == 404:  # the engine (or the index) is not there
                 raise Unavailable(f"the search engine could not write {doc['key']} ({status}); try again shortly")
