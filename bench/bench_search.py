@@ -37,7 +37,7 @@ from clearinghouse.embedded import EmbeddedSearch  # noqa: E402
 from clearinghouse.events import cloudevent  # noqa: E402
 from clearinghouse.issue_areas import ISSUE_AREAS  # noqa: E402
 from services.search import index  # noqa: E402
-from services.search.repository import OVERFETCH, search_body  # noqa: E402
+from services.search.repository import fetch_size, search_body  # noqa: E402
 from services.search.repository import SearchRepository as SearchIndex  # noqa: E402
 from services.search.transport import client, is_embedded  # noqa: E402
 
@@ -317,7 +317,7 @@ def main():
             def engine_ask(i, selected):
                 text, filters = QUERIES[i % len(QUERIES)]
                 q = index.check_query(text, None, filters, 20, None, None, selected, selected, selected)
-                es.search(index=engine.alias, **search_body(q, 20 + 1 + OVERFETCH))
+                es.search(index=engine.alias, **search_body(q, fetch_size(q)))  # what the service sends
             plain, plain_engine = alternately(lambda i: ask(i, False), lambda i: engine_ask(i, False), args.queries)
             faceted, faceted_engine = alternately(lambda i: ask(i, True), lambda i: engine_ask(i, True), args.queries)
 

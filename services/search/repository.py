@@ -222,7 +222,7 @@ class SearchRepository:
 
     def query(self, q: dict) -> dict:
         """The page for a checked query (index.check_query)."""
-        size = q["first"] + 1 + OVERFETCH
+        size = fetch_size(q)
         while (page := results(self.search(search_body(q, size)), q, size)) is None:
             size = min(size * 4, MAX_WINDOW)
         return page
@@ -277,6 +277,14 @@ def _matching(text: str) -> dict:
 _ABOVE = 1e-5
 OVERFETCH = 20
 MAX_WINDOW = 10_000
+
+
+def fetch_size(q: dict) -> int:
+    """Hits to ask for first: one past the page (is there a next one?), and past a cursor
+    OVERFETCH more, for the hits at or before it that rounded scores let through. A first
+    page has no cursor to drop hits at, so it asks for no more than it shows (the engine
+    fetches and highlights every hit it returns)."""
+    return q["first"] + 1 + (OVERFETCH if q["after"] is not None else 0)
 
 
 def search_body(q: dict, size: int) -> dict:
