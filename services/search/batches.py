@@ -12,11 +12,15 @@ second write change nothing.
 
 The queues stay the quorum queues of clearinghouse.consumers (dead-lettered past the
 delivery limit). The batched handlers consume on a connection of their own whose
-prefetch lets each queue hold a whole batch unacknowledged.
+prefetch lets each queue hold a whole batch unacknowledged, and a written batch is
+acknowledged with one ``basic.ack`` (multiple) rather than one per message: the broker
+then takes every delivery up to that tag, so it is sent only up to the newest message
+below which all are settled (Settlements).
 """
 from __future__ import annotations
 
 import logging
+from collections import deque
 from functools import partial
 
 import eventlet
@@ -33,12 +37,69 @@ LINGER = 0.005  # seconds the first event of a batch waits for company
 IN_FLIGHT = 2  # batches being written at once; the next one fills meanwhile
 
 
+class Settlements:
+    """The deliveries of one channel not yet settled, in delivery-tag order.
+
+    A batch's messages are acknowledged together with ``basic.ack(multiple)`` on the
+    newest tag such that every delivery up to it is settled; a message put back on its
+    queue is rejected on its own at once. A batch written while an older one is still
+    being written waits for it, so that a multiple ack never takes a message whose batch
+    was not written.
+    """
+
+    def __init__(self):
+        self.channel = None
+        self.unsettled = deque()  # [tag, message, settled]
+
+    def received(self, message):
+        if message.channel is not self.channel:  # a new connection: the old tags are void
+            self.channel, self.unsettled = message.channel, deque()
+        self.unsettled.append([message.delivery_tag, message, False])
+
+    def settle(self, messages, requeue: bool):
+        entries = {entry[0]: entry for entry in self.unsettled}
+        for message in messages:
+            entry = entries.get(message.delivery_tag) if message.channel is self.channel else None
+            if entry is None or not _alive(message):
+                continue  # the broker gave it back when its connection went
+            entry[2] = True
+            if requeue:
+                entry[1] = None  # rejected now: a multiple ack must not name it
+                message.requeue()
+        newest = None
+        while self.unsettled and self.unsettled[0][2]:
+            _, message, _ = self.unsettled.popleft()
+            newest = message or newest
+        if newest is not None and _alive(newest):
+            newest.ack(multiple=True)
+
+
+def _alive(message) -> bool:
+    return bool(message.channel is not None and message.channel.connection)
+
+
 class BatchQueueConsumer(QueueConsumer):
-    """nameko's queue consumer with a prefetch of a whole batch per queue."""
+    """nameko's queue consumer with a prefetch of a whole batch per queue, and its
+    deliveries settled in batches."""
+
+    def setup(self):
+        super().setup()
+        self.settlements = Settlements()
 
     @property
     def prefetch_count(self):
         return SIZE
+
+    def handle_message(self, provider, body, message):
+        # here, in the consumer's thread, deliveries come in tag order
+        self.settlements.received(message)
+        super().handle_message(provider, body, message)
+
+    def settle(self, messages, requeue: bool):
+        try:
+            self.settlements.settle(messages, requeue)
+        except ConnectionError:  # the connection is closing: the broker redelivers them
+            pass
 
 
 class Batches(SharedExtension):
@@ -71,7 +132,7 @@ class Buffer:
 
     def add(self, handler, body, message):
         if self.closed:
-            handler.queue_consumer.requeue_message(message)
+            handler.queue_consumer.settle([message], requeue=True)
             return
         self.pending.append((handler, body, message))
         if len(self.pending) >= SIZE:
@@ -112,11 +173,10 @@ class Buffer:
 
     @staticmethod
     def _settle(batch, requeue: bool):
-        for handler, _, message in batch:
-            if requeue and handler.requeue_on_error:
-                handler.queue_consumer.requeue_message(message)
-            else:
-                handler.queue_consumer.ack_message(message)
+        consumer = batch[0][0].queue_consumer if batch else None
+        if consumer is not None:
+            # every handler of a buffer shares the container's one BatchQueueConsumer
+            consumer.settle([message for _, _, message in batch], requeue and batch[0][0].requeue_on_error)
 
     def close(self):
         """On stop: what was never handed to a worker goes back on its queue."""

@@ -139,26 +139,32 @@ class SearchRepository:
             return False
 
     def write_many(self, docs_and_versions: list) -> dict:
-        """Index many documents at their versions with one bulk request to the live index
-        (another to a building one first, during a rebuild) and at most one refresh.
-        Returns each key's outcome: True written, False a version at least as new is there,
-        None refused by the engine (a document it cannot map)."""
+        """Index many documents at their versions with one bulk request and one refresh:
+        to a building index first (during a rebuild), then to the live one. Returns each
+        key's outcome in the live index: True written, False a version at least as new
+        is there, None refused by the engine (a document it cannot map)."""
         if not docs_and_versions:
             return {}
-        with engine_errors("write"):
-            # the building index first, as write() does and for the same reason
-            if self.es.indices.exists_alias(name=self.building):
-                self._bulk_write(self.building, docs_and_versions, refresh=False)
-            return self._bulk_write(self.alias, docs_and_versions, refresh=True)
-
-    def _bulk_write(self, alias, docs_and_versions, refresh) -> dict:
         operations = []
-        for doc, version in docs_and_versions:
-            operations += [{"index": {"_index": alias, "_id": doc["key"], "version": version,
-                                      "version_type": "external"}}, doc]
-        response = self.es.bulk(operations=operations, refresh=refresh, require_alias=True)
+        # The building index first, as write() does and for the same reason. Its items go
+        # in the same request (no round trip to ask whether a rebuild is under way): with
+        # no rebuild, require_alias makes each of them a 404 that we pass over. The engine
+        # resolves both aliases once for the request, so a swap cannot split a document
+        # from the index that goes live.
+        for target in (self.building, self.alias):
+            for doc, version in docs_and_versions:
+                operations += [{"index": {"_index": target, "_id": doc["key"], "version": version,
+                                          "version_type": "external"}}, doc]
+        with engine_errors("write"):
+            response = self.es.bulk(operations=operations, refresh=True, require_alias=True)
+        items = response["items"]
+        building, live = items[:len(docs_and_versions)], items[len(docs_and_versions):]
+        for (doc, _), item in zip(docs_and_versions, building):
+            status = item["index"].get("status", 500)
+            if status >= 500:
+                raise Unavailable(f"the search engine could not write {doc['key']} ({status}); try again shortly")
         outcomes = {}
-        for (doc, _), item in zip(docs_and_versions, response["items"]):
+        for (doc, _), item in zip(docs_and_versions, live):
             status = item["index"].get("status", 500)
             if status >= 500 or status == 404:  # the engine (or the index) is not there
                 raise Unavailable(f"the search engine could not write {doc['key']} ({status}); try again shortly")
@@ -216,7 +222,7 @@ class SearchRepository:
 
     def query(self, q: dict) -> dict:
         """The page for a checked query (index.check_query)."""
-        size = q["first"] + 1 + OVERFETCH
+        size = fetch_size(q)
         while (page := results(self.search(search_body(q, size)), q, size)) is None:
             size = min(size * 4, MAX_WINDOW)
         return page
@@ -271,6 +277,14 @@ def _matching(text: str) -> dict:
 _ABOVE = 1e-5
 OVERFETCH = 20
 MAX_WINDOW = 10_000
+
+
+def fetch_size(q: dict) -> int:
+    """Hits to ask for first: one past the page (is there a next one?), and past a cursor
+    OVERFETCH more, for the hits at or before it that rounded scores let through. A first
+    page has no cursor to drop hits at, so it asks for no more than it shows (the engine
+    fetches and highlights every hit it returns)."""
+    return q["first"] + 1 + (OVERFETCH if q["after"] is not None else 0)
 
 
 def search_body(q: dict, size: int) -> dict:

@@ -42,3 +42,13 @@ def test_a_query_without_text_pages_by_key():
 def test_facets_are_counted_with_the_first_page_only():
     assert set(repository.search_body(index.check_query("tax"), 21)["aggs"]) == set(index.FACETS)
     assert "aggs" not in repository.search_body(index.check_query("tax", after=encode([0.5, "member:m"], "search")), 21)
+
+
+def test_a_first_page_asks_for_one_hit_past_the_page_and_a_later_page_for_more():
+    first = index.check_query("tax", first=20)
+    assert repository.fetch_size(first) == 21  # is there a next page: one more hit tells
+    later = index.check_query("tax", first=20, after=encode([0.5, "member:m"], "search"))
+    assert repository.fetch_size(later) == 21 + repository.OVERFETCH
+    hits = [{"sort": [1.0 - i / 100, f"member:{i:02d}"], "_source": {"node": {"id": i}}} for i in range(21)]
+    page = repository.results({"hits": {"hits": hits, "total": {"value": 50}}}, first, 21)
+    assert len(page["edges"]) == 20 and page["page_info"]["has_next_page"] is True
