@@ -208,6 +208,7 @@ def main():
             server = EmbeddedSearch(Path(stack.tmp.name) / "search").start()
             url = server.url
         stack.env["ELASTICSEARCH_URL"] = url
+        stack.env["SEARCH_TIMEOUT"] = "50"  # the baseline waits 120 s: at 100k a faceted query is slow, not missing
         metrics_port = METRICS_PORTS["search"]
         scrape = port_free(metrics_port)
         members = stack.spawn("-m", "ops.serve", "members")

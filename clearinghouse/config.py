@@ -61,6 +61,8 @@ class Settings:
     gateway_rpc_timeout: float = 10.0
     # Seconds a service waits for another service's answer (clearinghouse.rpc.ServiceRpc).
     rpc_timeout: float = 10.0
+    # Seconds search waits for the search engine's answer to one request.
+    search_timeout: float = 10.0
     # Requests a minute per API key, or per client address without one; 0 turns limits off.
     gateway_rate_limit: int = 600
     log_format: str = "text"  # or json: one JSON object a line (clearinghouse.logs)
@@ -99,6 +101,7 @@ class Settings:
             gateway_graphiql=_flag(env.get("GATEWAY_GRAPHIQL") or "on"),
             gateway_rpc_timeout=float(env.get("GATEWAY_RPC_TIMEOUT") or 10.0),
             rpc_timeout=float(env.get("RPC_TIMEOUT") or 10.0),
+            search_timeout=float(env.get("SEARCH_TIMEOUT") or 10.0),
             gateway_rate_limit=_per_minute(env.get("GATEWAY_RATE_LIMIT"), default=600),
             smtp_inbound_port=int(env.get("SMTP_INBOUND_PORT") or 2525),
             mail_reply_domain=(env.get("MAIL_REPLY_DOMAIN") or "reply.clearinghouse.invalid").strip().lower(),

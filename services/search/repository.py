@@ -371,7 +371,7 @@ class SearchEngine(DependencyProvider):
             raise RuntimeError("ELASTICSEARCH_URL is not set; `make run` starts the embedded search server, "
                                "or point ELASTICSEARCH_URL at Elasticsearch 8")
         url = self.settings.elasticsearch_url
-        self.es = transport.client(url, embedded=transport.is_embedded(url))
+        self.es = transport.client(url, embedded=transport.is_embedded(url), timeout=self.settings.search_timeout)
         self.repository = SearchRepository(self.es, self.settings.database_name("search"))
 
     def stop(self):
