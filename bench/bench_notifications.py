@@ -17,6 +17,7 @@ import http.client  # noqa: E402
 import http.server  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
+import os  # noqa: E402
 import time  # noqa: E402
 
 from harness import STAFF, Stack, peak_rss_mb, percentiles, wait_for  # noqa: E402
@@ -63,6 +64,13 @@ class Receiver:
         self.server = Server(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
         eventlet.spawn_n(self.server.serve_forever)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU a process has used (from /proc): what a burst cost it, whatever
+    else the machine was running."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def event(area, state, i):
@@ -158,12 +166,15 @@ def main():
             e = event(area, state, 10 ** 5 + i)
             burst.append(e)
             burst_keys += [(p, e["id"]) for p in followers[(area, state)]]
+        cpu_before = cpu_seconds(stack.mongo.proc.pid), cpu_seconds(service.pid)
         started = time.time()
         for e in burst:
             dispatch("toolkits", e["type"], e)
         wait_arrivals(receiver, burst_keys)
         burst_rate = len(burst_keys) / (max(receiver.arrivals[k] for k in burst_keys) - started)
         burst_latency = [receiver.arrivals[k] - started for k in burst_keys]
+        store_cpu, service_cpu = (cpu_seconds(stack.mongo.proc.pid) - cpu_before[0],
+                                  cpu_seconds(service.pid) - cpu_before[1])
 
         raw_seq, raw_seq_rate = raw_posts(receiver.port, 1000, 1)
         raw_conc, raw_conc_rate = raw_posts(receiver.port, 5000, CONCURRENCY)
@@ -182,6 +193,8 @@ def main():
               f"{qb['p50']:8.2f} {qb['p99']:8.2f} {burst_rate / raw_conc_rate:7.2f}")
         print("(vs raw: latency p50 as a multiple of one raw POST; "
               "burst rate as a fraction of the concurrent raw rate)")
+        print(f"CPU a burst delivery cost: store {store_cpu / len(burst_keys) * 1000:.2f} ms, "
+              f"notifications {service_cpu / len(burst_keys) * 1000:.2f} ms (less load-dependent than the rates)")
         print(f"peak RSS MiB: notifications {peak_rss_mb(service.pid):.0f}, bench process {peak_rss_mb():.0f}")
     finally:
         stack.close()

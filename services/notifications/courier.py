@@ -27,7 +27,7 @@ class Courier(DependencyProvider):
         # from start on: every provider has been set up, the Store's repository included
         repo, clock = self.siblings.find(Store).repository, self.siblings.find(Clock)
         self.scheduler = Scheduler(repo, clock, self.channels)
-        self.intake = Intake(repo, clock, self.scheduler.wake)
+        self.intake = Intake(repo, clock, self.scheduler.wake_lanes)
         self.scheduler.start(self.container.spawn_managed_thread)
 
     def stop(self):

@@ -38,7 +38,7 @@ def ordered_event_handler(source_service: str, event_type: str):
 
 class Intake:
     def __init__(self, repo, clock, wake):
-        self.repo, self.clock, self.wake = repo, clock, wake
+        self.repo, self.clock, self.wake = repo, clock, wake  # wake(channels): their lanes sweep
         self._subscriptions = (None, 0.0, [])  # revision, loaded at (monotonic), active subscriptions
         self._placing = None  # the latest take's place being recorded: the next take waits for it
 
@@ -63,7 +63,7 @@ class Intake:
         added = self.repo.insert_deliveries(deliveries)
         self.repo.event_taken(event["id"])
         if added:
-            self.wake()
+            self.wake({d["channel"] for d in deliveries})  # only the lanes with something new
         return added
 
     def active_subscriptions(self) -> list[dict]:

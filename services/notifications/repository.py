@@ -212,20 +212,34 @@ class NotificationsRepository(Records, Repository):
             query["subscription_id"] = {"$nin": sorted(skip)}
         return [entity(d) for d in self.db.deliveries.find(query).sort([("seq", 1), ("_id", 1)]).limit(limit)]
 
-    def waiting_heads(self, now: float) -> set:
-        """Subscriptions with a delivery waiting for a later retry: nothing queued behind
-        it may be attempted first."""
-        return set(self.db.deliveries.distinct(
-            "subscription_id", {"status": "retrying", "mode": "realtime", "due_at": {"$gt": now}}))
+    def queued_deliveries(self, limit: int, channel: str, skip=(), below: int | None = None) -> list[dict]:
+        """Queued realtime deliveries of one channel in arrival order, due or not (a
+        subscription whose first one waits for a retry shows it first), leaving out
+        subscriptions in ``skip`` and places from ``below`` on. One read tells a lane both
+        what is due and whose head waits."""
+        query = {"status": {"$in": list(QUEUED)}, "mode": "realtime", "channel": channel,
+                 **({"seq": {"$lt": below}} if below else {})}
+        if skip:
+            query["subscription_id"] = {"$nin": sorted(skip)}
+        return [entity(d) for d in self.db.deliveries.find(query).sort([("seq", 1), ("_id", 1)]).limit(limit)]
 
-    def queued_heads(self, subscription_ids) -> dict:
-        """Each subscription's first queued realtime delivery (its place), whatever its due
-        time and whoever holds it: a chain may start only there."""
-        rows = self.db.deliveries.aggregate([
-            {"$match": {"subscription_id": {"$in": sorted(subscription_ids)}, "status": {"$in": list(QUEUED)},
-                        "mode": "realtime"}},
-            {"$group": {"_id": "$subscription_id", "seq": {"$min": "$seq"}}}])
-        return {r["_id"]: r["seq"] for r in rows}
+    def claimed_heads(self, subscription_ids, token: str, through: int) -> tuple[dict, set]:
+        """Read after claiming, in one trip: each subscription's first queued realtime
+        delivery (its place, whatever its due time and whoever holds it: a chain may start
+        only there), and which of them ``token`` holds. Only places up to ``through`` (the
+        last claimed) are read: a chain starts before it, so an earlier one is all that
+        could hold it back."""
+        heads, claimed = {}, set()
+        rows = self.db.deliveries.find(
+            {"subscription_id": {"$in": sorted(subscription_ids)}, "status": {"$in": list(QUEUED)},
+             "mode": "realtime", "seq": {"$lte": through}},
+            {"_id": 1, "subscription_id": 1, "seq": 1, "lease_token": 1})
+        for row in rows:
+            sub_id = row["subscription_id"]
+            heads[sub_id] = min(row["seq"], heads.get(sub_id, row["seq"]))
+            if row.get("lease_token") == token:
+                claimed.add(row["_id"])
+        return heads, claimed
 
     def claim(self, delivery_id: str, now: float, lease: float) -> bool:
         """Take a delivery for one attempt; False if another worker holds it."""
@@ -234,17 +248,15 @@ class NotificationsRepository(Records, Repository):
              "lease_until": {"$lte": now}},
             {"$set": {"lease_until": now + lease}}).matched_count == 1
 
-    def claim_many(self, delivery_ids: list[str], now: float, lease: float, token: str) -> set:
-        """Take many deliveries at once; returns the ids this ``token`` now holds."""
-        if not delivery_ids:
-            return set()
-        self.db.deliveries.update_many(
-            # due_at too: what was read before another replica stored a retry is not taken early
-            {"_id": {"$in": delivery_ids}, "status": {"$in": list(QUEUED)}, "due_at": {"$lte": now},
-             "lease_until": {"$lte": now}},
-            {"$set": {"lease_until": now + lease, "lease_token": token}})
-        return {d["_id"] for d in self.db.deliveries.find({"_id": {"$in": delivery_ids}, "lease_token": token},
-                                                          {"_id": 1})}
+    def claim_many(self, delivery_ids: list[str], now: float, lease: float, token: str):
+        """Take many deliveries at once for ``token``; what it now holds is read with
+        ``claimed_heads``."""
+        if delivery_ids:
+            self.db.deliveries.update_many(
+                # due_at too: what was read before another replica stored a retry is not taken early
+                {"_id": {"$in": delivery_ids}, "status": {"$in": list(QUEUED)}, "due_at": {"$lte": now},
+                 "lease_until": {"$lte": now}},
+                {"$set": {"lease_until": now + lease, "lease_token": token}})
 
     def renew(self, delivery_ids: list[str], token: str, until: float):
         self.db.deliveries.update_many({"_id": {"$in": delivery_ids}, "lease_token": token},

@@ -38,6 +38,8 @@ CONCURRENCY = 64
 MAIL_CONCURRENCY = 4  # SMTP connections at once; each worker reuses its connection
 FLUSH_BATCH = 200
 FLUSH_INTERVAL = 0.005
+WAITING_RECHECK = 10.0  # a subscription seen waiting for a retry is left out of reads this long at most
+READS = 3  # reads of one sweep: a read full of chains held back by a retry reads again past them
 
 
 class Lane:
@@ -54,6 +56,14 @@ class Lane:
         self.backoff, self.resume_at = Backoff(first=INTERVAL * 2, ceiling=MAX_BACKOFF), 0.0
         self.in_flight: set[str] = set()
         self.finished: set[str] = set()  # chains that ended since the last due read
+        # subscriptions whose head waits for a retry, and until when reads leave them out:
+        # only to read past them (the store, read after claiming, decides what may go)
+        self.waiting: dict[str, float] = {}
+        self.swept_at = float("-inf")  # monotonic; a timer's sweep right after another is skipped
+
+    def waiting_until(self, now: float) -> set:
+        self.waiting = {s: until for s, until in self.waiting.items() if until > now}
+        return set(self.waiting)
 
     def kill(self):
         if self.thread is not None:
@@ -66,16 +76,16 @@ class Outcomes:
     """Attempts' outcomes, written in batches: one round trip for many deliveries."""
 
     def __init__(self, repo, flushed):
-        self.repo, self.flushed = repo, flushed  # flushed(): a chain may go on now
-        self.pending: list[tuple[str, str, dict]] = []  # (subscription, delivery, changes)
+        self.repo, self.flushed = repo, flushed  # flushed(channels): their chains may go on now
+        self.pending: list[tuple[str, str, str, dict]] = []  # (channel, subscription, delivery, changes)
         # subscriptions with outcomes not stored yet: what the store says of their head is stale
         self.unsettled: collections.Counter = collections.Counter()
         self.wake = LightQueue()
         self.lock = eventlet.semaphore.Semaphore()
         self.thread = None
 
-    def add(self, subscription_id: str, delivery_id: str, changes: dict):
-        self.pending.append((subscription_id, delivery_id, changes))
+    def add(self, channel: str, subscription_id: str, delivery_id: str, changes: dict):
+        self.pending.append((channel, subscription_id, delivery_id, changes))
         self.unsettled[subscription_id] += 1
         if len(self.pending) >= FLUSH_BATCH:
             self.soon()
@@ -87,17 +97,20 @@ class Outcomes:
     def flush(self):
         # one flush at a time: a caller that must see its outcomes stored waits for a
         # batch another flush has taken but not yet written
+        channels = set()
         with self.lock:
             while self.pending:
                 batch, self.pending = self.pending[:FLUSH_BATCH], self.pending[FLUSH_BATCH:]
                 try:
-                    self.repo.finish_many_each([(d, changes) for _, d, changes in batch])
+                    self.repo.finish_many_each([(d, changes) for _, _, d, changes in batch])
                 except Exception:
                     self.pending = batch + self.pending
                     raise
-                self.unsettled.subtract(s for s, _, _ in batch)
+                self.unsettled.subtract(s for _, s, _, _ in batch)
                 self.unsettled = +self.unsettled  # drop the settled
-        self.flushed()
+                channels.update(c for c, _, _, _ in batch)
+        if channels:
+            self.flushed(channels)
 
     def run(self):
         # A managed thread, not a timer: it waits a few milliseconds for chains to end,
@@ -124,7 +137,7 @@ class Scheduler:
         self.mail = Lane("email", MAIL_CONCURRENCY, self._sweep_mail)
         self.bus = Lane("bus", CONCURRENCY, lambda now: self.deliver_due(now, self.bus))
         self.lanes = (self.webhooks, self.mail, self.bus)
-        self.outcomes = Outcomes(repo, self.wake)
+        self.outcomes = Outcomes(repo, self.wake_lanes)
 
     def start(self, spawn):
         for lane in self.lanes:
@@ -151,8 +164,17 @@ class Scheduler:
             self.outcomes.thread.kill()
 
     def wake(self):
+        """Every lane sweeps now, reading again what it took to wait for a retry."""
         for lane in self.lanes:
-            if lane.wake.qsize() == 0:
+            lane.waiting.clear()
+        self.wake_lanes()
+
+    def wake_lanes(self, channels=None):
+        """The lanes of ``channels`` (all if None) sweep now: intake queued deliveries of
+        theirs, or a chain's outcomes were stored. A lane with nothing new is left alone: a
+        sweep is several reads of the store."""
+        for lane in self.lanes:
+            if (channels is None or lane.channel in channels) and lane.wake.qsize() == 0:
                 lane.wake.put(None)
 
     # -- sweeps ----------------------------------------------------------------------------
@@ -180,6 +202,9 @@ class Scheduler:
         if timed and time.monotonic() < lane.resume_at:
             return 0
         with lane.turn:
+            if timed and time.monotonic() - lane.swept_at < INTERVAL:  # woken sweeps are reading already
+                return 0
+            lane.swept_at = time.monotonic()
             try:
                 done = lane.sweep(self.clock.now())
                 lane.backoff.succeeded()
@@ -211,30 +236,36 @@ class Scheduler:
         lane.finished.clear()
         unsettled = set(self.outcomes.unsettled)  # taken before the store is read
         floor = self.repo.intake_floor(now)  # before the deliveries: nothing past an event still being taken
-        waiting = self.repo.waiting_heads(now)
-        # Left out of the read: subscriptions whose head waits for a retry, is in flight
-        # here or has an outcome not stored yet (its head may be retrying), so order holds
-        # and a partner who is down with thousands queued cannot starve the others.
-        due = self.repo.due_deliveries(now, "realtime", BATCH, skip=waiting | lane.in_flight | unsettled,
-                                       channel=lane.channel, below=floor)
-        if not due:
-            return 0
-        chains: dict[str, list[dict]] = {}
-        for d in due:
-            sub_id = d["subscription_id"]
-            # a chain that ended (or started) while we read is read again on the next sweep
-            if sub_id in lane.in_flight or sub_id in lane.finished:
-                continue
-            chains.setdefault(sub_id, []).append(d)
+        # Left out of the read: subscriptions in flight here or with an outcome not stored
+        # yet (their head may be retrying), and those whose head waits for a retry, so
+        # order holds and a partner who is down with thousands queued cannot starve the others.
+        skip = lane.in_flight | unsettled
+        for _ in range(READS):
+            queued = self.repo.queued_deliveries(BATCH, lane.channel, skip=skip | lane.waiting_until(now),
+                                                 below=floor)
+            chains: dict[str, list[dict]] = {}
+            held = set()
+            for d in queued:
+                sub_id = d["subscription_id"]
+                # a chain that ended (or started) while we read is read again on the next sweep
+                if sub_id in held or sub_id in lane.in_flight or sub_id in lane.finished:
+                    continue
+                if sub_id not in chains and (d["due_at"] or 0.0) > now:  # its head waits for a retry
+                    held.add(sub_id)
+                    lane.waiting[sub_id] = min(d["due_at"], now + WAITING_RECHECK)
+                    continue
+                chains.setdefault(sub_id, []).append(d)
+            if not held or len(queued) < BATCH:
+                break
         if not chains:
             return 0
         subs = self.repo.subscriptions_by_id(chains)
-        token = uuid.uuid4().hex
-        claimed = self.repo.claim_many([d["id"] for chain in chains.values() for d in chain], now, LEASE, token)
+        token, taken = uuid.uuid4().hex, [d for chain in chains.values() for d in chain]
+        self.repo.claim_many([d["id"] for d in taken], now, LEASE, token)
         # Read after claiming: what another replica attempted meanwhile and left retrying, or
         # still holds, is an earlier queued delivery than our chain's start; then it waits.
-        heads = self.repo.queued_heads(chains)
-        bodies = self.repo.event_bodies(d["event_id"] for chain in chains.values() for d in chain)
+        heads, claimed = self.repo.claimed_heads(chains, token, max(d["seq"] for d in taken))
+        bodies = self.repo.event_bodies(d["event_id"] for d in taken)
         started = 0
         for sub_id, chain in chains.items():
             sub = subs.get(sub_id)
@@ -273,7 +304,7 @@ class Scheduler:
                 outcome = delivery.timed(sub["channel"], lambda: self.channels.attempt(sub, d, body, now))
                 later = self.clock.now()
                 changes, verdict = domain.after_attempt(d, outcome, later, self.rng)
-                self.outcomes.add(sub["id"], d["id"], changes)
+                self.outcomes.add(sub["channel"], sub["id"], d["id"], changes)
                 done, attempting = done + 1, False
                 delivery.DELIVERIES.labels(sub["channel"], verdict).inc()
                 sub_changes = domain.subscription_after(sub, verdict, later)

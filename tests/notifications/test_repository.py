@@ -118,3 +118,25 @@ def test_an_asks_email_is_queued_once_per_member(repo):
     records = asks.ask_emails(ask, "Ana", followers, 1.0)
     assert repo.insert_ask_emails(records) == 3
     assert repo.insert_ask_emails(records) == 0
+
+
+def test_one_read_shows_due_and_waiting_heads_and_one_read_after_claiming_shows_heads_and_holdings(database):
+    repo = NotificationsRepository(database("notifications"))
+    repo.ensure_indexes()
+    now, e1, e2, e3 = 100.0, event(1), event(2), event(3)
+    a, b = ({"id": s, "owner_id": OWNER, "channel": "webhook", "mode": "realtime"} for s in ("sub_a", "sub_b"))
+    waiting = {**domain.new_delivery(a, e1, 1, now), "status": "retrying", "attempts": 1, "due_at": now + 100}
+    b1, behind, b3 = domain.new_delivery(b, e1, 2, now), domain.new_delivery(a, e2, 3, now), \
+        domain.new_delivery(b, e3, 4, now)
+    repo.insert_deliveries([waiting, behind, b1, b3])
+    read = repo.queued_deliveries(10, "webhook")
+    assert [(d["subscription_id"], d["seq"]) for d in read] == [("sub_a", 1), ("sub_b", 2), ("sub_a", 3), ("sub_b", 4)]
+    assert read[0]["due_at"] > now  # the lane sees the head waits
+    assert [d["id"] for d in repo.queued_deliveries(10, "webhook", skip={"sub_a"}, below=4)] == [b1["id"]]
+    assert repo.queued_deliveries(10, "email") == []
+    repo.claim_many([behind["id"], b1["id"], b3["id"], waiting["id"]], now, 30.0, "tok")
+    heads, claimed = repo.claimed_heads({"sub_a", "sub_b"}, "tok", 4)
+    assert heads == {"sub_a": 1, "sub_b": 2}  # sub_a's chain may not start at 3
+    assert claimed == {behind["id"], b1["id"], b3["id"]}  # not the head that is not due yet
+    repo.claim_many([b1["id"]], now, 30.0, "other")
+    assert repo.claimed_heads({"sub_b"}, "other", 4) == ({"sub_b": 2}, set())  # held by "tok"
