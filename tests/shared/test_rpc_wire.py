@@ -2,7 +2,6 @@
 is worth nothing after its caller's deadline, and a persistent one was confirmed only once
 the server had acknowledged it), replies go transient and unconfirmed, and a call to a
 service that is not running is still told apart (publisher confirms stay on calls)."""
-import time
 import uuid
 
 import kombu
@@ -11,6 +10,7 @@ from nameko.exceptions import UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy as NamekoClusterRpcProxy
 
 from clearinghouse import rpc as clearinghouse_rpc
+from tests.support import wait_until
 
 EXCHANGE = kombu.Exchange("nameko-rpc", type="topic", durable=True)
 
@@ -36,12 +36,8 @@ def spy(amqp_uri):
 def delivery_mode_of_a_call(proxy_cls, config, spy):
     with proxy_cls(config, timeout=5) as rpc:
         rpc.spy.ping.call_async()
-        for _ in range(100):  # a confirmed publish is routed by now; a few tries for a slow broker
-            message = spy.get(no_ack=True)
-            if message is not None:
-                return message.properties["delivery_mode"]
-            time.sleep(0.05)
-    raise AssertionError("the call never reached the spy queue")
+        message = wait_until(lambda: spy.get(no_ack=True), timeout=5, message="the call on the spy queue")
+        return message.properties["delivery_mode"]
 
 
 def test_a_call_is_sent_transient_where_nameko_sends_it_persistent(config, spy):
